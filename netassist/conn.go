@@ -1,0 +1,296 @@
+package netassist
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// ConnState is where a TCP connection is in its close handshake.
+type ConnState int32
+
+const (
+	StateOpen       ConnState = iota
+	StatePeerClosed           // peer sent FIN; we can still send
+	StateHalfClosed           // we sent FIN; we can still receive
+	StateClosed
+)
+
+func (s ConnState) String() string {
+	switch s {
+	case StateOpen:
+		return "open"
+	case StatePeerClosed:
+		return "peer_closed"
+	case StateHalfClosed:
+		return "half_closed"
+	}
+	return "closed"
+}
+
+// Limits of a connection's send queue: a peer that does not read makes
+// its own queue fill and its own writes time out, never anyone else's.
+const (
+	maxQueuedBytes = 64 << 20
+	writeDeadline  = 10 * time.Second
+	minReadBuf     = 4 << 10
+	maxReadBuf     = 256 << 10
+)
+
+// Conn is one TCP connection of a session, with its own exact counters.
+type Conn struct {
+	ID       uint64
+	Peer     string
+	Local    string
+	Opened   time.Time
+	Counters Counters
+
+	c        *net.TCPConn
+	rec      Recorder
+	session  string
+	closeFIN bool // close when the peer sends FIN
+	onGone   func(*Conn)
+
+	state            atomic.Int32
+	mu               sync.Mutex // guards queue, queued, writing, closing
+	queue            [][]byte
+	queued           int
+	wrote            chan struct{} // signalled when the writer drains the queue
+	writing, closing bool
+	closeOnce        sync.Once
+	wg               *sync.WaitGroup
+}
+
+func newConn(id uint64, c *net.TCPConn, rec Recorder, session string, closeFIN bool, wg *sync.WaitGroup, onGone func(*Conn)) *Conn {
+	return &Conn{
+		ID: id, Peer: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Opened: time.Now(),
+		c: c, rec: rec, session: session, closeFIN: closeFIN, wg: wg, onGone: onGone,
+		wrote: make(chan struct{}, 1),
+	}
+}
+
+// State is the connection's close-handshake state.
+func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
+
+func (c *Conn) record(kind EventKind, data []byte, detail string) {
+	c.rec.Record(Event{Time: time.Now(), Session: c.session, Kind: kind, Conn: c.ID, Peer: c.Peer, Data: data, Detail: detail})
+}
+
+// start announces the connection and starts its read loop.
+func (c *Conn) start() {
+	c.record(EvConnect, nil, "")
+	c.wg.Add(1)
+	go c.readLoop()
+}
+
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	// Start small so 10,000 idle clients stay cheap; grow under a flood.
+	buf := make([]byte, minReadBuf)
+	for {
+		n, err := c.c.Read(buf)
+		if n > 0 {
+			c.Counters.addRx(n)
+			c.record(EvRx, buf[:n], "")
+			if n == len(buf) && len(buf) < maxReadBuf {
+				buf = make([]byte, len(buf)*4)
+			}
+		}
+		if err == nil {
+			continue
+		}
+		switch {
+		case errors.Is(err, io.EOF):
+			c.onPeerFIN()
+		case errors.Is(err, syscall.ECONNRESET):
+			c.finish(ReasonRST, nil)
+		case c.isClosing(), errors.Is(err, net.ErrClosed):
+			// We closed it; finish has been or will be called by the closer.
+		default:
+			c.finish(ReasonError, wrapErr("read", c.Peer, err))
+		}
+		return
+	}
+}
+
+func (c *Conn) onPeerFIN() {
+	if c.State() == StateHalfClosed {
+		c.finish(ReasonFIN, nil) // both sides are done: the four-way close is complete
+		return
+	}
+	c.state.Store(int32(StatePeerClosed))
+	if c.closeFIN {
+		c.waitQueued(writeDeadline)
+		c.finish(ReasonFIN, nil)
+		return
+	}
+	c.record(EvInfo, nil, "peer_fin")
+}
+
+func (c *Conn) isClosing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}
+
+// Send queues data for this connection and returns at once. data must not
+// be changed afterwards; it may be shared by many connections.
+func (c *Conn) Send(data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.State()
+	if c.closing || st == StateClosed {
+		return &OpError{Code: CodeClosed, Op: "send", Addr: c.Peer}
+	}
+	if st == StateHalfClosed {
+		return &OpError{Code: CodeClosed, Op: "send", Addr: c.Peer}
+	}
+	if c.queued+len(data) > maxQueuedBytes {
+		return &OpError{Code: CodeQueueFull, Op: "send", Addr: c.Peer}
+	}
+	c.queue = append(c.queue, data)
+	c.queued += len(data)
+	if !c.writing {
+		c.writing = true
+		c.wg.Add(1)
+		go c.writeLoop()
+	}
+	return nil
+}
+
+// writeLoop runs only while there is something to send, so idle
+// connections cost no goroutine.
+func (c *Conn) writeLoop() {
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closing {
+			c.writing = false
+			c.queue, c.queued = nil, 0
+			c.mu.Unlock()
+			select {
+			case c.wrote <- struct{}{}:
+			default:
+			}
+			return
+		}
+		data := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+
+		c.c.SetWriteDeadline(time.Now().Add(writeDeadline))
+		n, err := c.c.Write(data)
+		if n > 0 {
+			c.Counters.addTx(n)
+			c.record(EvTx, data[:n], "")
+		}
+		c.mu.Lock()
+		c.queued -= len(data)
+		c.mu.Unlock()
+		if err != nil {
+			switch {
+			case c.isClosing():
+			case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+				go c.finish(ReasonRST, nil)
+			default:
+				go c.finish(ReasonError, wrapErr("send", c.Peer, err))
+			}
+			c.mu.Lock()
+			c.writing = false
+			c.queue, c.queued = nil, 0
+			c.mu.Unlock()
+			return
+		}
+	}
+}
+
+// waitQueued waits until the send queue is empty or d passes.
+func (c *Conn) waitQueued(d time.Duration) {
+	deadline := time.After(d)
+	for {
+		c.mu.Lock()
+		idle := !c.writing
+		c.mu.Unlock()
+		if idle {
+			return
+		}
+		select {
+		case <-c.wrote:
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// HalfClose sends FIN after what is queued: we stop sending, the peer may
+// go on sending (the first half of the four-way close).
+func (c *Conn) HalfClose() error {
+	switch c.State() {
+	case StateClosed, StateHalfClosed:
+		return &OpError{Code: CodeClosed, Op: "shutdown", Addr: c.Peer}
+	}
+	c.waitQueued(writeDeadline)
+	if err := c.c.CloseWrite(); err != nil {
+		return wrapErr("shutdown", c.Peer, err)
+	}
+	if c.State() == StatePeerClosed {
+		c.finish(ReasonLocal, nil)
+		return nil
+	}
+	c.state.Store(int32(StateHalfClosed))
+	c.record(EvInfo, nil, "local_fin")
+	return nil
+}
+
+// Close ends the connection. abort sends RST (SO_LINGER 0) instead of FIN
+// and discards anything still queued.
+func (c *Conn) Close(abort bool) {
+	if abort {
+		c.c.SetLinger(0)
+		c.finish(ReasonAbort, nil)
+		return
+	}
+	c.waitQueued(writeDeadline)
+	c.finish(ReasonLocal, nil)
+}
+
+// finish closes the socket once and reports how the connection ended.
+func (c *Conn) finish(reason string, err error) {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.closing = true
+		c.mu.Unlock()
+		c.state.Store(int32(StateClosed))
+		c.c.Close()
+		if err != nil {
+			c.record(EvError, nil, err.Error())
+		}
+		c.record(EvDisconnect, nil, reason)
+		if c.onGone != nil {
+			c.onGone(c)
+		}
+	})
+}
+
+// ConnInfo is a copy of a connection's figures for the connection list.
+type ConnInfo struct {
+	ID       uint64
+	Peer     string
+	Local    string
+	Opened   time.Time
+	State    ConnState
+	Counters CounterSnapshot
+}
+
+// Info copies the connection's current figures.
+func (c *Conn) Info() ConnInfo {
+	return ConnInfo{ID: c.ID, Peer: c.Peer, Local: c.Local, Opened: c.Opened, State: c.State(), Counters: c.Counters.Snapshot()}
+}

@@ -1,0 +1,49 @@
+// Package netassist is the GUI-agnostic engine of NetAssist: TCP server,
+// TCP client and UDP sessions, their events, exact counters, savers and the
+// bounded feed that the window drains. It never imports a GUI toolkit.
+package netassist
+
+import "time"
+
+// EventKind names what happened; the strings are the `event` field of
+// events.jsonl and must not change.
+type EventKind string
+
+const (
+	EvOpen       EventKind = "open"       // session started (listening, bound or connected)
+	EvClose      EventKind = "close"      // session stopped
+	EvConnect    EventKind = "connect"    // a connection was established
+	EvDisconnect EventKind = "disconnect" // a connection ended; Detail says how
+	EvRx         EventKind = "rx"         // bytes received
+	EvTx         EventKind = "tx"         // bytes sent
+	EvError      EventKind = "error"      // something failed; Detail says what
+	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
+)
+
+// Disconnect reasons carried in Event.Detail of EvDisconnect.
+const (
+	ReasonFIN   = "fin"   // peer closed its side (EOF); we may still send
+	ReasonRST   = "rst"   // reset by peer
+	ReasonLocal = "local" // closed by us
+	ReasonAbort = "abort" // closed by us with RST (linger 0)
+	ReasonError = "error" // another network error
+)
+
+// Event is one thing that happened in a session. A Recorder must not keep
+// Data after Record returns (it copies what it keeps), so read loops may
+// reuse their buffers.
+type Event struct {
+	Time    time.Time
+	Session string
+	Kind    EventKind
+	Conn    uint64 // connection id, 0 for the session itself or for UDP
+	Peer    string // "IP:port" of the remote end, empty if none
+	Data    []byte // payload of rx/tx
+	Detail  string // reason, error text or note
+}
+
+// Recorder takes the events of one session. HTTP sessions use it too, so
+// that their raw bytes are counted and saved like any other session's.
+type Recorder interface {
+	Record(ev Event)
+}

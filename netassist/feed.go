@@ -1,0 +1,92 @@
+package netassist
+
+import "sync"
+
+// Default limits of a display feed. The feed is what the window shows, not
+// what is counted or saved: under a flood it keeps the newest bytes.
+const (
+	DefaultFeedBytes  = 256 << 10
+	DefaultFeedEvents = 8192
+)
+
+// Feed is a bounded, drop-oldest queue of events between the network
+// goroutines and the window's pump. It counts what it dropped so the view
+// can say "older data trimmed".
+type Feed struct {
+	mu        sync.Mutex
+	events    []Event
+	head      int // events[head:] are pending
+	bytes     int
+	maxBytes  int
+	maxEvents int
+	dropped   FeedDrops
+}
+
+// FeedDrops says what a feed dropped since the last Drain.
+type FeedDrops struct {
+	Events int
+	Bytes  int
+}
+
+// NewFeed makes a feed holding at most maxBytes of payload and maxEvents
+// events (0 picks the defaults).
+func NewFeed(maxBytes, maxEvents int) *Feed {
+	if maxBytes <= 0 {
+		maxBytes = DefaultFeedBytes
+	}
+	if maxEvents <= 0 {
+		maxEvents = DefaultFeedEvents
+	}
+	return &Feed{maxBytes: maxBytes, maxEvents: maxEvents}
+}
+
+// Push copies ev into the feed, dropping the oldest events when full.
+func (f *Feed) Push(ev Event) {
+	data := ev.Data
+	if len(data) > f.maxBytes {
+		// One chunk larger than the whole feed: keep its newest bytes only.
+		f.mu.Lock()
+		f.dropped.Bytes += len(data) - f.maxBytes
+		f.mu.Unlock()
+		data = data[len(data)-f.maxBytes:]
+	}
+	if data != nil {
+		ev.Data = append([]byte(nil), data...)
+	}
+	f.mu.Lock()
+	f.events = append(f.events, ev)
+	f.bytes += len(ev.Data)
+	for f.bytes > f.maxBytes || len(f.events)-f.head > f.maxEvents {
+		old := &f.events[f.head]
+		f.bytes -= len(old.Data)
+		f.dropped.Events++
+		f.dropped.Bytes += len(old.Data)
+		*old = Event{}
+		f.head++
+	}
+	// Compact now and then so the backing array does not grow forever.
+	if f.head > 1024 && f.head*2 > len(f.events) {
+		n := copy(f.events, f.events[f.head:])
+		clear(f.events[n:])
+		f.events = f.events[:n]
+		f.head = 0
+	}
+	f.mu.Unlock()
+}
+
+// Drain takes every pending event and the drop count since the last Drain.
+func (f *Feed) Drain() ([]Event, FeedDrops) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.head == len(f.events) && f.dropped == (FeedDrops{}) {
+		return nil, FeedDrops{}
+	}
+	out := append([]Event(nil), f.events[f.head:]...)
+	clear(f.events)
+	f.events = f.events[:0]
+	f.head = 0
+	f.bytes = 0
+	d := f.dropped
+	f.dropped = FeedDrops{}
+	return out, d
+}

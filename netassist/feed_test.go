@@ -1,0 +1,75 @@
+package netassist
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestFeedDropsOldestAndCounts(t *testing.T) {
+	f := NewFeed(10, 100)
+	for i := 0; i < 5; i++ {
+		f.Push(Event{Kind: EvRx, Data: []byte{byte('a' + i), byte('a' + i), byte('a' + i)}})
+	}
+	evs, d := f.Drain()
+	var got []byte
+	for _, e := range evs {
+		got = append(got, e.Data...)
+	}
+	if string(got) != "cccdddeee" || d.Events != 2 || d.Bytes != 6 {
+		t.Fatalf("got %q, drops %+v", got, d)
+	}
+	if evs, d := f.Drain(); evs != nil || d != (FeedDrops{}) {
+		t.Fatal("second drain not empty")
+	}
+}
+
+func TestFeedCopiesData(t *testing.T) {
+	f := NewFeed(0, 0)
+	buf := []byte("abc")
+	f.Push(Event{Kind: EvRx, Data: buf})
+	copy(buf, "xyz")
+	evs, _ := f.Drain()
+	if string(evs[0].Data) != "abc" {
+		t.Fatalf("feed kept the caller's buffer: %q", evs[0].Data)
+	}
+}
+
+func TestFeedHugeChunkKeepsTail(t *testing.T) {
+	f := NewFeed(4, 10)
+	f.Push(Event{Kind: EvRx, Data: []byte("0123456789")})
+	evs, d := f.Drain()
+	if string(evs[0].Data) != "6789" || d.Bytes != 6 {
+		t.Fatalf("%q %+v", evs[0].Data, d)
+	}
+}
+
+func TestFeedEventCap(t *testing.T) {
+	f := NewFeed(1<<20, 3)
+	for i := 0; i < 3000; i++ {
+		f.Push(Event{Kind: EvInfo, Detail: "x"})
+	}
+	evs, d := f.Drain()
+	if len(evs) != 3 || d.Events != 2997 {
+		t.Fatalf("%d events, drops %+v", len(evs), d)
+	}
+}
+
+func TestCountersNotTouchedByFeedTrim(t *testing.T) {
+	h := NewHub("s", nil)
+	h.Feed = NewFeed(1, 1)
+	total := &Counters{}
+	h.totals = total
+	for i := 0; i < 100; i++ {
+		h.Record(Event{Kind: EvRx, Data: bytes.Repeat([]byte("z"), 10)})
+	}
+	if s := h.Counters.Snapshot(); s.RxBytes != 1000 || s.RxChunks != 100 {
+		t.Fatalf("%+v", s)
+	}
+	if total.Snapshot().RxBytes != 1000 {
+		t.Fatal("totals")
+	}
+	h.Counters.Reset()
+	if h.Counters.Snapshot() != (CounterSnapshot{}) {
+		t.Fatal("reset")
+	}
+}

@@ -1,0 +1,102 @@
+package netassist
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Hub is a session's Recorder: every event goes to the exact counters, to
+// the saver when saving is on, and to the bounded display feed.
+type Hub struct {
+	name     string
+	Counters Counters
+	Feed     *Feed
+	totals   *Counters // all sessions since launch, for --metrics; may be nil
+
+	saveMu sync.Mutex // serialises saver swaps against Record's use
+	saver  atomic.Pointer[Saver]
+	now    func() time.Time
+}
+
+// NewHub makes the recorder of the session called name. totals, if not nil,
+// also counts every byte (the app-wide figures of --metrics).
+func NewHub(name string, totals *Counters) *Hub {
+	return &Hub{name: name, Feed: NewFeed(0, 0), totals: totals, now: time.Now}
+}
+
+// Name is the session's name as it appears in events.
+func (h *Hub) Name() string { return h.name }
+
+// Record implements Recorder.
+func (h *Hub) Record(ev Event) {
+	if ev.Time.IsZero() {
+		ev.Time = h.now()
+	}
+	if ev.Session == "" {
+		ev.Session = h.name
+	}
+	switch ev.Kind {
+	case EvRx:
+		h.Counters.addRx(len(ev.Data))
+		if h.totals != nil {
+			h.totals.addRx(len(ev.Data))
+		}
+	case EvTx:
+		h.Counters.addTx(len(ev.Data))
+		if h.totals != nil {
+			h.totals.addTx(len(ev.Data))
+		}
+	}
+	if s := h.saver.Load(); s != nil && ev.Kind != EvInfo {
+		if err := s.Write(ev); err != nil {
+			h.stopSaving(s, err)
+		}
+	}
+	h.Feed.Push(ev)
+}
+
+// StartSaving begins saving into a new folder under dir and returns it.
+// Saving already on is left as it is.
+func (h *Hub) StartSaving(dir string) (string, error) {
+	h.saveMu.Lock()
+	defer h.saveMu.Unlock()
+	if s := h.saver.Load(); s != nil {
+		return s.Dir(), nil
+	}
+	s, err := NewSaver(dir, h.name)
+	if err != nil {
+		return "", err
+	}
+	h.saver.Store(s)
+	return s.Dir(), nil
+}
+
+// StopSaving ends saving and closes the files.
+func (h *Hub) StopSaving() error {
+	h.saveMu.Lock()
+	defer h.saveMu.Unlock()
+	s := h.saver.Swap(nil)
+	if s == nil {
+		return nil
+	}
+	return s.Close()
+}
+
+// Saving tells whether saving is on and into which folder.
+func (h *Hub) Saving() (dir string, on bool) {
+	if s := h.saver.Load(); s != nil {
+		return s.Dir(), true
+	}
+	return "", false
+}
+
+// stopSaving turns saving off after a write failed: the display keeps
+// running, what was saved stays readable, and the user is told.
+func (h *Hub) stopSaving(s *Saver, err error) {
+	if !h.saver.CompareAndSwap(s, nil) {
+		return
+	}
+	go s.Close() // flushes what it can; must not block the read loop
+	h.Feed.Push(Event{Time: h.now(), Session: h.name, Kind: EvError, Detail: "saving stopped: " + err.Error()})
+}

@@ -1,0 +1,294 @@
+package netassist
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Saver writes a session's traffic losslessly: events.jsonl with every
+// event, and one raw file per connection and direction holding exactly the
+// bytes that crossed the socket. Writes happen on the saver's own goroutine;
+// Write blocks when that goroutine falls behind, which holds back the TCP
+// read loop (back-pressure) instead of dropping anything.
+type Saver struct {
+	dir  string
+	jobs chan Event
+	done chan struct{}
+
+	mu      sync.Mutex
+	err     error // first write error; once set, Write fails fast
+	closed  bool
+	closeMu sync.Mutex
+}
+
+// Files a saver keeps open at once; older ones are closed and reopened in
+// append mode when needed again, so 10,000 connections do not exhaust fds.
+const maxOpenRaw = 256
+
+// saveQueue is how many events may wait for the disk before Write blocks.
+const saveQueue = 256
+
+// NewSaver creates dir/<session>-<time>/ and starts writing into it.
+func NewSaver(dir, session string) (*Saver, error) {
+	name := fmt.Sprintf("%s-%s", safeName(session), time.Now().Format("20060102-150405.000"))
+	full := filepath.Join(dir, name)
+	if err := os.MkdirAll(full, 0o755); err != nil {
+		return nil, fmt.Errorf("create save folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(full, "events.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create events.jsonl: %w", err)
+	}
+	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{})}
+	w := &saveWriter{dir: full, events: f, ev: bufio.NewWriterSize(f, 256<<10), raw: map[string]*rawFile{}}
+	go s.loop(w)
+	return s, nil
+}
+
+// Dir is the folder this saver writes into.
+func (s *Saver) Dir() string { return s.dir }
+
+// Write queues ev for saving; it copies ev.Data. It returns the first write
+// error once one happened.
+func (s *Saver) Write(ev Event) error {
+	s.mu.Lock()
+	err, closed := s.err, s.closed
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if closed {
+		return errors.New("saver closed")
+	}
+	if ev.Data != nil {
+		ev.Data = append([]byte(nil), ev.Data...)
+	}
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return errors.New("saver closed")
+	}
+	s.jobs <- ev
+	return nil
+}
+
+// Close flushes everything queued and closes the files.
+func (s *Saver) Close() error {
+	s.closeMu.Lock()
+	if !s.closed {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		close(s.jobs)
+	}
+	s.closeMu.Unlock()
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+func (s *Saver) loop(w *saveWriter) {
+	defer close(s.done)
+	for ev := range s.jobs {
+		if s.failed() {
+			continue // drain so writers never block on a dead saver
+		}
+		if err := w.write(ev); err != nil {
+			s.fail(err)
+			continue
+		}
+		if len(s.jobs) == 0 {
+			// Idle: make what we have readable now, not at close.
+			if err := w.flush(); err != nil {
+				s.fail(err)
+			}
+		}
+	}
+	if err := w.close(); err != nil {
+		s.fail(err)
+	}
+}
+
+func (s *Saver) failed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err != nil
+}
+
+func (s *Saver) fail(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+}
+
+// saveWriter is owned by the saver goroutine.
+type saveWriter struct {
+	dir    string
+	events *os.File
+	ev     *bufio.Writer
+	raw    map[string]*rawFile
+	clock  uint64 // for least-recently-used closing
+	line   []byte
+}
+
+type rawFile struct {
+	f    *os.File
+	w    *bufio.Writer
+	used uint64
+}
+
+type jsonEvent struct {
+	Time    string `json:"time"`
+	Session string `json:"session"`
+	Event   string `json:"event"`
+	Conn    uint64 `json:"conn,omitempty"`
+	Peer    string `json:"peer,omitempty"`
+	Bytes   int    `json:"bytes"`
+	Data    string `json:"data,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+func (w *saveWriter) write(ev Event) error {
+	je := jsonEvent{
+		Time: ev.Time.Format(time.RFC3339Nano), Session: ev.Session, Event: string(ev.Kind),
+		Conn: ev.Conn, Peer: ev.Peer, Bytes: len(ev.Data), Detail: ev.Detail,
+	}
+	if ev.Kind == EvRx || ev.Kind == EvTx {
+		je.Data = base64.StdEncoding.EncodeToString(ev.Data)
+	}
+	line, err := json.Marshal(je)
+	if err != nil {
+		return err
+	}
+	if _, err := w.ev.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("write events.jsonl: %w", err)
+	}
+	if (ev.Kind == EvRx || ev.Kind == EvTx) && len(ev.Data) > 0 {
+		rf, err := w.rawFor(ev)
+		if err != nil {
+			return err
+		}
+		if _, err := rf.w.Write(ev.Data); err != nil {
+			return fmt.Errorf("write %s: %w", rf.f.Name(), err)
+		}
+	}
+	return nil
+}
+
+// RawFileName is the raw file of one connection and direction, e.g.
+// "conn3_127.0.0.1_5555.rx"; UDP (conn 0) uses "udp_IP_port.rx".
+func RawFileName(conn uint64, peer string, kind EventKind) string {
+	prefix := "udp"
+	if conn != 0 {
+		prefix = "conn" + strconv.FormatUint(conn, 10)
+	}
+	return prefix + "_" + peerFilePart(peer) + "." + string(kind)
+}
+
+func peerFilePart(peer string) string {
+	host, port, err := net.SplitHostPort(peer)
+	if err != nil {
+		return safeName(peer)
+	}
+	// ':' is not allowed in Windows file names; IPv6 hosts use '-'.
+	return safeName(strings.ReplaceAll(host, ":", "-")) + "_" + port
+}
+
+func (w *saveWriter) rawFor(ev Event) (*rawFile, error) {
+	name := RawFileName(ev.Conn, ev.Peer, ev.Kind)
+	w.clock++
+	if rf, ok := w.raw[name]; ok {
+		rf.used = w.clock
+		return rf, nil
+	}
+	if len(w.raw) >= maxOpenRaw {
+		if err := w.closeOldest(); err != nil {
+			return nil, err
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(w.dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	rf := &rawFile{f: f, w: bufio.NewWriterSize(f, 64<<10), used: w.clock}
+	w.raw[name] = rf
+	return rf, nil
+}
+
+func (w *saveWriter) closeOldest() error {
+	var oldest string
+	var at uint64
+	for name, rf := range w.raw {
+		if oldest == "" || rf.used < at {
+			oldest, at = name, rf.used
+		}
+	}
+	rf := w.raw[oldest]
+	delete(w.raw, oldest)
+	return closeRaw(rf)
+}
+
+func closeRaw(rf *rawFile) error {
+	err := rf.w.Flush()
+	if cerr := rf.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (w *saveWriter) flush() error {
+	if err := w.ev.Flush(); err != nil {
+		return fmt.Errorf("write events.jsonl: %w", err)
+	}
+	for _, rf := range w.raw {
+		if err := rf.w.Flush(); err != nil {
+			return fmt.Errorf("write %s: %w", rf.f.Name(), err)
+		}
+	}
+	return nil
+}
+
+func (w *saveWriter) close() error {
+	err := w.flush()
+	for name, rf := range w.raw {
+		if cerr := closeRaw(rf); err == nil {
+			err = cerr
+		}
+		delete(w.raw, name)
+	}
+	if cerr := w.events.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// safeName keeps letters, digits, '.', '-' and '_' so the name is valid on
+// every desktop system.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "session"
+	}
+	return b.String()
+}

@@ -1,0 +1,134 @@
+package netassist
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSaveIsLossless(t *testing.T) {
+	dir := t.TempDir()
+	s, w := startServer(t, "127.0.0.1:0", true)
+	// A feed far smaller than the traffic: the display drops, the save must not.
+	s.hub.Feed = NewFeed(1024, 16)
+	folder, err := s.hub.StartSaving(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	want := make([]byte, 4<<20)
+	for i := range want {
+		want[i] = byte(rng.IntN(256)) // 0x00, CR, LF and invalid UTF-8 all occur
+	}
+	c := dial(t, s.LocalAddr())
+	for off := 0; off < len(want); {
+		n := 1 + rng.IntN(70000)
+		if off+n > len(want) {
+			n = len(want) - off
+		}
+		if _, err := c.Write(want[off : off+n]); err != nil {
+			t.Fatal(err)
+		}
+		off += n
+	}
+	c.Close()
+	w.waitFor(t, "disconnect", has(EvDisconnect, ""))
+	if err := s.hub.StopSaving(); err != nil {
+		t.Fatal(err)
+	}
+	peer := c.LocalAddr().(*net.TCPAddr)
+	raw, err := os.ReadFile(filepath.Join(folder, RawFileName(1, peer.String(), EvRx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(raw, want) {
+		t.Fatalf("raw file differs: %d bytes; want %d", len(raw), len(want))
+	}
+	// events.jsonl holds the same bytes, in order, with the named fields.
+	f, _ := os.Open(filepath.Join(folder, "events.jsonl"))
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	var fromJSON []byte
+	kinds := map[string]int{}
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("bad line %q: %v", sc.Text(), err)
+		}
+		for _, k := range []string{"time", "session", "event", "bytes"} {
+			if _, ok := m[k]; !ok {
+				t.Fatalf("line lacks %q: %s", k, sc.Text())
+			}
+		}
+		if _, err := time.Parse(time.RFC3339Nano, m["time"].(string)); err != nil {
+			t.Fatal(err)
+		}
+		kinds[m["event"].(string)]++
+		if m["event"] == "rx" {
+			d, _ := base64.StdEncoding.DecodeString(m["data"].(string))
+			if int(m["bytes"].(float64)) != len(d) || m["peer"] != peer.String() {
+				t.Fatalf("rx line inconsistent: %s", sc.Text())
+			}
+			fromJSON = append(fromJSON, d...)
+		}
+	}
+	if !bytes.Equal(fromJSON, want) {
+		t.Fatalf("events.jsonl data differs: %d bytes", len(fromJSON))
+	}
+	if kinds["connect"] != 1 || kinds["disconnect"] != 1 {
+		t.Fatalf("event kinds %v", kinds)
+	}
+	if s.hub.Counters.Snapshot().RxBytes != uint64(len(want)) {
+		t.Fatal("counter differs from what was sent")
+	}
+}
+
+func TestSaveFolderVanishes(t *testing.T) {
+	dir := t.TempDir()
+	h, w := newHub("s")
+	folder, err := h.StartSaving(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Record(Event{Kind: EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte("kept")})
+	os.RemoveAll(folder)
+	os.WriteFile(folder, []byte("a file where the folder was"), 0o644)
+	// Raw files of new connections cannot be created now.
+	for i := 0; i < 3; i++ {
+		h.Record(Event{Kind: EvRx, Conn: uint64(10 + i), Peer: "127.0.0.1:2", Data: []byte("lost")})
+		time.Sleep(20 * time.Millisecond)
+	}
+	w.waitFor(t, "saving error shown", func(evs []Event) bool {
+		h.Record(Event{Kind: EvRx, Conn: 99, Peer: "127.0.0.1:3", Data: []byte("x")})
+		return has(EvError, "")(evs)
+	})
+	if _, on := h.Saving(); on {
+		t.Fatal("saving still on after a failure")
+	}
+	// The display goes on.
+	h.Record(Event{Kind: EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte("after")})
+	w.waitFor(t, "display after failure", func(evs []Event) bool {
+		return bytes.HasSuffix(rxBytes(evs, 1), []byte("after"))
+	})
+}
+
+func TestRawFileName(t *testing.T) {
+	cases := map[string]string{
+		RawFileName(3, "127.0.0.1:5555", EvRx): "conn3_127.0.0.1_5555.rx",
+		RawFileName(4, "[::1]:80", EvTx):       "conn4_--1_80.tx",
+		RawFileName(0, "10.0.0.2:9", EvRx):     "udp_10.0.0.2_9.rx",
+	}
+	for got, want := range cases {
+		if got != want {
+			t.Errorf("got %q; want %q", got, want)
+		}
+	}
+}

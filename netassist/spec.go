@@ -1,0 +1,121 @@
+package netassist
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// ParseSpec reads an --open SPEC:
+//
+//	tcp-server://HOST:PORT     tcp-client://HOST:PORT     udp://HOST:PORT[?remote=HOST:PORT]
+//	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
+//
+// The error says what is wrong in words a user can act on.
+func ParseSpec(spec string) (Config, error) {
+	scheme, rest, ok := strings.Cut(spec, "://")
+	if !ok {
+		return Config{}, fmt.Errorf("%q: expected KIND://HOST:PORT, e.g. tcp-server://127.0.0.1:7890", spec)
+	}
+	kind := Kind(strings.ToLower(scheme))
+	known := false
+	for _, k := range Kinds {
+		known = known || k == kind
+	}
+	if !known {
+		return Config{}, fmt.Errorf("%q: unknown kind %q (use tcp-server, tcp-client, udp, http-server or http-client)", spec, scheme)
+	}
+	hostport, query, _ := strings.Cut(rest, "?")
+	if _, _, err := net.SplitHostPort(hostport); err != nil {
+		return Config{}, fmt.Errorf("%q: %q is not HOST:PORT (IPv6 goes in brackets: [::1]:7890)", spec, hostport)
+	}
+	if err := CheckHostPort(hostport, false); err != nil {
+		return Config{}, fmt.Errorf("%q: the port must be a number from 0 to 65535", spec)
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return Config{}, fmt.Errorf("%q: bad options after '?': %v", spec, err)
+	}
+	cfg := Config{Kind: kind, CloseOnFIN: true}
+	allowed := map[Kind][]string{
+		KindUDP:        {"remote"},
+		KindHTTPServer: {"root", "mode"},
+		KindHTTPClient: {"tls", "insecure"},
+	}
+	for key := range q {
+		ok := false
+		for _, a := range allowed[kind] {
+			ok = ok || a == key
+		}
+		if !ok {
+			return Config{}, fmt.Errorf("%q: option %q does not apply to %s", spec, key, kind)
+		}
+	}
+	switch kind {
+	case KindTCPClient, KindHTTPClient:
+		host, _, _ := net.SplitHostPort(hostport)
+		if host == "" {
+			return Config{}, fmt.Errorf("%q: a client needs a host to connect to", spec)
+		}
+		cfg.Remote = hostport
+	default:
+		cfg.Local = hostport
+	}
+	if r := q.Get("remote"); r != "" {
+		if err := CheckHostPort(r, true); err != nil {
+			return Config{}, fmt.Errorf("%q: remote %q is not HOST:PORT", spec, r)
+		}
+		cfg.Remote = r
+	}
+	cfg.Root = q.Get("root")
+	switch m := q.Get("mode"); m {
+	case "", "static":
+	case "manual":
+		cfg.Manual = true
+	default:
+		return Config{}, fmt.Errorf("%q: mode must be static or manual, not %q", spec, m)
+	}
+	cfg.TLS = truthy(q.Get("tls"))
+	cfg.InsecureTLS = truthy(q.Get("insecure"))
+	return cfg, nil
+}
+
+func truthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// Spec writes cfg back as an --open SPEC (used to remember sessions).
+func (c Config) Spec() string {
+	addr := c.Local
+	if c.Kind == KindTCPClient || c.Kind == KindHTTPClient {
+		addr = c.Remote
+	}
+	q := url.Values{}
+	if c.Kind == KindUDP && c.Remote != "" {
+		q.Set("remote", c.Remote)
+	}
+	if c.Kind == KindHTTPServer {
+		if c.Root != "" {
+			q.Set("root", c.Root)
+		}
+		if c.Manual {
+			q.Set("mode", "manual")
+		}
+	}
+	if c.Kind == KindHTTPClient && c.TLS {
+		q.Set("tls", "1")
+		if c.InsecureTLS {
+			q.Set("insecure", "1")
+		}
+	}
+	s := string(c.Kind) + "://" + addr
+	if len(q) > 0 {
+		s += "?" + q.Encode()
+	}
+	return s
+}

@@ -1,0 +1,61 @@
+package netassist
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseSpec(t *testing.T) {
+	good := []struct {
+		spec string
+		want Config
+	}{
+		{"tcp-server://127.0.0.1:7890", Config{Kind: KindTCPServer, Local: "127.0.0.1:7890", CloseOnFIN: true}},
+		{"tcp-server://[::1]:0", Config{Kind: KindTCPServer, Local: "[::1]:0", CloseOnFIN: true}},
+		{"tcp-client://localhost:80", Config{Kind: KindTCPClient, Remote: "localhost:80", CloseOnFIN: true}},
+		{"udp://0.0.0.0:9000?remote=127.0.0.1:9001", Config{Kind: KindUDP, Local: "0.0.0.0:9000", Remote: "127.0.0.1:9001", CloseOnFIN: true}},
+		{"http-server://127.0.0.1:8080?root=/tmp/www&mode=manual", Config{Kind: KindHTTPServer, Local: "127.0.0.1:8080", Root: "/tmp/www", Manual: true, CloseOnFIN: true}},
+		{"http-client://example.test:443?tls=1", Config{Kind: KindHTTPClient, Remote: "example.test:443", TLS: true, CloseOnFIN: true}},
+	}
+	for _, c := range good {
+		got, err := ParseSpec(c.spec)
+		if err != nil || got != c.want {
+			t.Errorf("ParseSpec(%q) = %+v, %v; want %+v", c.spec, got, err, c.want)
+		}
+		back, err := ParseSpec(got.Spec())
+		if err != nil || back != got {
+			t.Errorf("round trip of %q via %q = %+v, %v", c.spec, got.Spec(), back, err)
+		}
+	}
+	bad := map[string]string{
+		"127.0.0.1:80":                     "KIND://",
+		"ftp://127.0.0.1:21":               "unknown kind",
+		"tcp-server://127.0.0.1":           "not HOST:PORT",
+		"tcp-server://127.0.0.1:99999":     "port",
+		"tcp-server://127.0.0.1:http":      "port",
+		"tcp-client://:80":                 "needs a host",
+		"udp://0.0.0.0:1?remote=nope":      "remote",
+		"tcp-server://127.0.0.1:1?root=x":  "does not apply",
+		"http-server://127.0.0.1:1?mode=x": "mode",
+	}
+	for spec, frag := range bad {
+		if _, err := ParseSpec(spec); err == nil || !strings.Contains(err.Error(), frag) {
+			t.Errorf("ParseSpec(%q) err = %v; want it to mention %q", spec, err, frag)
+		}
+	}
+}
+
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"tcp-server://127.0.0.1:7890", "udp://[::1]:9?remote=[::1]:10", "http-server://h:1?root=%2F&mode=manual", "x://", "tcp-client://a:b:c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cfg, err := ParseSpec(s)
+		if err != nil {
+			return
+		}
+		if _, err := ParseSpec(cfg.Spec()); err != nil {
+			t.Fatalf("accepted %q but not its own rendering %q: %v", s, cfg.Spec(), err)
+		}
+	})
+}

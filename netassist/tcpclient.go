@@ -1,0 +1,93 @@
+package netassist
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// TCPClient connects to one server; its single connection is a Conn.
+type TCPClient struct {
+	cfg       Config
+	hub       *Hub
+	started   atomic.Bool
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+	conn      atomic.Pointer[Conn]
+	gone      chan struct{} // closed when the connection has ended
+}
+
+// NewTCPClient makes a client that will connect to cfg.Remote.
+func NewTCPClient(cfg Config, hub *Hub) *TCPClient {
+	return &TCPClient{cfg: cfg, hub: hub, gone: make(chan struct{})}
+}
+
+func (c *TCPClient) Hub() *Hub { return c.hub }
+
+// Start connects; host names are resolved and IPv6 works as IPv4 does.
+func (c *TCPClient) Start() error {
+	if !c.started.CompareAndSwap(false, true) {
+		return ErrStarted
+	}
+	timeout := c.cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	d := net.Dialer{Timeout: timeout}
+	if c.cfg.Local != "" {
+		la, err := net.ResolveTCPAddr("tcp", c.cfg.Local)
+		if err != nil {
+			return wrapErr("bind", c.cfg.Local, err)
+		}
+		d.LocalAddr = la
+	}
+	nc, err := d.DialContext(context.Background(), "tcp", c.cfg.Remote)
+	if err != nil {
+		return wrapErr("connect", c.cfg.Remote, err)
+	}
+	tc := nc.(*net.TCPConn)
+	conn := newConn(1, tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
+	c.conn.Store(conn)
+	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: "connected from " + conn.Local})
+	conn.start()
+	return nil
+}
+
+// Conn is the connection, nil before Start.
+func (c *TCPClient) Conn() *Conn { return c.conn.Load() }
+
+// Done is closed when the connection has ended, for whatever reason.
+func (c *TCPClient) Done() <-chan struct{} { return c.gone }
+
+// LocalAddr is the local end of the connection.
+func (c *TCPClient) LocalAddr() string {
+	if conn := c.conn.Load(); conn != nil {
+		return conn.Local
+	}
+	return ""
+}
+
+// Send queues data to the server.
+func (c *TCPClient) Send(data []byte) error {
+	conn := c.conn.Load()
+	if conn == nil {
+		return &OpError{Code: CodeNotConnected, Op: "send", Addr: c.cfg.Remote}
+	}
+	return conn.Send(data)
+}
+
+// Close closes the connection at once and waits for its goroutines.
+func (c *TCPClient) Close() error {
+	conn := c.conn.Load()
+	if conn == nil {
+		return nil
+	}
+	c.closeOnce.Do(func() {
+		conn.finish(ReasonLocal, nil)
+		c.wg.Wait()
+		c.hub.Record(Event{Kind: EvClose})
+	})
+	return nil
+}

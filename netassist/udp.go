@@ -1,0 +1,245 @@
+package netassist
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// MaxDatagram is the largest UDP payload over IPv4 (65,535 − 8 − 20).
+const MaxDatagram = 65507
+
+// UDP is a bound UDP socket: every datagram is one event, in and out.
+type UDP struct {
+	cfg     Config
+	hub     *Hub
+	started atomic.Bool
+	closed  atomic.Bool
+	wg      sync.WaitGroup
+	pc      *net.UDPConn
+
+	mu         sync.Mutex
+	lastSender *net.UDPAddr
+	groups     []string
+}
+
+// NewUDP makes a UDP session that will bind cfg.Local.
+func NewUDP(cfg Config, hub *Hub) *UDP {
+	return &UDP{cfg: cfg, hub: hub}
+}
+
+func (u *UDP) Hub() *Hub { return u.hub }
+
+// Start binds the socket with broadcast allowed and a large receive buffer,
+// so bursts are not lost in the kernel.
+func (u *UDP) Start() error {
+	if !u.started.CompareAndSwap(false, true) {
+		return ErrStarted
+	}
+	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) { serr = setBroadcast(fd) }); err != nil {
+			return err
+		}
+		return serr
+	}}
+	pc, err := lc.ListenPacket(context.Background(), "udp", u.cfg.Local)
+	if err != nil {
+		return wrapErr("bind", u.cfg.Local, err)
+	}
+	u.pc = pc.(*net.UDPConn)
+	u.pc.SetReadBuffer(8 << 20)
+	u.pc.SetWriteBuffer(4 << 20)
+	u.hub.Record(Event{Kind: EvOpen, Detail: "bound to " + u.pc.LocalAddr().String()})
+	u.wg.Add(1)
+	go u.readLoop()
+	return nil
+}
+
+// LocalAddr is the bound address.
+func (u *UDP) LocalAddr() string {
+	if u.pc == nil {
+		return ""
+	}
+	return u.pc.LocalAddr().String()
+}
+
+func (u *UDP) readLoop() {
+	defer u.wg.Done()
+	// 64 KiB holds any datagram but IPv6 jumbograms, so none is cut short.
+	buf := make([]byte, 64<<10)
+	for {
+		n, from, err := u.pc.ReadFromUDP(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || u.closed.Load() {
+				return
+			}
+			// Windows reports an earlier send's ICMP "port unreachable"
+			// here; it is news for the user, not the end of the socket.
+			u.hub.Record(Event{Kind: EvError, Detail: wrapErr("receive", u.LocalAddr(), err).Error()})
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		u.mu.Lock()
+		u.lastSender = from
+		u.mu.Unlock()
+		u.hub.Record(Event{Kind: EvRx, Peer: from.String(), Data: buf[:n]})
+	}
+}
+
+// LastSender is the address of the last datagram's sender, or "".
+func (u *UDP) LastSender() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.lastSender == nil {
+		return ""
+	}
+	return u.lastSender.String()
+}
+
+// SendTo sends one datagram to addr ("host:port"); names are resolved.
+func (u *UDP) SendTo(addr string, data []byte) error {
+	if u.pc == nil || u.closed.Load() {
+		return &OpError{Code: CodeClosed, Op: "send", Addr: addr}
+	}
+	if len(data) > MaxDatagram {
+		return &OpError{Code: CodeTooLarge, Op: "send", Addr: addr}
+	}
+	if err := CheckHostPort(addr, true); err != nil {
+		return err
+	}
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return wrapErr("send", addr, err)
+	}
+	return u.send(ua, data)
+}
+
+// ReplyLast sends one datagram to whoever sent the last one.
+func (u *UDP) ReplyLast(data []byte) error {
+	u.mu.Lock()
+	to := u.lastSender
+	u.mu.Unlock()
+	if to == nil {
+		return &OpError{Code: CodeNotConnected, Op: "send"}
+	}
+	if len(data) > MaxDatagram {
+		return &OpError{Code: CodeTooLarge, Op: "send", Addr: to.String()}
+	}
+	return u.send(to, data)
+}
+
+func (u *UDP) send(to *net.UDPAddr, data []byte) error {
+	n, err := u.pc.WriteToUDP(data, to)
+	if err != nil {
+		if (errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM)) && isBroadcast(to.IP) {
+			return &OpError{Code: CodeBroadcastDeny, Op: "send", Addr: to.String(), Err: err}
+		}
+		if errors.Is(err, syscall.EMSGSIZE) {
+			return &OpError{Code: CodeTooLarge, Op: "send", Addr: to.String(), Err: err}
+		}
+		return wrapErr("send", to.String(), err)
+	}
+	u.hub.Record(Event{Kind: EvTx, Peer: to.String(), Data: data[:n]})
+	return nil
+}
+
+func isBroadcast(ip net.IP) bool {
+	ip4 := ip.To4()
+	if ip4 == nil {
+		return false
+	}
+	if ip4.Equal(net.IPv4bcast) {
+		return true
+	}
+	for _, b := range BroadcastAddrs() {
+		if b.Addr == ip4.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// JoinGroup joins the multicast group on the named interface ("" lets the
+// system choose) and makes that interface the outgoing one for the group,
+// with loopback on so this machine's own members hear it.
+func (u *UDP) JoinGroup(group, ifname string) error {
+	if u.pc == nil {
+		return &OpError{Code: CodeClosed, Op: "join", Addr: group}
+	}
+	gip := net.ParseIP(group)
+	if gip == nil || !gip.IsMulticast() {
+		return &OpError{Code: CodeBadAddress, Op: "join", Addr: group}
+	}
+	var ifi *net.Interface
+	if ifname != "" {
+		var err error
+		if ifi, err = net.InterfaceByName(ifname); err != nil {
+			return wrapErr("join", ifname, err)
+		}
+	}
+	g := &net.UDPAddr{IP: gip}
+	if gip.To4() != nil {
+		p := ipv4.NewPacketConn(u.pc)
+		if err := p.JoinGroup(ifi, g); err != nil {
+			return wrapErr("join", group, err)
+		}
+		if ifi != nil {
+			p.SetMulticastInterface(ifi)
+		}
+		p.SetMulticastLoopback(true)
+	} else {
+		p := ipv6.NewPacketConn(u.pc)
+		if err := p.JoinGroup(ifi, g); err != nil {
+			return wrapErr("join", group, err)
+		}
+		if ifi != nil {
+			p.SetMulticastInterface(ifi)
+		}
+		p.SetMulticastLoopback(true)
+	}
+	u.mu.Lock()
+	u.groups = append(u.groups, group)
+	u.mu.Unlock()
+	u.hub.Record(Event{Kind: EvInfo, Detail: "joined " + group})
+	return nil
+}
+
+// SetMulticastInterface picks the interface multicast datagrams leave by.
+func (u *UDP) SetMulticastInterface(ifname string) error {
+	ifi, err := net.InterfaceByName(ifname)
+	if err != nil {
+		return wrapErr("multicast", ifname, err)
+	}
+	if la, ok := u.pc.LocalAddr().(*net.UDPAddr); ok && la.IP.To4() == nil && !la.IP.IsUnspecified() {
+		return ipv6.NewPacketConn(u.pc).SetMulticastInterface(ifi)
+	}
+	p := ipv4.NewPacketConn(u.pc)
+	p.SetMulticastLoopback(true)
+	return p.SetMulticastInterface(ifi)
+}
+
+// Groups lists the multicast groups joined.
+func (u *UDP) Groups() []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]string(nil), u.groups...)
+}
+
+// Close closes the socket and waits for the read loop.
+func (u *UDP) Close() error {
+	if u.pc == nil || !u.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	err := u.pc.Close()
+	u.wg.Wait()
+	u.hub.Record(Event{Kind: EvClose})
+	return err
+}
