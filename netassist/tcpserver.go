@@ -181,3 +181,10 @@ func (s *TCPServer) Close() error {
 	s.hub.Record(Event{Kind: EvClose})
 	return nil
 }
+
+// ConnCount is how many connections are open now.
+func (s *TCPServer) ConnCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}

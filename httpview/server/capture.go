@@ -1,0 +1,396 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"netassist/httpview"
+)
+
+// capture cuts one connection's read stream and write stream into messages
+// with httpview.FrameLength and hands them to exchanges.
+//
+// Pairing relies on how net/http serves a connection: one request at a
+// time, the response of request k completely written before request k+1's
+// handler starts. So complete requests queue up (pipelined ones are read
+// ahead) and are claimed in order by handlers, while the bytes written
+// between two handler starts are the earlier handler's response. A response
+// written with no handler running is net/http answering by itself (431, 400,
+// OPTIONS *): it gets an exchange of its own.
+type capture struct {
+	st   *store
+	id   uint64
+	peer string
+
+	mu      sync.Mutex
+	rx, tx  []byte    // bytes not cut into messages yet
+	rxStart time.Time // arrival of rx[0]
+	rxLost  bool      // a request outgrew MaxRaw: the read stream is out of step for good
+	reqs    []message // complete requests no handler has claimed yet
+	waitReq uint64    // the running handler's exchange, still waiting for its raw request
+
+	owner       uint64 // exchange whose response is being written; 0 for none
+	ownerMethod string
+	ownerBytes  int64  // bytes written for owner so far
+	interim     []byte // 1xx responses, kept to prefix the final one
+	rawTx       bool   // verbatim reply: the owner's response is whatever is written, unframed
+	txOver      bool   // the owner's response outgrew MaxRaw: bytes are counted, not kept
+	hijacked    bool   // no handler will run on this connection any more
+	closed      bool
+}
+
+type message struct {
+	raw       []byte
+	size      int64
+	truncated bool
+	start     time.Time
+}
+
+const maxQueued = 256 // complete requests waiting for a handler; net/http reads only 4 KiB ahead
+
+func newCapture(st *store, id uint64, peer string) *capture {
+	return &capture{st: st, id: id, peer: peer}
+}
+
+func (c *capture) onRx(p []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rxLost || c.closed {
+		return
+	}
+	if len(c.rx) == 0 {
+		c.rxStart = now
+	}
+	c.rx = append(c.rx, p...)
+	c.cutRx(now, false)
+}
+
+// cutRx takes every complete request off rx; eof frames what is left.
+func (c *capture) cutRx(now time.Time, eof bool) {
+	off := 0
+	for off < len(c.rx) {
+		n, ok := httpview.FrameLength(c.rx[off:], true, "", eof)
+		if !ok {
+			break
+		}
+		c.gotRequest(newMessage(c.rx[off:off+n], c.rxStart), now)
+		off += n
+		c.rxStart = now
+	}
+	c.rx = shift(c.rx, off)
+	if len(c.rx) > MaxRaw {
+		// Only a body the handler reads can get here (net/http discards at
+		// most 256 KiB of an unread one, and the manual handler closes the
+		// connection after a body it did not read whole), so the
+		// connection ends after this request and losing step is harmless.
+		c.gotRequest(newMessage(c.rx, c.rxStart), now)
+		c.rx, c.rxLost = nil, true
+	}
+}
+
+func newMessage(b []byte, start time.Time) message {
+	m := message{size: int64(len(b)), start: start}
+	if len(b) > MaxRaw {
+		b, m.truncated = b[:MaxRaw], true
+	}
+	m.raw = bytes.Clone(b)
+	return m
+}
+
+// shift drops the first n bytes of b, keeping its storage unless it grew big.
+func shift(b []byte, n int) []byte {
+	if n == 0 {
+		return b
+	}
+	rest := copy(b, b[n:])
+	if rest == 0 && cap(b) > 64<<10 {
+		return nil
+	}
+	return b[:rest]
+}
+
+func (c *capture) gotRequest(m message, now time.Time) {
+	if len(bytes.TrimSpace(m.raw)) == 0 && !m.truncated {
+		return // stray CRLFs between messages
+	}
+	switch {
+	case c.waitReq != 0:
+		id := c.waitReq
+		c.waitReq = 0
+		c.st.update(id, func(e *Exchange) {
+			e.RawRequest = m.raw
+			e.Truncated = e.Truncated || m.truncated
+		})
+	case c.hijacked:
+		c.orphanRequest(m, "not answered: the connection was taken over for a verbatim reply")
+	case len(c.reqs) < maxQueued:
+		c.reqs = append(c.reqs, m)
+	default:
+		c.orphanRequest(m, "not captured: too many requests queued on one connection")
+	}
+}
+
+// orphanRequest lists a request that no handler answered.
+func (c *capture) orphanRequest(m message, note string) {
+	method, target := requestLine(m.raw)
+	c.st.add(Exchange{Conn: c.id, Client: c.peer, Start: m.start, Method: method, Target: target,
+		RawRequest: m.raw, Truncated: m.truncated, State: StateFailed, Note: note})
+}
+
+// begin is called when a handler starts; it lists the exchange and makes it
+// the owner of what is written next.
+func (c *capture) begin(r *http.Request, now time.Time) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endResponse(now) // whatever was written so far belongs to the one before
+	e := Exchange{Conn: c.id, Client: c.peer, Start: now, Method: r.Method, Target: r.RequestURI}
+	wait := false
+	switch {
+	case len(c.reqs) > 0:
+		m := c.reqs[0]
+		c.reqs = c.reqs[1:]
+		e.RawRequest, e.Truncated, e.Start = m.raw, m.truncated, m.start
+	case c.rxLost:
+		e.Note = "raw request not captured: an earlier message on this connection was larger than 1 MiB"
+	default:
+		wait = true
+		if len(c.rx) > 0 {
+			e.Start = c.rxStart
+		}
+	}
+	id := c.st.add(e)
+	if wait {
+		c.waitReq = id
+	}
+	c.owner, c.ownerMethod = id, r.Method
+	return id
+}
+
+func (c *capture) onTx(p []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if c.txOver {
+		c.ownerBytes += int64(len(p))
+		n := c.ownerBytes
+		c.st.update(c.owner, func(e *Exchange) { e.Bytes = n })
+		return
+	}
+	c.tx = append(c.tx, p...)
+	if !c.rawTx {
+		c.cutTx(now, false)
+	}
+	if len(c.tx) > MaxRaw {
+		c.overflowTx(now)
+	}
+}
+
+// cutTx takes every complete response off tx; eof frames what is left.
+func (c *capture) cutTx(now time.Time, eof bool) {
+	off := 0
+	for off < len(c.tx) {
+		n, ok := httpview.FrameLength(c.tx[off:], false, c.ownerMethod, eof)
+		if !ok {
+			break
+		}
+		msg := c.tx[off : off+n]
+		off += n
+		if st := statusOf(msg); st >= 100 && st < 200 && st != http.StatusSwitchingProtocols {
+			c.interim = append(c.interim, msg...)
+			continue
+		}
+		c.finishResponse(msg, false, now)
+	}
+	c.tx = shift(c.tx, off)
+}
+
+// finishResponse gives one complete response (after any interim ones) to
+// the owner, or to an exchange of its own when no handler wrote it.
+func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time) {
+	raw := append(c.interim, msg...)
+	c.interim = nil
+	size := int64(len(raw))
+	if len(raw) > MaxRaw {
+		raw, truncated = raw[:MaxRaw], true
+	}
+	raw = bytes.Clone(raw)
+	status := statusOf(raw)
+	for status >= 100 && status < 200 && len(raw) > 0 {
+		// skip interim responses to read the final status
+		n, ok := httpview.FrameLength(raw, false, "", true)
+		if !ok || n >= len(raw) {
+			break
+		}
+		status = statusOf(raw[n:])
+	}
+	if c.owner == 0 {
+		c.orphanResponse(raw, size, truncated, status, now)
+		return
+	}
+	id := c.owner
+	c.owner, c.ownerBytes, c.rawTx = 0, 0, false
+	c.st.update(id, func(e *Exchange) {
+		e.RawResponse, e.Bytes, e.Status = raw, size, status
+		e.Truncated = e.Truncated || truncated
+		e.Duration = now.Sub(e.Start)
+		if e.State == StateServing || e.State == StatePending {
+			e.State = StateAnswered
+		}
+	})
+}
+
+// orphanResponse lists a response net/http sent without a handler, paired
+// with the request it answers: the next queued one, else whatever was read.
+func (c *capture) orphanResponse(raw []byte, size int64, truncated bool, status int, now time.Time) {
+	var m message
+	switch {
+	case len(c.reqs) > 0:
+		m = c.reqs[0]
+		c.reqs = c.reqs[1:]
+	case len(c.rx) > 0:
+		m = newMessage(c.rx, c.rxStart)
+		c.rx, c.rxLost = nil, true // the connection is closing; its read stream is no longer framed
+	default:
+		m.start = now
+	}
+	method, target := requestLine(m.raw)
+	c.st.add(Exchange{Conn: c.id, Client: c.peer, Start: m.start, Method: method, Target: target,
+		Status: status, Bytes: size, Duration: now.Sub(m.start),
+		RawRequest: m.raw, RawResponse: raw, Truncated: truncated || m.truncated,
+		State: StateAnswered, Note: "answered by net/http itself: the request did not reach a handler"})
+}
+
+// overflowTx keeps the first MaxRaw bytes of an over-long response and only
+// counts the rest, up to the next handler start or the end of the connection.
+func (c *capture) overflowTx(now time.Time) {
+	if c.owner == 0 {
+		c.finishResponse(c.tx, true, now)
+		c.tx = nil
+		return
+	}
+	raw := append(c.interim, c.tx...)
+	c.interim, c.tx = nil, nil
+	c.ownerBytes = int64(len(raw))
+	raw = bytes.Clone(raw[:MaxRaw])
+	status, n := statusOf(raw), c.ownerBytes
+	c.txOver = true
+	c.st.update(c.owner, func(e *Exchange) {
+		e.RawResponse, e.Status, e.Bytes, e.Truncated = raw, status, n, true
+	})
+}
+
+// endResponse closes the response slot of the owner: an unframed or
+// over-long response ends where the next handler starts or the connection
+// ends.
+func (c *capture) endResponse(now time.Time) {
+	switch {
+	case c.txOver:
+		id, n := c.owner, c.ownerBytes
+		c.st.update(id, func(e *Exchange) {
+			e.Bytes = n
+			e.Duration = now.Sub(e.Start)
+			if e.State == StateServing || e.State == StatePending {
+				e.State = StateAnswered
+			}
+		})
+	case len(c.tx) > 0 || len(c.interim) > 0:
+		c.finishResponse(c.tx, false, now)
+	}
+	c.tx, c.txOver, c.owner, c.ownerBytes, c.rawTx, c.interim = c.tx[:0], false, 0, 0, false, nil
+}
+
+// verbatim makes everything written from now on the owner's response as is.
+func (c *capture) verbatim() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rawTx, c.hijacked = true, true
+	for _, m := range c.reqs {
+		c.orphanRequest(m, "not answered: the connection was taken over for a verbatim reply")
+	}
+	c.reqs = nil
+}
+
+// endVerbatim ends the verbatim response once its bytes are written.
+func (c *capture) endVerbatim(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endResponse(now)
+}
+
+// onClose frames what is left with eof and settles every exchange of the
+// connection.
+func (c *capture) onClose(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if !c.rxLost {
+		c.cutRx(now, true)
+	}
+	if !c.txOver && !c.rawTx {
+		c.cutTx(now, true)
+	}
+	c.endResponse(now)
+	for _, m := range c.reqs {
+		c.orphanRequest(m, "no response: the connection closed first")
+	}
+	c.reqs = nil
+	c.closed = true
+}
+
+// fail marks an exchange that ends without a response; a response already
+// on its way wins.
+func (c *capture) fail(id uint64, note string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.update(id, func(e *Exchange) {
+		if e.State == StateServing || e.State == StatePending {
+			e.State, e.Note = StateFailed, note
+			e.Deadline = time.Time{}
+		}
+	})
+}
+
+// statusOf reads the status code of the status line at the start of b
+// (after stray blank lines); 0 when there is none.
+func statusOf(b []byte) int {
+	b = bytes.TrimLeft(b, "\r\n")
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
+		return 0
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// requestLine reads method and target from a request start line, bounded
+// so that garbage cannot make a huge list entry.
+func requestLine(b []byte) (method, target string) {
+	b = bytes.TrimLeft(b, "\r\n")
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	if len(line) > 8<<10 {
+		line = line[:8<<10]
+	}
+	f := strings.Fields(strings.ToValidUTF8(string(line), "\uFFFD"))
+	if len(f) > 0 {
+		method = f[0]
+		if len(method) > 32 {
+			method = method[:32]
+		}
+	}
+	if len(f) > 1 {
+		target = f[1]
+	}
+	return method, target
+}

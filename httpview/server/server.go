@@ -1,0 +1,306 @@
+// Package server is the HTTP server session of NetAssist: a static file
+// server (a chosen folder or the embedded sample site) or a manual one whose
+// requests wait for a hand-written answer, capturing every exchange as the
+// exact bytes that crossed the socket. It never imports a GUI toolkit; the
+// UI polls Version and Exchanges.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"netassist/netassist"
+)
+
+// Config says what an HTTP server session serves and how.
+type Config struct {
+	Addr string // "host:port"; port 0 picks a free one
+	Root string // folder to serve; "" serves Site
+
+	// Site is the embedded sample site, served when Root is "": pass
+	// assets.Site (its files are under "site/"). It is a field rather than
+	// an import because package assets imports fyne and this package must
+	// not, even indirectly.
+	Site fs.FS
+
+	// Manual holds requests for Respond. With ManualPaths empty every path
+	// is manual; otherwise only paths matching one of its patterns are,
+	// and the rest is served statically. A pattern ending in "/" or "*"
+	// matches every path that starts with it (without the "*"), any other
+	// pattern matches that exact path: "/api/", "/login", "/img*".
+	Manual      bool
+	ManualPaths []string
+	Timeout     time.Duration // how long a manual request waits before it gets 504; 0 means 60 s
+
+	ShowDotfiles bool // serve names starting with "." (hidden, 404, by default)
+
+	Recorder netassist.Recorder // every byte, connect and disconnect; nil records nothing
+	Session  string             // Event.Session
+	Log      logrus.FieldLogger // nil means the logrus standard logger
+}
+
+// DefaultTimeout is the manual answer timeout when Config.Timeout is 0.
+const DefaultTimeout = 60 * time.Second
+
+// Limits of the hardened net/http.Server. A learner's browser sends a few
+// KiB of headers and keeps connections for a minute or so; a slow-loris or
+// slow-body client is cut off by the timeouts.
+const (
+	maxHeaderBytes    = 32 << 10 // net/http allows 4 KiB more, then answers 431
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second // whole request, body included
+	writeIdle         = 30 * time.Second // each write must progress within this
+	idleTimeout       = 60 * time.Second
+)
+
+var (
+	// ErrStarted is returned by a second Start.
+	ErrStarted = errors.New("http server: already started")
+	// ErrNotPending is returned by Respond for an exchange that is not (or
+	// no longer) waiting for an answer.
+	ErrNotPending = errors.New("http server: the request is not waiting for an answer")
+)
+
+// Server is one HTTP server session. New, then Start; Close ends it.
+type Server struct {
+	cfg      Config
+	log      logrus.FieldLogger
+	rec      netassist.Recorder
+	store    *store
+	nextConn atomic.Uint64
+
+	// Timeouts copied from the constants so that tests can shorten them
+	// before Start.
+	readHeaderTimeout, readTimeout, writeIdle, idleTimeout time.Duration
+
+	fsys     fs.FS    // what static mode serves
+	root     *os.Root // when serving a folder
+	embedded bool     // serving the sample site: /submit answers its form
+	etags    sync.Map // embedded file name → ETag (its files have no modification time)
+
+	hs *http.Server
+	ln net.Listener
+
+	mu       sync.Mutex
+	started  bool
+	closed   bool
+	conns    map[*conn]struct{}
+	pending  map[uint64]*parked
+	handlers sync.WaitGroup // handlers and the Serve loop
+	done     chan struct{}  // closed by Close: parked handlers give up
+}
+
+type nopRecorder struct{}
+
+func (nopRecorder) Record(netassist.Event) {}
+
+// New prepares a server; nothing is bound until Start.
+func New(cfg Config) *Server {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	s := &Server{
+		cfg: cfg, log: cfg.Log, rec: cfg.Recorder, store: newStore(),
+		readHeaderTimeout: readHeaderTimeout, readTimeout: readTimeout,
+		writeIdle: writeIdle, idleTimeout: idleTimeout,
+		conns: make(map[*conn]struct{}), pending: make(map[uint64]*parked),
+		done: make(chan struct{}),
+	}
+	if s.log == nil {
+		s.log = logrus.StandardLogger()
+	}
+	s.log = s.log.WithField("session", cfg.Session)
+	if s.rec == nil {
+		s.rec = nopRecorder{}
+	}
+	return s
+}
+
+// Start opens the folder and binds the address, returning either error at
+// once (a bind error wraps the system's, so errors.Is(err,
+// syscall.EADDRINUSE) tells "address in use"), then serves in the
+// background. A second Start fails with ErrStarted; after a failed one the
+// server can be started again.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return ErrStarted
+	}
+	if s.closed {
+		return http.ErrServerClosed
+	}
+
+	if s.cfg.Root == "" {
+		if s.cfg.Site == nil {
+			return errors.New("http server: no folder chosen and no sample site given")
+		}
+		sub, err := fs.Sub(s.cfg.Site, "site")
+		if err != nil {
+			return fmt.Errorf("sample site: %w", err)
+		}
+		s.fsys, s.embedded = sub, true
+	} else {
+		root, err := os.OpenRoot(s.cfg.Root)
+		if err != nil {
+			return fmt.Errorf("open folder %s: %w", s.cfg.Root, err)
+		}
+		s.root, s.fsys = root, root.FS()
+	}
+
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		if s.root != nil {
+			s.root.Close()
+		}
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.started, s.ln = true, ln
+	s.hs = &http.Server{
+		Handler:           http.HandlerFunc(s.serve),
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: s.readHeaderTimeout,
+		ReadTimeout:       s.readTimeout,
+		IdleTimeout:       s.idleTimeout,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+		ErrorLog: log.New(logWriter{s.log}, "", 0),
+	}
+	where := "serving the sample site"
+	if s.root != nil {
+		where = "serving " + s.cfg.Root
+	}
+	s.rec.Record(netassist.Event{Time: time.Now(), Session: s.cfg.Session, Kind: netassist.EvOpen,
+		Detail: "listening on " + ln.Addr().String() + ", " + where})
+	s.log.WithField("addr", ln.Addr().String()).Info("http server: " + where)
+
+	s.handlers.Add(1)
+	go func() {
+		defer s.handlers.Done()
+		err := s.hs.Serve(&listener{Listener: ln, s: s})
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.WithError(err).Error("http server: serve ended")
+		}
+	}()
+	return nil
+}
+
+// Addr is the bound address (nil before Start).
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Close stops listening, closes every connection (hijacked ones too),
+// gives up on held requests and returns when every goroutine of the server
+// has ended. Closing twice is harmless.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if !s.started || s.closed {
+		s.closed = true
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	s.mu.Unlock()
+
+	err := s.hs.Close()
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+	s.handlers.Wait()
+	if s.root != nil {
+		s.root.Close()
+	}
+	s.rec.Record(netassist.Event{Time: time.Now(), Session: s.cfg.Session, Kind: netassist.EvClose})
+	return err
+}
+
+type connKey struct{}
+
+// serve is the root handler: every request becomes an exchange, then goes
+// to manual, the sample form or static.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	c, _ := r.Context().Value(connKey{}).(*conn)
+	s.mu.Lock()
+	if s.closed || c == nil {
+		s.mu.Unlock()
+		panic(http.ErrAbortHandler) // no answer rather than net/http's empty 200
+	}
+	s.handlers.Add(1)
+	s.mu.Unlock()
+	defer s.handlers.Done()
+
+	id := c.cap.begin(r, time.Now())
+	switch {
+	case s.isManual(r.URL.Path):
+		s.serveManual(w, r, c, id)
+	case s.embedded && r.URL.Path == submitPath:
+		s.serveSubmit(w, r)
+	default:
+		s.serveStatic(w, r)
+	}
+}
+
+// isManual reports whether path waits for a hand-written answer.
+func (s *Server) isManual(path string) bool {
+	if !s.cfg.Manual {
+		return false
+	}
+	if len(s.cfg.ManualPaths) == 0 {
+		return true
+	}
+	for _, p := range s.cfg.ManualPaths {
+		switch {
+		case strings.HasSuffix(p, "*"):
+			if strings.HasPrefix(path, strings.TrimSuffix(p, "*")) {
+				return true
+			}
+		case strings.HasSuffix(p, "/"):
+			if strings.HasPrefix(path, p) {
+				return true
+			}
+		case path == p:
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) record(kind netassist.EventKind, c *conn, data []byte, detail string) {
+	s.rec.Record(netassist.Event{Time: time.Now(), Session: s.cfg.Session, Kind: kind,
+		Conn: c.id, Peer: c.peer, Data: data, Detail: detail})
+}
+
+// logWriter carries net/http's own complaints (handler panics, bad
+// WriteHeader calls) to the application log.
+type logWriter struct{ log logrus.FieldLogger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.log.Warn(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

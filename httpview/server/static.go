@@ -1,0 +1,212 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"runtime"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sirupsen/logrus"
+)
+
+// serveStatic answers GET and HEAD from s.fsys, which is an os.Root (no
+// symlink or ".." can leave the folder) or the embedded sample site.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		errorPage(w, http.StatusMethodNotAllowed)
+		return
+	}
+	name, code := cleanPath(r.URL.Path, s.cfg.ShowDotfiles)
+	if code != 0 {
+		errorPage(w, code)
+		return
+	}
+	fi, err := fs.Stat(s.fsys, name)
+	if err != nil {
+		s.fsError(w, r, name, err)
+		return
+	}
+	if fi.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			// Relative links in the folder's page need the slash. The target
+			// is built from the cleaned name, so it can never be "//host".
+			u := url.URL{Path: "/" + name + "/", RawQuery: r.URL.RawQuery}
+			http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+			return
+		}
+		index := path.Join(name, "index.html")
+		if ifi, err := fs.Stat(s.fsys, index); err == nil && ifi.Mode().IsRegular() {
+			s.serveFile(w, r, index, ifi)
+			return
+		}
+		s.serveListing(w, r, name)
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		// A FIFO or device would block or never end: not something to serve.
+		errorPage(w, http.StatusForbidden)
+		return
+	}
+	s.serveFile(w, r, name, fi)
+}
+
+// cleanPath turns the decoded URL path into an fs.FS name, or a status to
+// answer. A ".." segment in any encoding arrives here decoded and is
+// refused outright rather than cleaned away, as are NUL, backslashes,
+// control characters and invalid UTF-8 (overlong encodings of "." or "/").
+func cleanPath(p string, showDotfiles bool) (name string, status int) {
+	if p == "" || p[0] != '/' || !utf8.ValidString(p) {
+		return "", http.StatusBadRequest
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' || (c == ':' && runtime.GOOS == "windows") {
+			return "", http.StatusBadRequest
+		}
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		if seg == ".." {
+			return "", http.StatusBadRequest
+		}
+	}
+	name = strings.TrimPrefix(path.Clean(p), "/")
+	if name == "" {
+		name = "."
+	}
+	if !fs.ValidPath(name) {
+		return "", http.StatusBadRequest
+	}
+	if !showDotfiles && name != "." {
+		for _, seg := range strings.Split(name, "/") {
+			if strings.HasPrefix(seg, ".") {
+				return "", http.StatusNotFound
+			}
+		}
+	}
+	return name, 0
+}
+
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	f, err := s.fsys.Open(name)
+	if err != nil {
+		s.fsError(w, r, name, err)
+		return
+	}
+	defer f.Close()
+	content, ok := f.(io.ReadSeeker)
+	if !ok {
+		s.fsError(w, r, name, errors.New("file cannot seek"))
+		return
+	}
+	if s.embedded {
+		// Embedded files have no modification time; an ETag still lets the
+		// learner see If-None-Match and 304 on reload.
+		if tag := s.etag(name); tag != "" {
+			w.Header().Set("ETag", tag)
+		}
+	}
+	http.ServeContent(w, r, fi.Name(), fi.ModTime(), content)
+}
+
+func (s *Server) etag(name string) string {
+	if v, ok := s.etags.Load(name); ok {
+		return v.(string)
+	}
+	b, err := fs.ReadFile(s.fsys, name)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	tag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	s.etags.Store(name, tag)
+	return tag
+}
+
+// serveListing shows a folder without index.html. Every name is escaped
+// for HTML, and links start with "./" so a name like "javascript:x" stays
+// a relative path.
+func (s *Server) serveListing(w http.ResponseWriter, r *http.Request, name string) {
+	entries, err := fs.ReadDir(s.fsys, name)
+	if err != nil {
+		s.fsError(w, r, name, err)
+		return
+	}
+	title := html.EscapeString("/" + strings.TrimPrefix(name+"/", "./"))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<ul>\n", title, title)
+	if name != "." {
+		b.WriteString("<li><a href=\"../\">../</a></li>\n")
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !s.cfg.ShowDotfiles && strings.HasPrefix(n, ".") {
+			continue
+		}
+		href, shown := "./"+url.PathEscape(n), strings.ToValidUTF8(n, "\uFFFD")
+		if e.IsDir() {
+			href, shown = href+"/", shown+"/"
+		}
+		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(href), html.EscapeString(shown))
+	}
+	b.WriteString("</ul>\n</body></html>\n")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(b.Bytes())
+	}
+}
+
+// fsError answers a file-system error with a generic 403 or 404 and keeps
+// the operating system's text for the log (it names paths on this machine).
+func (s *Server) fsError(w http.ResponseWriter, r *http.Request, name string, err error) {
+	code := http.StatusNotFound
+	if errors.Is(err, fs.ErrPermission) {
+		code = http.StatusForbidden
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		s.log.WithFields(logrus.Fields{"peer": r.RemoteAddr, "name": name}).WithError(err).
+			Debugf("http server: answered %d", code)
+	}
+	errorPage(w, code)
+}
+
+// errorText is the learner-facing line of each error page.
+var errorText = map[int]string{
+	http.StatusBadRequest:            "请求的路径无效。The request path is not valid.",
+	http.StatusForbidden:             "不允许访问。Access is not allowed.",
+	http.StatusNotFound:              "服务的文件夹里这个路径下什么也没有。There is nothing at this path in the served folder.",
+	http.StatusMethodNotAllowed:      "这里只接受 GET 和 HEAD。Only GET and HEAD are answered here.",
+	http.StatusRequestTimeout:        "请求没有及时到达。The request did not arrive in time.",
+	http.StatusRequestEntityTooLarge: "请求正文太大。The request body is too large.",
+	http.StatusGatewayTimeout:        "没有人在规定时间内手动应答。Nobody answered by hand in time.",
+}
+
+// errorPage writes a small fixed page; nothing from the request or the
+// system goes into it.
+func errorPage(w http.ResponseWriter, code int) {
+	body := fmt.Sprintf("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%d %s</title></head>\n"+
+		"<body>\n<h1>%d %s</h1>\n<p>%s</p>\n<hr>\n<p>NetAssist</p>\n</body></html>\n",
+		code, http.StatusText(code), code, http.StatusText(code), errorText[code])
+	h := w.Header()
+	h.Del("ETag")
+	h.Del("Last-Modified")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	io.WriteString(w, body)
+}

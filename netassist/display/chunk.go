@@ -1,0 +1,67 @@
+// Package display is the model behind the receive view: it turns received
+// and sent chunks into pre-formatted rows (text with visible control
+// characters, or hex dump, optionally headed per chunk) and keeps them in a
+// bounded ring that a virtualized list shows. It has no GUI import.
+package display
+
+import (
+	"time"
+
+	"netassist/netassist/codec"
+)
+
+// Dir says what a chunk is.
+type Dir uint8
+
+const (
+	RX   Dir = iota // bytes received
+	TX              // bytes sent
+	Info            // a note such as "127.0.0.1:5555 connected"
+)
+
+func (d Dir) String() string {
+	switch d {
+	case RX:
+		return "RX"
+	case TX:
+		return "TX"
+	case Info:
+		return "Info"
+	}
+	return "Dir(?)"
+}
+
+// Chunk is one piece of traffic as it was read or written, or a note.
+// The display never modifies Data and keeps no reference to it after
+// Format, except History, which keeps the chunks it is given.
+type Chunk struct {
+	Time time.Time
+	Dir  Dir
+	Conn uint64 // connection id; 0 for a session's own notes and for UDP
+	Peer string // "IP:port", may be empty
+	Data []byte // RX and TX
+	Note string // Info
+}
+
+// DefaultWrap is the text width in columns when Options.Wrap is not set.
+const DefaultWrap = 100
+
+// Options are the receive view's settings.
+type Options struct {
+	Hex        bool          // hex dump instead of text
+	Charset    codec.Charset // for text; the zero value and unknown names mean UTF-8
+	LogMode    bool          // head each chunk with time, direction, peer and length
+	Timestamps bool          // log mode: time in headers; stream mode: time before each row
+	Wrap       int           // text columns per row; <= 0 means DefaultWrap
+}
+
+// normalized fills in the defaults so that equal settings compare equal.
+func (o Options) normalized() Options {
+	if o.Wrap <= 0 {
+		o.Wrap = DefaultWrap
+	}
+	if o.Charset == "" || !o.Charset.Valid() {
+		o.Charset = codec.UTF8
+	}
+	return o
+}

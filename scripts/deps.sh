@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building and testing NetAssist needs on Debian or Ubuntu.
+#   scripts/deps.sh build   C compiler and the OpenGL/X11 headers Fyne's cgo needs
+#   scripts/deps.sh test    build + Xvfb, a window manager, xdotool, ImageMagick,
+#                           network peers (nc, socat, curl) and Chromium for end-to-end tests
+#   scripts/deps.sh bench   test + nginx and wrk for `make bench`
+#   scripts/deps.sh windows build + the mingw-w64 cross compiler
+# Only missing packages are installed; sudo is used when not root.
+# Windows: install Go and a gcc such as MSYS2's mingw-w64-x86_64-gcc.
+# macOS: install Go and the Xcode command line tools (xcode-select --install).
+set -euo pipefail
+
+want=()
+case "${1:-build}" in
+build) ;;
+test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk) ;;
+bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
+windows) want+=(gcc-mingw-w64-x86-64) ;;
+*) echo "usage: $0 build|test|bench|windows" >&2; exit 2 ;;
+esac
+want+=(gcc pkg-config libgl1-mesa-dev xorg-dev)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh installs with apt on Debian/Ubuntu only; see README.md for other systems." >&2
+	exit 0
+fi
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
