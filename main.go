@@ -1,0 +1,115 @@
+// Command netassist is NetAssist, a network debugging assistant (网络调试助手):
+// TCP server, TCP client, UDP and HTTP sessions in one window.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2/app"
+	"github.com/sirupsen/logrus"
+
+	"netassist/assets"
+	"netassist/netassist"
+	"netassist/ui"
+)
+
+const appID = "io.github.netassist"
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0"
+
+type specList []netassist.Config
+
+func (s *specList) String() string { return fmt.Sprint(len(*s)) }
+func (s *specList) Set(v string) error {
+	cfg, err := netassist.ParseSpec(v)
+	if err != nil {
+		return err
+	}
+	*s = append(*s, cfg)
+	return nil
+}
+
+func main() {
+	var opens specList
+	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT, tcp-client://HOST:PORT, udp://HOST:PORT[?remote=HOST:PORT], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1] (repeatable)")
+	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
+	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
+	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
+	logLevel := flag.String("log-level", "info", "log level: debug, info, warn, error")
+	showVersion := flag.Bool("version", false, "print the version and exit")
+	flag.Parse()
+	if *showVersion {
+		fmt.Println("netassist", version)
+		return
+	}
+	if flag.NArg() > 0 {
+		fail("unexpected argument %q (sessions are given with --open SPEC)", flag.Arg(0))
+	}
+	if *langFlag != "" && *langFlag != "zh" && *langFlag != "en" {
+		fail("--lang must be zh or en, not %q", *langFlag)
+	}
+	level, err := logrus.ParseLevel(*logLevel)
+	if err != nil {
+		fail("--log-level: %v", err)
+	}
+	log := setupLog(level)
+
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.IconResource())
+	lang := *langFlag
+	if lang == "" {
+		lang = a.Preferences().String("lang")
+	}
+	if err := ui.LoadTranslations(lang); err != nil {
+		log.Warnf("translations: %v", err)
+	}
+	totals := &netassist.Counters{}
+	lag := &netassist.MaxTracker{}
+	w, err := ui.New(a, ui.Options{Open: opens, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version})
+	if err != nil {
+		log.Errorf("open session: %v", err) // shown in its tab too
+	}
+	if *metricsFile != "" {
+		f, err := os.OpenFile(*metricsFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fail("--metrics: %v", err)
+		}
+		stop := make(chan struct{})
+		defer close(stop)
+		go netassist.RunMetrics(f, netassist.MetricsSource{Totals: totals, Connections: w.Connections, UILag: lag.Take}, stop)
+	}
+	log.Infof("netassist %s starting", version)
+	w.Window().ShowAndRun()
+}
+
+// setupLog writes the application log to a file in the user's config
+// folder, and to stderr when there is a terminal.
+func setupLog(level logrus.Level) *logrus.Logger {
+	log := logrus.New()
+	log.SetLevel(level)
+	var outs []io.Writer
+	if st, err := os.Stderr.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		outs = append(outs, os.Stderr)
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		dir = filepath.Join(dir, "NetAssist")
+		if os.MkdirAll(dir, 0o755) == nil {
+			if f, err := os.OpenFile(filepath.Join(dir, "netassist.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+				outs = append(outs, f)
+			}
+		}
+	}
+	log.SetOutput(io.MultiWriter(outs...))
+	return log
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "netassist: "+format+"\n", args...)
+	fmt.Fprintln(os.Stderr, "Run 'netassist --help' for the options.")
+	os.Exit(2)
+}

@@ -1,0 +1,291 @@
+// Package ui is NetAssist's window: one tab per session, each laid out like
+// the classic network assistant, fed by one pump per window.
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"netassist/netassist"
+)
+
+// Options configure the window; main fills them from the command line.
+type Options struct {
+	Open    []netassist.Config // sessions opened and started at launch
+	SaveDir string             // --save: save every session from the start
+	// Schedule runs a function on the main goroutine; nil means fyne.Do.
+	// Tests pass one that runs it inline.
+	Schedule func(func())
+	Totals   *netassist.Counters   // app-wide byte totals (--metrics); nil makes one
+	Lag      *netassist.MaxTracker // UI heartbeat delay (--metrics); nil makes one
+	Log      logrus.FieldLogger    // nil means the standard logger
+	Version  string
+
+	manualPump bool // tests drive the pump's ticks themselves
+}
+
+// panel is a session tab as the window sees it.
+type panel interface {
+	preparer
+	build() fyne.CanvasObject
+	title() string
+	open(cfg netassist.Config) error
+	fill(cfg netassist.Config)
+	shutdown()
+	connections() int
+}
+
+// App is the main window and its sessions.
+type App struct {
+	fa      fyne.App
+	win     fyne.Window
+	opts    Options
+	log     logrus.FieldLogger
+	totals  *netassist.Counters
+	pump    *pump
+	tabs    *container.DocTabs
+	theme   *appTheme
+	counter map[netassist.Kind]int
+	empty   *widget.Label
+
+	mu     sync.Mutex // panels is read by --metrics on its goroutine
+	panels map[*container.TabItem]panel
+}
+
+// New builds the window; call Window().ShowAndRun() to run it. Sessions in
+// opts.Open are opened at once; the first one that fails is returned as
+// the error (the window still opens and shows it).
+func New(fa fyne.App, opts Options) (*App, error) {
+	a := &App{fa: fa, opts: opts, log: opts.Log, totals: opts.Totals, counter: map[netassist.Kind]int{},
+		panels: map[*container.TabItem]panel{}}
+	if a.log == nil {
+		a.log = logrus.StandardLogger()
+	}
+	if a.totals == nil {
+		a.totals = &netassist.Counters{}
+	}
+	lag := opts.Lag
+	if lag == nil {
+		lag = &netassist.MaxTracker{}
+	}
+	sched := opts.Schedule
+	if sched == nil {
+		sched = fyne.Do
+	}
+	a.theme = &appTheme{}
+	fa.Settings().SetTheme(a.theme)
+	a.applyThemePref()
+	a.win = fa.NewWindow(T("app.name", "NetAssist") + " — " + T("app.subtitle", "Network debugging assistant"))
+	a.pump = newPump(sched, lag)
+	a.build()
+	var firstErr error
+	for _, cfg := range opts.Open {
+		if _, err := a.OpenSession(cfg); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if len(opts.Open) == 0 {
+		a.restoreSessions()
+	}
+	a.win.SetOnClosed(a.shutdown)
+	if !opts.manualPump {
+		a.pump.start()
+	}
+	return a, firstErr
+}
+
+// Window is the main window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// Totals are the app-wide byte counts since launch.
+func (a *App) Totals() *netassist.Counters { return a.totals }
+
+func (a *App) build() {
+	a.tabs = container.NewDocTabs()
+	a.tabs.CloseIntercept = a.onCloseTab
+	a.tabs.OnSelected = func(*container.TabItem) {}
+	newBtn := func(kind netassist.Kind, label string) *widget.Button {
+		return widget.NewButtonWithIcon(label, theme.ContentAddIcon(), func() { a.NewPanel(kind) })
+	}
+	bar := container.NewHBox(
+		newBtn(netassist.KindTCPServer, T("kind.tcp-server", "TCP server")),
+		newBtn(netassist.KindTCPClient, T("kind.tcp-client", "TCP client")),
+		newBtn(netassist.KindUDP, T("kind.udp", "UDP")),
+	)
+	for _, k := range []netassist.Kind{netassist.KindHTTPServer, netassist.KindHTTPClient} {
+		if httpPanelFactory[k] != nil {
+			bar.Add(newBtn(k, kindTitle(k)))
+		}
+	}
+	a.empty = widget.NewLabel(T("app.empty", "Open a session with the buttons above: a TCP server, a TCP client, UDP or HTTP."))
+	a.empty.Alignment = fyne.TextAlignCenter
+	a.win.SetContent(container.NewBorder(bar, nil, nil, nil, container.NewStack(a.empty, a.tabs)))
+	a.win.SetMainMenu(a.mainMenu())
+	w, h := a.fa.Preferences().FloatWithFallback("window.width", 1280), a.fa.Preferences().FloatWithFallback("window.height", 800)
+	a.win.Resize(fyne.NewSize(float32(w), float32(h)))
+	a.updateEmpty()
+}
+
+func kindTitle(k netassist.Kind) string {
+	switch k {
+	case netassist.KindTCPServer:
+		return T("kind.tcp-server", "TCP server")
+	case netassist.KindTCPClient:
+		return T("kind.tcp-client", "TCP client")
+	case netassist.KindUDP:
+		return T("kind.udp", "UDP")
+	case netassist.KindHTTPServer:
+		return T("kind.http-server", "HTTP server")
+	case netassist.KindHTTPClient:
+		return T("kind.http-client", "HTTP client")
+	}
+	return string(k)
+}
+
+// httpPanelFactory builds the HTTP panels; set by their files.
+var httpPanelFactory = map[netassist.Kind]func(a *App, n int) panel{}
+
+// NewPanel adds an unopened session tab of kind and selects it.
+func (a *App) NewPanel(kind netassist.Kind) panel {
+	a.counter[kind]++
+	n := a.counter[kind]
+	var p panel
+	if f := httpPanelFactory[kind]; f != nil {
+		p = f(a, n)
+	} else {
+		p = newNetPanel(a, kind, n)
+	}
+	tab := container.NewTabItem(p.title()+" "+itoa(n), p.build())
+	a.mu.Lock()
+	a.panels[tab] = p
+	a.mu.Unlock()
+	if a.opts.SaveDir != "" {
+		if sp, ok := p.(interface{ startSaving() }); ok {
+			sp.startSaving()
+		}
+	}
+	a.pump.add(p)
+	a.tabs.Append(tab)
+	a.tabs.Select(tab)
+	a.updateEmpty()
+	return p
+}
+
+// OpenSession adds a tab for cfg and opens it, as the form's Open does.
+func (a *App) OpenSession(cfg netassist.Config) (panel, error) {
+	p := a.NewPanel(cfg.Kind)
+	p.fill(cfg)
+	err := p.open(cfg)
+	if err != nil {
+		if ep, ok := p.(interface{ showSessErr(string) }); ok {
+			ep.showSessErr(errText(err))
+		}
+	}
+	return p, err
+}
+
+func (a *App) onCloseTab(tab *container.TabItem) {
+	a.mu.Lock()
+	p := a.panels[tab]
+	delete(a.panels, tab)
+	a.mu.Unlock()
+	a.tabs.Remove(tab)
+	a.updateEmpty()
+	if p != nil {
+		a.pump.remove(p)
+		go p.shutdown()
+	}
+}
+
+// CloseCurrent closes the selected session tab.
+func (a *App) CloseCurrent() {
+	if t := a.tabs.Selected(); t != nil {
+		a.onCloseTab(t)
+	}
+}
+
+func (a *App) updateEmpty() {
+	if len(a.tabs.Items) == 0 {
+		a.empty.Show()
+		a.tabs.Hide()
+	} else {
+		a.empty.Hide()
+		a.tabs.Show()
+	}
+}
+
+// Connections counts open connections over all sessions; any goroutine.
+func (a *App) Connections() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, p := range a.panels {
+		n += p.connections()
+	}
+	return n
+}
+
+// Panels lists the session panels in tab order (tests use it).
+func (a *App) Panels() []panel {
+	var out []panel
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, t := range a.tabs.Items {
+		out = append(out, a.panels[t])
+	}
+	return out
+}
+
+func (a *App) shutdown() {
+	a.rememberSessions()
+	size := a.win.Canvas().Size()
+	a.fa.Preferences().SetFloat("window.width", float64(size.Width))
+	a.fa.Preferences().SetFloat("window.height", float64(size.Height))
+	a.pump.close()
+	a.mu.Lock()
+	panels := a.panels
+	a.panels = map[*container.TabItem]panel{}
+	a.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, p := range panels {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.shutdown() }()
+	}
+	wg.Wait()
+}
+
+// Close ends every session and the pump (tests call it).
+func (a *App) Close() { a.shutdown() }
+
+// saveDir is where "Save traffic" writes: --save, the Settings choice, or
+// a NetAssist folder in the user's documents.
+func (a *App) saveDir() string {
+	if a.opts.SaveDir != "" {
+		return a.opts.SaveDir
+	}
+	if d := a.fa.Preferences().String("save.dir"); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return os.TempDir()
+	}
+	return filepath.Join(home, "NetAssist")
+}
+
+// ringCap is the display buffer size in rows (Settings).
+func (a *App) ringCap() int {
+	return a.fa.Preferences().IntWithFallback("display.rows", 200000)
+}
+
+func (a *App) showError(err error) { dialog.ShowError(err, a.win) }
+
+func itoa(n int) string { return fmtUint(uint64(n)) }

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
+)
+
+// connList is a TCP server's connection list: one row per client with its
+// own counters, a check box to pick targets, and the close actions that
+// teach the four-way close.
+type connList struct {
+	infos []netassist.ConnInfo // main goroutine only
+
+	mu       sync.Mutex // selected is read by the send path on any goroutine
+	selected map[uint64]bool
+
+	list     *widget.List
+	title    *widget.Label
+	allBtn   *widget.Button
+	halfBtn  *widget.Button
+	closeBtn *widget.Button
+	rstBtn   *widget.Button
+	onAction func(ids []uint64, action connAction)
+}
+
+type connAction int
+
+const (
+	actHalfClose connAction = iota
+	actClose
+	actReset
+)
+
+func newConnList(onAction func([]uint64, connAction)) *connList {
+	return &connList{selected: map[uint64]bool{}, onAction: onAction}
+}
+
+func (l *connList) build() fyne.CanvasObject {
+	l.list = &widget.List{
+		Length: func() int { return len(l.infos) },
+		CreateItem: func() fyne.CanvasObject {
+			lbl := widget.NewLabel("")
+			lbl.TextStyle = fyne.TextStyle{Monospace: true}
+			lbl.Truncation = fyne.TextTruncateClip
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl)
+		},
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(l.infos) {
+				return
+			}
+			ci := l.infos[i]
+			row := o.(*fyne.Container)
+			lbl := row.Objects[0].(*widget.Label)
+			chk := row.Objects[1].(*widget.Check)
+			chk.OnChanged = nil
+			chk.SetChecked(l.isSelected(ci.ID))
+			chk.OnChanged = func(b bool) { l.setSelected(ci.ID, b) }
+			lbl.SetText(connRow(ci))
+		},
+	}
+	l.list.ExtendBaseWidget(l.list)
+	l.title = widget.NewLabel(Tf("conns.title", "Connections: %d", 0))
+	l.allBtn = widget.NewButton(T("conns.selectall", "Select all"), l.onSelectAll)
+	l.halfBtn = widget.NewButton(T("conns.halfclose", "Half-close (FIN)"), func() { l.act(actHalfClose) })
+	l.closeBtn = widget.NewButton(T("conns.disconnect", "Disconnect"), func() { l.act(actClose) })
+	l.rstBtn = widget.NewButton(T("conns.reset", "Reset (RST)"), func() { l.act(actReset) })
+	l.rstBtn.Importance = widget.DangerImportance
+	top := container.NewHBox(l.title, l.allBtn)
+	bottom := container.NewGridWithColumns(3, l.halfBtn, l.closeBtn, l.rstBtn)
+	return container.NewBorder(top, bottom, nil, nil, l.list)
+}
+
+// connRow is one line of the list, columns aligned in monospace.
+func connRow(ci netassist.ConnInfo) string {
+	return fmt.Sprintf("#%-4d %-22s %-11s RX %-9s TX %-9s %s", ci.ID, ci.Peer, connStateText(ci.State),
+		humanBytes(float64(ci.Counters.RxBytes)), humanBytes(float64(ci.Counters.TxBytes)), ci.Opened.Format(time.TimeOnly))
+}
+
+func connStateText(s netassist.ConnState) string {
+	switch s {
+	case netassist.StatePeerClosed:
+		return T("state.peer_closed", "peer FIN")
+	case netassist.StateHalfClosed:
+		return T("state.half_closed", "our FIN")
+	case netassist.StateClosed:
+		return T("state.closed", "closed")
+	}
+	return T("state.open", "open")
+}
+
+func (l *connList) isSelected(id uint64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.selected[id]
+}
+
+func (l *connList) setSelected(id uint64, on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if on {
+		l.selected[id] = true
+	} else {
+		delete(l.selected, id)
+	}
+}
+
+// set shows a new snapshot; selections of connections that are gone go too.
+func (l *connList) set(infos []netassist.ConnInfo) {
+	l.infos = infos
+	alive := make(map[uint64]bool, len(infos))
+	for _, ci := range infos {
+		alive[ci.ID] = true
+	}
+	l.mu.Lock()
+	for id := range l.selected {
+		if !alive[id] {
+			delete(l.selected, id)
+		}
+	}
+	l.mu.Unlock()
+	l.title.SetText(Tf("conns.title", "Connections: %d", len(infos)))
+	l.list.Refresh()
+}
+
+// selection lists the checked connections; any goroutine.
+func (l *connList) selection() []uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := make([]uint64, 0, len(l.selected))
+	for id := range l.selected {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func (l *connList) onSelectAll() {
+	l.mu.Lock()
+	all := len(l.selected) < len(l.infos)
+	clear(l.selected)
+	if all {
+		for _, ci := range l.infos {
+			l.selected[ci.ID] = true
+		}
+	}
+	l.mu.Unlock()
+	l.list.Refresh()
+}
+
+func (l *connList) act(a connAction) {
+	if ids := l.selection(); len(ids) > 0 {
+		l.onAction(ids, a)
+	}
+}

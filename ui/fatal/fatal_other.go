@@ -1,0 +1,5 @@
+//go:build !windows
+
+package fatal
+
+func show(title, msg string) { writeStderr(title, msg) }

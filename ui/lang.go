@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"netassist/assets"
+	"netassist/netassist"
+	"netassist/netassist/codec"
+)
+
+// LoadTranslations registers our translation files with Fyne. With
+// override "zh" or "en" the system language is ignored: Fyne picks a
+// language from the system only, so the chosen file is registered for
+// both languages we ship.
+func LoadTranslations(override string) error {
+	cache.Clear()
+	file := map[string]string{"zh": "zh-Hans.json", "en": "en.json"}[override]
+	if file == "" {
+		return lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir)
+	}
+	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + file)
+	if err != nil {
+		return err
+	}
+	for _, loc := range []fyne.Locale{"en", "zh-Hans", "zh"} {
+		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// T translates key; every key used in ui/ must be in both translation
+// files (a test checks), and fallback is the English text. Results are
+// cached: the language is fixed for a run, and the pump translates event
+// notes at traffic speed.
+func T(key, fallback string) string {
+	if v, ok := cache.Load(key); ok {
+		return v.(string)
+	}
+	v := lang.X(key, fallback)
+	cache.Store(key, v)
+	return v
+}
+
+var cache sync.Map // key → translated string
+
+// Tf translates key and formats it with args.
+func Tf(key, fallback string, args ...any) string { return fmt.Sprintf(T(key, fallback), args...) }
+
+// errText turns an engine or codec error into a sentence in the user's
+// language.
+func errText(err error) string {
+	var ie *codec.InputError
+	if errors.As(err, &ie) {
+		return inputErrText(ie)
+	}
+	var oe *netassist.OpError
+	if !errors.As(err, &oe) {
+		return err.Error()
+	}
+	switch oe.Code {
+	case netassist.CodeAddrInUse:
+		return Tf("err.addr_in_use", "%s is already in use by another program. Close that program or choose another port.", oe.Addr)
+	case netassist.CodePermission:
+		return Tf("err.permission", "Permission denied for %s. Ports below 1024 need administrator rights; try a port above 1024.", oe.Addr)
+	case netassist.CodeRefused:
+		return Tf("err.refused", "Connection refused by %s: nothing is listening on that port.", oe.Addr)
+	case netassist.CodeTimeout:
+		return Tf("err.timeout", "%s did not answer in time.", oe.Addr)
+	case netassist.CodeUnreachable:
+		return Tf("err.unreachable", "%s cannot be reached from this machine (no route).", oe.Addr)
+	case netassist.CodeNoSuchHost:
+		return Tf("err.no_such_host", "The host name in %s cannot be resolved.", oe.Addr)
+	case netassist.CodeAddrNotAvail:
+		return Tf("err.addr_not_avail", "%s is not an address of this machine.", oe.Addr)
+	case netassist.CodeBadAddress:
+		return Tf("err.bad_address", "%q is not a valid address: use HOST:PORT, e.g. 127.0.0.1:7890 or [::1]:7890.", oe.Addr)
+	case netassist.CodeTooLarge:
+		return T("err.too_large", "A UDP datagram can carry at most 65,507 bytes. Nothing was sent.")
+	case netassist.CodeQueueFull:
+		return Tf("err.queue_full", "%s is not reading; its send queue is full. Nothing more was queued.", oe.Addr)
+	case netassist.CodeNotConnected:
+		return T("err.not_connected", "Not connected: there is nobody to send to.")
+	case netassist.CodeClosed:
+		return T("err.closed", "The connection is closed (or our sending side is shut down).")
+	case netassist.CodeReset:
+		return Tf("err.reset", "Connection reset by %s.", oe.Addr)
+	case netassist.CodeBroadcastDeny:
+		return Tf("err.broadcast_denied", "The system refused to broadcast to %s.", oe.Addr)
+	}
+	return Tf("err.network", "Network error: %s", oe.Error())
+}
+
+func inputErrText(e *codec.InputError) string {
+	switch e.Code {
+	case codec.CodeHexBadChar:
+		return Tf("input.hex.badchar", "Position %d: %q is not a hex digit. Nothing was sent.", e.Pos, e.Char)
+	case codec.CodeHexOdd:
+		return Tf("input.hex.odd", "Position %d: %q has an odd number of hex digits; each byte needs two. Nothing was sent.", e.Pos, e.Char)
+	case codec.CodeHexPrefix:
+		return Tf("input.hex.prefix", "Position %d: \"0x\" must be followed by hex digits. Nothing was sent.", e.Pos)
+	case codec.CodeEscUnknown:
+		return Tf("input.esc.unknown", "Position %d: %q is not an escape we know (use \\r \\n \\t \\0 \\\\ \\xHH). Nothing was sent.", e.Pos, e.Char)
+	case codec.CodeEscBadHex:
+		return Tf("input.esc.badhex", "Position %d: %q needs two hex digits after \\x. Nothing was sent.", e.Pos, e.Char)
+	case codec.CodeEscTrailing:
+		return Tf("input.esc.trailing", "Position %d: a lone backslash at the end; write \\\\ for a backslash. Nothing was sent.", e.Pos)
+	case codec.CodeCharsetUnencodable:
+		return Tf("input.charset.unencodable", "Position %d: %q cannot be written in %s. Nothing was sent.", e.Pos, e.Char, string(e.Charset))
+	}
+	return e.Error()
+}

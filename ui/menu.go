@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/assets"
+	"netassist/netassist"
+)
+
+func (a *App) mainMenu() *fyne.MainMenu {
+	mod := fyne.KeyModifierShortcutDefault // Ctrl, or Cmd on macOS
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		if key != "" {
+			sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+			it.Shortcut = sc
+			a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { f() })
+		}
+		return it
+	}
+	session := fyne.NewMenu(T("menu.session", "Session"),
+		item(T("menu.new_tcp_server", "New TCP server"), fyne.KeyN, func() { a.NewPanel(netassist.KindTCPServer) }),
+		item(T("menu.new_tcp_client", "New TCP client"), fyne.KeyT, func() { a.NewPanel(netassist.KindTCPClient) }),
+		item(T("menu.new_udp", "New UDP"), fyne.KeyU, func() { a.NewPanel(netassist.KindUDP) }),
+		fyne.NewMenuItemSeparator(),
+		item(T("menu.close_session", "Close session"), fyne.KeyW, a.CloseCurrent),
+		item(T("menu.clear", "Clear receive view"), fyne.KeyL, a.clearCurrent),
+		item(T("menu.save_capture", "Save capture"), fyne.KeyS, a.saveCurrent),
+		fyne.NewMenuItemSeparator(),
+		item(T("menu.settings", "Settings…"), fyne.KeyComma, a.showSettings),
+	)
+	for _, k := range []netassist.Kind{netassist.KindHTTPServer, netassist.KindHTTPClient} {
+		if httpPanelFactory[k] != nil {
+			kind := k
+			session.Items = append(session.Items[:3], append([]*fyne.MenuItem{fyne.NewMenuItem(T("menu.new", "New")+" "+kindTitle(kind), func() { a.NewPanel(kind) })}, session.Items[3:]...)...)
+		}
+	}
+	help := fyne.NewMenu(T("menu.help", "Help"), fyne.NewMenuItem(T("menu.about", "About NetAssist"), a.showAbout))
+	return fyne.NewMainMenu(session, help)
+}
+
+func (a *App) currentPanel() panel {
+	t := a.tabs.Selected()
+	if t == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.panels[t]
+}
+
+func (a *App) clearCurrent() {
+	if p, ok := a.currentPanel().(interface{ clearView() }); ok {
+		p.clearView()
+	}
+}
+
+// saveCurrent toggles "Save traffic" of the selected session.
+func (a *App) saveCurrent() {
+	if p, ok := a.currentPanel().(interface{ toggleSave() }); ok {
+		p.toggleSave()
+	}
+}
+
+func (p *netPanel) clearView()  { p.recv.onClear() }
+func (p *netPanel) toggleSave() { p.saveChk.SetChecked(!p.saveChk.Checked) }
+
+func (a *App) showAbout() {
+	v := a.opts.Version
+	if v == "" {
+		v = a.fa.Metadata().Version
+	}
+	icon := widget.NewIcon(assets.IconResource())
+	text := widget.NewLabel(Tf("about.text", "NetAssist %s\nA network debugging assistant: TCP, UDP and HTTP, byte-exact.\nLicence: MIT. The bundled font is Noto Sans SC under the SIL Open Font Licence 1.1.", v))
+	text.Wrapping = fyne.TextWrapWord
+	content := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, 64), icon), nil, text)
+	d := dialog.NewCustom(T("menu.about", "About NetAssist"), T("dlg.close", "Close"), content, a.win)
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
+}
+
+// showSettings edits language, theme, receive font size, display buffer
+// size, default save folder and session restore.
+func (a *App) showSettings() {
+	pr := a.fa.Preferences()
+	langs := []string{T("set.lang.system", "System"), "中文", "English"}
+	langSel := widget.NewSelect(langs, nil)
+	switch pr.String("lang") {
+	case "zh":
+		langSel.SetSelectedIndex(1)
+	case "en":
+		langSel.SetSelectedIndex(2)
+	default:
+		langSel.SetSelectedIndex(0)
+	}
+	themes := []string{T("set.theme.system", "System"), T("set.theme.light", "Light"), T("set.theme.dark", "Dark")}
+	themeSel := widget.NewSelect(themes, nil)
+	themeSel.SetSelectedIndex(pr.IntWithFallback("theme", 0))
+	rows := widget.NewEntry()
+	rows.SetText(strconv.Itoa(a.ringCap()))
+	saveDir := widget.NewEntry()
+	saveDir.SetText(a.saveDir())
+	browse := widget.NewButton(T("set.browse", "Browse…"), func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				saveDir.SetText(u.Path())
+			}
+		}, a.win)
+	})
+	restore := widget.NewCheck(T("set.restore", "Restore last sessions on start"), nil)
+	restore.SetChecked(pr.BoolWithFallback("sessions.restore", true))
+	items := []*widget.FormItem{
+		{Text: T("set.lang", "Language"), Widget: langSel, HintText: T("set.lang.hint", "Takes effect after a restart.")},
+		{Text: T("set.theme", "Theme"), Widget: themeSel},
+		{Text: T("set.rows", "Display buffer (rows)"), Widget: rows},
+		{Text: T("set.savedir", "Default save folder"), Widget: container.NewBorder(nil, nil, nil, browse, saveDir)},
+		{Text: "", Widget: restore},
+	}
+	dialog.ShowForm(T("menu.settings", "Settings…"), T("dlg.save", "Save"), T("dlg.cancel", "Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		n, err := strconv.Atoi(rows.Text)
+		if err != nil || n < 1000 || n > 5000000 {
+			dialog.ShowError(errors.New(T("set.rows.bad", "The display buffer must be between 1,000 and 5,000,000 rows.")), a.win)
+			return
+		}
+		if dir := saveDir.Text; dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				dialog.ShowError(err, a.win)
+				return
+			}
+			pr.SetString("save.dir", dir)
+		}
+		pr.SetInt("display.rows", n)
+		pr.SetString("lang", []string{"", "zh", "en"}[langSel.SelectedIndex()])
+		pr.SetInt("theme", themeSel.SelectedIndex())
+		pr.SetBool("sessions.restore", restore.Checked)
+		a.applyThemePref()
+		for _, p := range a.Panels() {
+			if rp, ok := p.(interface{ setRingCap(int) }); ok {
+				rp.setRingCap(n)
+			}
+		}
+	}, a.win)
+}
+
+func (p *netPanel) setRingCap(n int) { p.recv.ring.SetCap(n); p.recv.list.Refresh() }
+
+// applyThemePref applies the theme choice: 0 system, 1 light, 2 dark.
+func (a *App) applyThemePref() {
+	switch a.fa.Preferences().IntWithFallback("theme", 0) {
+	case 1:
+		a.theme.fixed, a.theme.variant = true, theme.VariantLight
+	case 2:
+		a.theme.fixed, a.theme.variant = true, theme.VariantDark
+	default:
+		a.theme.fixed = false
+	}
+	a.fa.Settings().SetTheme(&appTheme{fixed: a.theme.fixed, variant: a.theme.variant})
+}

@@ -1,0 +1,289 @@
+package ui
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
+	"netassist/netassist/codec"
+	"netassist/netassist/display"
+)
+
+// recvView is the receive area: options, the virtualized list of rows and
+// a line that says when older rows were trimmed. The ring is touched only
+// on the main goroutine; the formatter only on the pump's.
+type recvView struct {
+	win fyne.Window
+
+	ring    *display.Ring
+	fmtr    *display.Formatter
+	history *display.History
+	list    *widget.List
+
+	hexMode  *widget.RadioGroup
+	charset  *widget.Select
+	logMode  *widget.Check
+	follow   *widget.Check
+	pause    *widget.Check
+	clearBtn *widget.Button
+	copyBtn  *widget.Button
+	saveBtn  *widget.Button
+	trimmed  *widget.Label
+
+	paused    atomic.Bool
+	rerender  atomic.Bool // options changed: rebuild rows from history
+	following bool
+
+	mu         sync.Mutex // guards feedDrops, the pump adds, the UI reads
+	feedDrops  uint64
+	clearAfter atomic.Bool
+}
+
+func newRecvView(win fyne.Window, ringCap int) *recvView {
+	v := &recvView{
+		win:     win,
+		ring:    display.NewRing(ringCap),
+		history: display.NewHistory(0),
+	}
+	v.fmtr = display.NewFormatter(display.Options{LogMode: true, Timestamps: true, Charset: codec.UTF8})
+	return v
+}
+
+func (v *recvView) build() fyne.CanvasObject {
+	v.list = &widget.List{
+		Length: func() int { return v.ring.Len() },
+		CreateItem: func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.TextStyle = fyne.TextStyle{Monospace: true}
+			l.Truncation = fyne.TextTruncateClip
+			return l
+		},
+		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(v.ring.Row(id))
+		},
+	}
+	v.list.ExtendBaseWidget(v.list)
+	v.hexMode = widget.NewRadioGroup([]string{T("recv.text", "Text"), T("recv.hex", "Hex")}, v.onOptionsChanged)
+	v.hexMode.Horizontal = true
+	v.hexMode.Required = true
+	v.hexMode.SetSelected(T("recv.text", "Text"))
+	v.charset = widget.NewSelect(charsetNames(), func(string) { v.onOptionsChanged("") })
+	v.charset.SetSelected(string(codec.UTF8))
+	v.logMode = widget.NewCheck(T("recv.logmode", "Log mode"), func(bool) { v.onOptionsChanged("") })
+	v.logMode.SetChecked(true)
+	v.follow = widget.NewCheck(T("recv.follow", "Follow"), func(b bool) { v.following = b })
+	v.follow.SetChecked(true)
+	v.pause = widget.NewCheck(T("recv.pause", "Pause display"), func(b bool) { v.paused.Store(b) })
+	v.clearBtn = widget.NewButton(T("recv.clear", "Clear"), v.onClear)
+	v.copyBtn = widget.NewButton(T("recv.copy", "Copy"), v.onCopy)
+	v.saveBtn = widget.NewButton(T("recv.saveview", "Save view…"), v.onSaveView)
+	v.trimmed = widget.NewLabel("")
+	v.trimmed.Importance = widget.WarningImportance
+	v.trimmed.Hide()
+	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
+	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
+}
+
+func charsetNames() []string {
+	var out []string
+	for _, c := range codec.Charsets {
+		out = append(out, string(c))
+	}
+	return out
+}
+
+func (v *recvView) options() display.Options {
+	return display.Options{
+		Hex:        v.hexMode.Selected == T("recv.hex", "Hex"),
+		Charset:    codec.Charset(v.charset.Selected),
+		LogMode:    v.logMode.Checked,
+		Timestamps: true,
+	}
+}
+
+// onOptionsChanged re-renders what the history still holds with the new
+// settings, so switching text/hex or charset applies to what is on screen.
+func (v *recvView) onOptionsChanged(string) {
+	if v.charset == nil || v.logMode == nil || v.hexMode == nil {
+		return // still building
+	}
+	v.fmtr.SetOptions(v.options())
+	v.rerender.Store(true)
+}
+
+func (v *recvView) onClear() {
+	v.ring.Clear()
+	v.list.Refresh()
+	v.clearAfter.Store(true)
+	v.mu.Lock()
+	v.feedDrops = 0
+	v.mu.Unlock()
+	v.trimmed.Hide()
+}
+
+func (v *recvView) onCopy() {
+	fyne.CurrentApp().Clipboard().SetContent(v.ring.Text())
+}
+
+func (v *recvView) onSaveView() {
+	text := v.ring.Text()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		go func() {
+			_, werr := w.Write([]byte(text))
+			cerr := w.Close()
+			if werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				fyne.Do(func() { dialog.ShowError(werr, v.win) })
+			}
+		}()
+	}, v.win)
+	d.SetFileName("netassist-view.txt")
+	d.Show()
+}
+
+// chunkOf turns an engine event into a display chunk; ok is false for
+// events the view does not show.
+func chunkOf(ev netassist.Event) (display.Chunk, bool) {
+	c := display.Chunk{Time: ev.Time, Conn: ev.Conn, Peer: ev.Peer}
+	switch ev.Kind {
+	case netassist.EvRx:
+		c.Dir, c.Data = display.RX, ev.Data
+	case netassist.EvTx:
+		c.Dir, c.Data = display.TX, ev.Data
+	default:
+		c.Dir, c.Note = display.Info, eventNote(ev)
+		if c.Note == "" {
+			return c, false
+		}
+	}
+	return c, true
+}
+
+// eventNote is the line a session event leaves in the receive view.
+func eventNote(ev netassist.Event) string {
+	switch ev.Kind {
+	case netassist.EvOpen:
+		return Tf("note.open", "session open: %s", ev.Detail)
+	case netassist.EvClose:
+		return T("note.close", "session closed")
+	case netassist.EvConnect:
+		return Tf("note.connect", "#%d %s connected", ev.Conn, ev.Peer)
+	case netassist.EvDisconnect:
+		switch ev.Detail {
+		case netassist.ReasonFIN:
+			return Tf("note.fin_closed", "#%d %s closed the connection (FIN), we closed ours", ev.Conn, ev.Peer)
+		case netassist.ReasonRST:
+			return Tf("note.rst", "#%d %s reset the connection (RST)", ev.Conn, ev.Peer)
+		case netassist.ReasonAbort:
+			return Tf("note.abort", "#%d %s: we reset the connection (RST)", ev.Conn, ev.Peer)
+		case netassist.ReasonError:
+			return Tf("note.error_closed", "#%d %s: connection lost after an error", ev.Conn, ev.Peer)
+		}
+		return Tf("note.local_closed", "#%d %s: we closed the connection", ev.Conn, ev.Peer)
+	case netassist.EvInfo:
+		switch ev.Detail {
+		case "peer_fin":
+			return Tf("note.peer_fin", "#%d %s closed its side (FIN); you can still send", ev.Conn, ev.Peer)
+		case "local_fin":
+			return Tf("note.local_fin", "#%d %s: we closed our sending side (FIN); we can still receive", ev.Conn, ev.Peer)
+		}
+		return ev.Detail
+	case netassist.EvError:
+		return Tf("note.error", "error: %s", ev.Detail)
+	}
+	return ""
+}
+
+// viewUpdate is what the pump prepared for the main goroutine.
+type viewUpdate struct {
+	batch   display.Batch
+	reset   bool // replace the ring's contents with batch
+	dropped uint64
+}
+
+// prepare drains events into rows; it runs on the pump's goroutine.
+func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops) (viewUpdate, bool) {
+	chunks := make([]display.Chunk, 0, len(evs))
+	for _, ev := range evs {
+		if c, ok := chunkOf(ev); ok {
+			chunks = append(chunks, c)
+		}
+	}
+	if v.clearAfter.Swap(false) {
+		v.history.Clear()
+		v.fmtr.Reset() // the next row must not continue one that is gone
+	}
+	v.history.Add(chunks...)
+	u := viewUpdate{dropped: uint64(drops.Bytes)}
+	if v.rerender.Swap(false) {
+		v.fmtr.Reset()
+		u.batch = v.fmtr.Format(v.history.Chunks())
+		u.reset = true
+		return u, true
+	}
+	if len(chunks) == 0 && drops.Bytes == 0 {
+		return u, false
+	}
+	u.batch = v.fmtr.Format(chunks)
+	return u, true
+}
+
+// apply shows prepared rows; main goroutine only.
+func (v *recvView) apply(u viewUpdate) {
+	if u.reset {
+		v.ring.Clear()
+	}
+	v.ring.Apply(u.batch)
+	v.mu.Lock()
+	v.feedDrops += u.dropped
+	drops := v.feedDrops
+	v.mu.Unlock()
+	if t := v.ring.Trimmed(); t > 0 || drops > 0 {
+		v.trimmed.SetText(Tf("recv.trimmed", "Older data trimmed from the display: %s rows, %s bytes not shown. Counters and saved files are complete.", groupDigits(t), groupDigits(drops)))
+		v.trimmed.Show()
+	}
+	v.list.Refresh()
+	if v.following {
+		v.list.ScrollToBottom()
+	}
+}
+
+// groupDigits writes 1234567 as 1,234,567.
+func groupDigits(n uint64) string {
+	s := []byte(fmtUint(n))
+	var out []byte
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func fmtUint(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// humanBytes is a short size, e.g. "1.5 MB".
+func humanBytes(n float64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	i := 0
+	for n >= 1000 && i < len(units)-1 {
+		n /= 1000
+		i++
+	}
+	if i == 0 {
+		return fmtUint(uint64(n)) + " B"
+	}
+	return strconv.FormatFloat(n, 'f', 1, 64) + " " + units[i]
+}

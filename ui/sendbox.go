@@ -1,0 +1,310 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
+	"netassist/netassist/codec"
+)
+
+// maxHistory is how many sends the history keeps.
+const maxHistory = 50
+
+// sendFunc sends bytes to the panel's current target; it must not block.
+type sendFunc func(data []byte) error
+
+// sendBox is the send area: the text, its options, repeat, file, history
+// and an inline error that names the position of bad input.
+type sendBox struct {
+	win    fyne.Window
+	send   sendFunc
+	report func(err error) // errors from background sends (repeat, file)
+
+	entry    *sendEntry
+	mode     *widget.RadioGroup
+	escapes  *widget.Check
+	newline  *widget.Select
+	charset  *widget.Select
+	checksum *widget.Select
+	repeat   *widget.Check
+	interval *widget.Entry
+	sendBtn  *widget.Button
+	fileBtn  *widget.Button
+	history  *widget.Select
+	errLabel *widget.Label
+
+	historyItems []string
+
+	mu         sync.Mutex
+	stopRepeat chan struct{}
+}
+
+var newlineChoices = []codec.Newline{codec.NewlineAsTyped, codec.NewlineCRLF, codec.NewlineLF}
+
+func newSendBox(win fyne.Window, send sendFunc, report func(error)) *sendBox {
+	return &sendBox{win: win, send: send, report: report}
+}
+
+func (b *sendBox) build() fyne.CanvasObject {
+	b.entry = newSendEntry(b.onSend)
+	b.entry.SetPlaceHolder(T("send.placeholder", "Type what to send. Ctrl+Enter sends. Escapes: \\r \\n \\t \\0 \\\\ \\xHH"))
+	b.entry.SetMinRowsVisible(4)
+	b.mode = widget.NewRadioGroup([]string{T("send.text", "Text"), T("send.hex", "Hex")}, b.onModeChanged)
+	b.mode.Horizontal = true
+	b.mode.Required = true
+	b.mode.SetSelected(T("send.text", "Text"))
+	b.escapes = widget.NewCheck(T("send.escapes", "Escapes"), nil)
+	b.escapes.SetChecked(true)
+	b.newline = widget.NewSelect([]string{T("send.nl.typed", "Newline as typed"), T("send.nl.crlf", "Newline CRLF"), T("send.nl.lf", "Newline LF")}, nil)
+	b.newline.SetSelectedIndex(0)
+	b.charset = widget.NewSelect(charsetNames(), nil)
+	b.charset.SetSelected(string(codec.UTF8))
+	b.checksum = widget.NewSelect(checksumNames(), nil)
+	b.checksum.SetSelectedIndex(0)
+	b.repeat = widget.NewCheck(T("send.repeat", "Repeat every"), b.onRepeat)
+	b.interval = widget.NewEntry()
+	b.interval.SetText("1000")
+	b.sendBtn = widget.NewButton(T("send.send", "Send"), b.onSend)
+	b.sendBtn.Importance = widget.HighImportance
+	b.fileBtn = widget.NewButton(T("send.file", "Send file…"), b.onSendFile)
+	b.history = widget.NewSelect(nil, b.onHistory)
+	b.history.PlaceHolder = T("send.history", "History")
+	b.errLabel = widget.NewLabel("")
+	b.errLabel.Importance = widget.DangerImportance
+	b.errLabel.Wrapping = fyne.TextWrapWord
+	b.errLabel.Hide()
+	opts := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum,
+		b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval), widget.NewLabel(T("send.ms", "ms")))
+	buttons := container.NewVBox(b.sendBtn, b.fileBtn, b.history)
+	return container.NewBorder(container.NewHScroll(opts), b.errLabel, nil, buttons, b.entry)
+}
+
+func checksumNames() []string {
+	names := map[codec.ChecksumKind]string{
+		codec.ChecksumNone: T("send.ck.none", "No checksum"), codec.ChecksumSum8: "+ Sum8", codec.ChecksumXOR8: "+ XOR8",
+		codec.ChecksumCRC16Modbus: "+ CRC-16/MODBUS", codec.ChecksumCRC16CCITT: "+ CRC-16/CCITT-FALSE", codec.ChecksumCRC32: "+ CRC-32",
+	}
+	var out []string
+	for _, k := range codec.Checksums {
+		out = append(out, names[k])
+	}
+	return out
+}
+
+// options reads the send settings from the widgets.
+func (b *sendBox) options() codec.SendOptions {
+	o := codec.SendOptions{Mode: codec.ModeText, Escapes: b.escapes.Checked, Charset: codec.Charset(b.charset.Selected)}
+	if b.mode.Selected == T("send.hex", "Hex") {
+		o.Mode = codec.ModeHex
+	}
+	if i := b.newline.SelectedIndex(); i >= 0 {
+		o.Newline = newlineChoices[i]
+	}
+	if i := b.checksum.SelectedIndex(); i >= 0 {
+		o.Checksum = codec.Checksums[i]
+	}
+	return o
+}
+
+// encode turns the box into bytes or shows why not; nothing half-made is
+// ever returned.
+func (b *sendBox) encode() ([]byte, bool) {
+	data, err := codec.Encode(b.entry.Text, b.options())
+	if err != nil {
+		b.showErr(err)
+		return nil, false
+	}
+	return data, true
+}
+
+func (b *sendBox) showErr(err error) {
+	if err == nil {
+		b.errLabel.Hide()
+		return
+	}
+	b.errLabel.SetText(errText(err))
+	b.errLabel.Show()
+}
+
+func (b *sendBox) onSend() {
+	data, ok := b.encode()
+	if !ok {
+		return
+	}
+	if len(data) == 0 {
+		b.showErr(errors.New(T("send.empty", "Nothing to send: the box is empty.")))
+		return
+	}
+	if err := b.send(data); err != nil {
+		b.showErr(err)
+		return
+	}
+	b.showErr(nil)
+	b.remember(b.entry.Text)
+}
+
+// onModeChanged converts what is typed, so switching Text→Hex shows the
+// bytes the text stands for and Hex→Text shows them as escaped text.
+func (b *sendBox) onModeChanged(sel string) {
+	if b.entry == nil || b.entry.Text == "" {
+		return
+	}
+	o := b.options()
+	o.Checksum = codec.ChecksumNone
+	if sel == T("send.hex", "Hex") {
+		o.Mode = codec.ModeText
+		if data, err := codec.Encode(b.entry.Text, o); err == nil {
+			b.entry.SetText(codec.FormatHex(data))
+		}
+		return
+	}
+	if data, err := codec.ParseHex(b.entry.Text); err == nil {
+		b.escapes.SetChecked(true)
+		b.entry.SetText(codec.Escape(data))
+	}
+}
+
+func (b *sendBox) remember(text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	items := []string{text}
+	for _, h := range b.historyItems {
+		if h != text && len(items) < maxHistory {
+			items = append(items, h)
+		}
+	}
+	b.historyItems = items
+	labels := make([]string, len(items))
+	for i, h := range items {
+		labels[i] = historyLabel(i, h)
+	}
+	b.history.Options = labels
+	b.history.ClearSelected()
+	b.history.Refresh()
+}
+
+// historyLabel keeps Select options unique and one line long.
+func historyLabel(i int, s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r", "\\r"), "\n", "\\n")
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Itoa(i+1) + ". " + s
+}
+
+func (b *sendBox) onHistory(sel string) {
+	for i, l := range b.history.Options {
+		if l == sel && i < len(b.historyItems) {
+			b.entry.SetText(b.historyItems[i])
+			return
+		}
+	}
+}
+
+// onRepeat starts or stops sending the box every N ms (1 ms at least).
+func (b *sendBox) onRepeat(on bool) {
+	b.stopRepeating()
+	if !on {
+		return
+	}
+	ms, err := strconv.Atoi(strings.TrimSpace(b.interval.Text))
+	if err != nil || ms < 1 {
+		b.showErr(errors.New(T("send.badinterval", "The repeat interval must be a whole number of milliseconds, 1 or more.")))
+		b.repeat.SetChecked(false)
+		return
+	}
+	data, ok := b.encode()
+	if !ok {
+		b.repeat.SetChecked(false)
+		return
+	}
+	b.showErr(nil)
+	stop := make(chan struct{})
+	b.mu.Lock()
+	b.stopRepeat = stop
+	b.mu.Unlock()
+	go b.repeatLoop(data, time.Duration(ms)*time.Millisecond, stop)
+}
+
+func (b *sendBox) repeatLoop(data []byte, every time.Duration, stop chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := b.send(data); err != nil {
+			var oe *netassist.OpError
+			if errors.As(err, &oe) && oe.Code == netassist.CodeQueueFull {
+				// The peer is slower than the repeat: skip this beat.
+			} else {
+				b.report(err)
+				fyne.Do(func() { b.repeat.SetChecked(false) })
+				return
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (b *sendBox) stopRepeating() {
+	b.mu.Lock()
+	if b.stopRepeat != nil {
+		close(b.stopRepeat)
+		b.stopRepeat = nil
+	}
+	b.mu.Unlock()
+}
+
+// onSendFile sends a file's bytes as they are, in pieces, off the UI
+// goroutine.
+func (b *sendBox) onSendFile() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		go b.sendFile(r)
+	}, b.win)
+}
+
+func (b *sendBox) sendFile(r io.ReadCloser) {
+	defer r.Close()
+	buf := make([]byte, 1<<20)
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			piece := append([]byte(nil), buf[:n]...)
+			for {
+				err := b.send(piece)
+				var oe *netassist.OpError
+				if errors.As(err, &oe) && oe.Code == netassist.CodeQueueFull {
+					time.Sleep(10 * time.Millisecond) // wait for the peer to read
+					continue
+				}
+				if err != nil {
+					b.report(err)
+					return
+				}
+				break
+			}
+		}
+		if rerr != nil {
+			if rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				b.report(rerr)
+			}
+			return
+		}
+	}
+}

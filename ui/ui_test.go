@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"netassist/netassist"
+)
+
+// newTestApp builds the window on Fyne's test driver with the pump run by
+// the test itself, so every UI update happens on the test goroutine.
+func newTestApp(t *testing.T) *App {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetBool("sessions.restore", false)
+	a, err := New(fa, Options{Schedule: func(f func()) { f() }, manualPump: true, SaveDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
+
+// tickUntil runs the pump until cond holds.
+func tickUntil(t *testing.T, a *App, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+		a.pump.tick(time.Now())
+	}
+}
+
+func openServer(t *testing.T, a *App) (*netPanel, string) {
+	t.Helper()
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("0")
+	test.Tap(p.openBtn)
+	b := p.sess.Load()
+	if b == nil {
+		t.Fatalf("server did not open: %s", p.sessErr.Text)
+	}
+	return p, b.s.LocalAddr()
+}
+
+func viewText(p *netPanel) string { return p.recv.ring.Text() }
+
+func TestSendBoxReachesPeer(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	peer, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
+
+	test.Type(p.send.entry, `GET\r\n\x00\xA7`)
+	test.Tap(p.send.sendBtn)
+	want := "GET\r\n\x00\xa7"
+	got := make([]byte, len(want))
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(peer, got); err != nil || string(got) != want {
+		t.Fatalf("peer got %q, %v; want %q", got, err, want)
+	}
+	if p.send.errLabel.Visible() {
+		t.Fatalf("error shown: %s", p.send.errLabel.Text)
+	}
+
+	// Ctrl+Enter sends as well.
+	p.send.entry.SetText("again")
+	p.send.entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
+	got = make([]byte, 5)
+	if _, err := io.ReadFull(peer, got); err != nil || string(got) != "again" {
+		t.Fatalf("ctrl+enter: peer got %q, %v", got, err)
+	}
+	if n := len(p.send.history.Options); n != 2 {
+		t.Fatalf("history has %d items; want 2", n)
+	}
+
+	// What the peer sends shows up in the view, CRLF visible.
+	peer.Write([]byte("hello\r\n"))
+	tickUntil(t, a, "rx row", func() bool { return strings.Contains(viewText(p), `hello\r\n`) })
+	tickUntil(t, a, "counters", func() bool { return strings.Contains(p.status.Text, "RX 7 B") })
+}
+
+func TestBadHexSendsNothing(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	peer, _ := net.Dial("tcp", addr)
+	defer peer.Close()
+	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
+	p.send.mode.SetSelected(T("send.hex", "Hex"))
+	test.Type(p.send.entry, "48 65 6G")
+	test.Tap(p.send.sendBtn)
+	if !p.send.errLabel.Visible() || !strings.Contains(p.send.errLabel.Text, "8") {
+		t.Fatalf("error label %v %q; want it to name position 8", p.send.errLabel.Visible(), p.send.errLabel.Text)
+	}
+	peer.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if n, _ := peer.Read(make([]byte, 10)); n != 0 {
+		t.Fatalf("peer received %d bytes of a bad message", n)
+	}
+	// Fixed, it goes through whole.
+	p.send.entry.SetText("48 65 6C")
+	test.Tap(p.send.sendBtn)
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := make([]byte, 3)
+	if _, err := io.ReadFull(peer, got); err != nil || string(got) != "Hel" {
+		t.Fatalf("got %q %v", got, err)
+	}
+}
+
+func TestBadPortShownBesideField(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("99999")
+	test.Tap(p.openBtn)
+	if p.sess.Load() != nil {
+		t.Fatal("session opened with a bad port")
+	}
+	if !p.fPort.err.Visible() || p.fPort.err.Text == "" {
+		t.Fatal("no error beside the port field")
+	}
+}
+
+func TestPortInUseShown(t *testing.T) {
+	a := newTestApp(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText(port)
+	test.Tap(p.openBtn)
+	if p.sess.Load() != nil {
+		t.Fatal("opened on a port in use")
+	}
+	if !p.sessErr.Visible() || !strings.Contains(p.sessErr.Text, port) {
+		t.Fatalf("session error %q", p.sessErr.Text)
+	}
+}
+
+func TestTCPClientAndUDPPanels(t *testing.T) {
+	a := newTestApp(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c.remoteHost.SetText("127.0.0.1")
+	c.remotePort.SetText(port)
+	test.Tap(c.openBtn)
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	test.Type(c.send.entry, "ping")
+	test.Tap(c.send.sendBtn)
+	got := make([]byte, 4)
+	io.ReadFull(peer, got)
+	if string(got) != "ping" {
+		t.Fatalf("server got %q", got)
+	}
+	peer.Close() // the server ends it: the client session closes
+	tickUntil(t, a, "client closed", func() bool { return c.sess.Load() == nil && c.openBtn.Text == T("sess.open", "Open") })
+
+	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u.localHost.SetText("127.0.0.1")
+	u.localPort.SetText("0")
+	test.Tap(u.openBtn)
+	if u.sess.Load() == nil {
+		t.Fatalf("udp: %s", u.sessErr.Text)
+	}
+	pc, _ := net.ListenPacket("udp", "127.0.0.1:0")
+	defer pc.Close()
+	u.udpDest.SetText(pc.LocalAddr().String())
+	test.Type(u.send.entry, "dgram")
+	test.Tap(u.send.sendBtn)
+	buf := make([]byte, 100)
+	pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := pc.ReadFrom(buf)
+	if err != nil || string(buf[:n]) != "dgram" {
+		t.Fatalf("udp peer got %q %v", buf[:n], err)
+	}
+	// A datagram too large is refused whole, with a clear message. (Typing
+	// 65,508 characters into the test driver's entry would take minutes.)
+	err = u.sendData(make([]byte, netassist.MaxDatagram+1))
+	if msg := errText(err); !strings.Contains(msg, "65,507") {
+		t.Fatalf("too-large error %q", msg)
+	}
+}
+
+func TestDisplayTrimSaysSo(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	p.recv.ring.SetCap(50)
+	peer, _ := net.Dial("tcp", addr)
+	defer peer.Close()
+	for i := 0; i < 200; i++ {
+		peer.Write([]byte("line\n"))
+		time.Sleep(100 * time.Microsecond)
+	}
+	tickUntil(t, a, "all counted", func() bool { return p.hub.Counters.Snapshot().RxBytes == 1000 })
+	tickUntil(t, a, "trim notice", func() bool { return p.recv.trimmed.Visible() })
+	if p.recv.ring.Len() > 50 {
+		t.Fatalf("ring holds %d rows", p.recv.ring.Len())
+	}
+	if !strings.Contains(p.status.Text, "RX 1,000 B") {
+		t.Fatalf("status %q: counters must stay exact", p.status.Text)
+	}
+}
+
+func TestServerSendToSelectedAndDisconnect(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	c1, _ := net.Dial("tcp", addr)
+	defer c1.Close()
+	tickUntil(t, a, "one", func() bool { return len(p.conns.infos) == 1 })
+	c2, _ := net.Dial("tcp", addr)
+	defer c2.Close()
+	tickUntil(t, a, "two", func() bool { return len(p.conns.infos) == 2 })
+	p.target.SetSelected(T("send.toselected", "Send to selected"))
+	p.conns.setSelected(p.conns.infos[1].ID, true)
+	test.Type(p.send.entry, "only you")
+	test.Tap(p.send.sendBtn)
+	got := make([]byte, 8)
+	c2.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(c2, got); err != nil {
+		t.Fatal(err)
+	}
+	c1.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if n, _ := c1.Read(make([]byte, 8)); n != 0 {
+		t.Fatal("unselected connection received data")
+	}
+	test.Tap(p.conns.rstBtn)
+	c2.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c2.Read(make([]byte, 1)); err == nil || err == io.EOF {
+		t.Fatalf("want a reset, got %v", err)
+	}
+	tickUntil(t, a, "one left", func() bool { return len(p.conns.infos) == 1 })
+	tickUntil(t, a, "rst note", func() bool { return strings.Contains(viewText(p), "RST") })
+}
