@@ -3,6 +3,7 @@ package httpview
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -173,3 +174,7 @@ func lint(m *Message, f framing, chunks chunkScan) []Finding {
 	}
 	return fs
 }
+
+// FindingTemplates returns every finding code with its English sentence in
+// fmt form (%[1]s …), for translation files and their completeness test.
+func FindingTemplates() map[string]string { return maps.Clone(findingText) }

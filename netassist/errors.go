@@ -26,6 +26,7 @@ const (
 	CodeClosed        = "closed"           // the connection or session is closed
 	CodeReset         = "reset"            // connection reset by peer
 	CodeBroadcastDeny = "broadcast_denied" // the system refused a broadcast
+	CodeTLS           = "tls"              // the TLS handshake failed (certificate…)
 	CodeNetwork       = "network"          // any other network error
 )
 
@@ -69,10 +70,12 @@ func (e *OpError) Error() string {
 		what = fmt.Sprintf("connection reset by %s", e.Addr)
 	case CodeBroadcastDeny:
 		what = fmt.Sprintf("the system refused to broadcast to %s", e.Addr)
+	case CodeTLS:
+		what = fmt.Sprintf("TLS with %s failed", e.Addr)
 	default:
 		what = fmt.Sprintf("%s %s failed", e.Op, e.Addr)
 	}
-	if e.Err != nil && e.Code == CodeNetwork {
+	if e.Err != nil && (e.Code == CodeNetwork || e.Code == CodeTLS) {
 		return what + ": " + e.Err.Error()
 	}
 	return what
@@ -86,6 +89,10 @@ func portOf(addr string) string {
 	}
 	return addr
 }
+
+// WrapError classifies a network error from op on addr into an *OpError,
+// for engines outside this package.
+func WrapError(op, addr string, err error) error { return wrapErr(op, addr, err) }
 
 // wrapErr classifies a network error from op on addr.
 func wrapErr(op, addr string, err error) error {

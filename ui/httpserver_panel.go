@@ -1,0 +1,518 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/assets"
+	"netassist/httpview/server"
+	"netassist/netassist"
+	"netassist/netassist/codec"
+)
+
+func init() {
+	httpPanelFactory[netassist.KindHTTPServer] = func(a *App, n int) panel { return newHTTPServerPanel(a, n) }
+}
+
+// httpServerPanel is an HTTP server session: a request list like a
+// browser's network panel, the selected exchange's raw bytes and tables
+// side by side, and (in manual mode) the answer the user composes.
+type httpServerPanel struct {
+	app *App
+	hub *netassist.Hub
+	srv atomic.Pointer[server.Server]
+
+	host     *widget.SelectEntry
+	port     *widget.Entry
+	root     *widget.Entry
+	mode     *widget.RadioGroup
+	paths    *widget.Entry
+	timeout  *widget.Entry
+	dotfiles *widget.Check
+	fHost    *field
+	fPort    *field
+	fRoot    *field
+	openBtn  *widget.Button
+	saveChk  *widget.Check
+	reach    *widget.Label
+	sessErr  *widget.Label
+	status   *widget.Label
+
+	list     *widget.Table
+	exch     []server.Exchange // main goroutine only
+	selected uint64            // exchange id shown below
+
+	reqView  *msgView
+	respView *msgView
+
+	tmpl      *widget.Select
+	editor    *sendEntry
+	verbatim  *widget.Check
+	fillCL    *widget.Check
+	fillDate  *widget.Check
+	closeConn *widget.Check
+	crlf      *widget.Check
+	answerBtn *widget.Button
+	answerFor *widget.Label
+	answerErr *widget.Label
+	compose   *fyne.Container
+
+	shown   [4]int64 // id, request and response lengths, state last shown
+
+	version uint64 // pump goroutine only
+	rate    netassist.RateMeter
+	lastAt  time.Time
+}
+
+func newHTTPServerPanel(a *App, n int) *httpServerPanel {
+	return &httpServerPanel{app: a, hub: netassist.NewHub(fmt.Sprintf("http-server-%d", n), a.totals)}
+}
+
+func (p *httpServerPanel) title() string { return T("kind.http-server", "HTTP server") }
+
+func (p *httpServerPanel) build() fyne.CanvasObject {
+	pr := p.app.fa.Preferences()
+	p.host = widget.NewSelectEntry(netassist.ListenAddrs())
+	p.host.SetText(pr.StringWithFallback("http-server.host", "127.0.0.1"))
+	p.port = widget.NewEntry()
+	p.port.SetText(pr.StringWithFallback("http-server.port", "8080"))
+	p.root = widget.NewEntry()
+	p.root.SetPlaceHolder(T("http.sample", "(sample site)"))
+	p.root.SetText(pr.String("http-server.root"))
+	browse := widget.NewButton(T("set.browse", "Browse…"), func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				p.root.SetText(u.Path())
+			}
+		}, p.app.win)
+	})
+	p.mode = widget.NewRadioGroup([]string{T("http.static", "Static"), T("http.manual", "Manual answers")}, nil)
+	p.mode.Required = true
+	p.mode.SetSelected(T("http.static", "Static"))
+	p.paths = widget.NewEntry()
+	p.paths.SetPlaceHolder(T("http.paths.hint", "paths to hold, e.g. /api/ (empty: all)"))
+	p.timeout = widget.NewEntry()
+	p.timeout.SetText("60")
+	p.dotfiles = widget.NewCheck(T("http.dotfiles", "Show dot-files"), nil)
+	p.fHost = newField(T("sess.localaddr", "Local address"), p.host)
+	p.fPort = newField(T("sess.localport", "Local port"), p.port)
+	p.fRoot = newField(T("http.root", "Folder to serve"), container.NewBorder(nil, nil, nil, browse, p.root))
+	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
+	p.openBtn.Importance = widget.HighImportance
+	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSave)
+	p.reach = widget.NewLabel("")
+	p.reach.Wrapping = fyne.TextWrapWord
+	p.sessErr = widget.NewLabel("")
+	p.sessErr.Importance = widget.DangerImportance
+	p.sessErr.Wrapping = fyne.TextWrapWord
+	p.sessErr.Hide()
+	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
+		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.reach)
+
+	p.list = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.exch), 8 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		p.updateCell)
+	p.list.ShowHeaderColumn = false
+	p.list.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	p.list.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		heads := []string{T("http.col.time", "Time"), T("http.col.client", "Client"), T("http.col.method", "Method"), T("http.col.path", "Path"),
+			T("http.col.status", "Status"), T("http.col.bytes", "Bytes"), T("http.col.duration", "Duration"), T("http.col.state", "State")}
+		if id.Col >= 0 && id.Col < len(heads) {
+			o.(*widget.Label).SetText(heads[id.Col])
+		}
+	}
+	for i, w := range []float32{110, 150, 70, 260, 60, 80, 80, 150} {
+		p.list.SetColumnWidth(i, w)
+	}
+	p.list.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.exch) {
+			p.selected = p.exch[id.Row].ID
+			p.showSelected()
+		}
+	}
+	p.reqView = newMsgView(T("http.request", "Request"))
+	p.respView = newMsgView(T("http.response", "Response"))
+
+	names := []string{}
+	for _, t := range server.Templates() {
+		names = append(names, t.Name)
+	}
+	p.tmpl = widget.NewSelect(names, p.onTemplate)
+	p.tmpl.PlaceHolder = T("http.template", "Template…")
+	p.editor = newSendEntry(p.onAnswer)
+	p.editor.SetMinRowsVisible(5)
+	p.editor.SetPlaceHolder(T("http.editor.hint", "Status line, headers, empty line, body. Ctrl+Enter sends."))
+	p.verbatim = widget.NewCheck(T("http.verbatim", "Send exactly these bytes"), nil)
+	p.fillCL = widget.NewCheck(T("http.fillcl", "Fill in Content-Length"), nil)
+	p.fillCL.SetChecked(true)
+	p.fillDate = widget.NewCheck(T("http.filldate", "Fill in Date"), nil)
+	p.fillDate.SetChecked(true)
+	p.closeConn = widget.NewCheck(T("http.close", "Close connection after"), nil)
+	p.crlf = widget.NewCheck(T("http.crlf", "Line ends CRLF"), nil)
+	p.crlf.SetChecked(true)
+	p.answerBtn = widget.NewButton(T("http.answer", "Send answer"), p.onAnswer)
+	p.answerBtn.Importance = widget.HighImportance
+	p.answerFor = widget.NewLabel("")
+	p.answerErr = widget.NewLabel("")
+	p.answerErr.Importance = widget.DangerImportance
+	p.answerErr.Wrapping = fyne.TextWrapWord
+	p.answerErr.Hide()
+	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
+	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
+
+	detail := container.NewHSplit(p.reqView.object(), p.respView.object())
+	// The answer box matters only in manual mode.
+	p.compose = container.NewStack(compose)
+	p.compose.Hide()
+	lower := container.NewBorder(nil, p.compose, nil, nil, detail)
+	right := container.NewVSplit(p.list, lower)
+	right.Offset = 0.3
+	left := container.NewVScroll(settings)
+	main := container.NewHSplit(left, right)
+	main.Offset = 0.2
+	p.status = widget.NewLabel("")
+	p.status.TextStyle = fyne.TextStyle{Monospace: true}
+	return container.NewBorder(nil, p.status, nil, nil, main)
+}
+
+func (p *httpServerPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row >= len(p.exch) {
+		l.SetText("")
+		return
+	}
+	e := p.exch[id.Row]
+	var s string
+	switch id.Col {
+	case 0:
+		s = e.Start.Format("15:04:05.000")
+	case 1:
+		s = e.Client
+	case 2:
+		s = e.Method
+	case 3:
+		s = e.Target
+	case 4:
+		if e.Status != 0 {
+			s = strconv.Itoa(e.Status)
+		}
+	case 5:
+		s = groupDigits(uint64(e.Bytes))
+	case 6:
+		if e.Duration > 0 {
+			s = e.Duration.Round(time.Millisecond).String()
+		}
+	case 7:
+		s = exchangeState(e, time.Now())
+	}
+	l.SetText(s)
+}
+
+// exchangeState words an exchange's state, with the countdown of a held one.
+func exchangeState(e server.Exchange, now time.Time) string {
+	switch e.State {
+	case server.StatePending:
+		left := int(e.Deadline.Sub(now).Seconds() + 0.5)
+		if left < 0 {
+			left = 0
+		}
+		return Tf("http.state.pending", "waiting for you: %d s", left)
+	case server.StateAnswered:
+		return T("http.state.answered", "answered")
+	case server.StateTimedOut:
+		return T("http.state.timeout", "no answer: 504 sent")
+	case server.StateFailed:
+		return T("http.state.failed", "failed") + " " + e.Note
+	}
+	return T("http.state.serving", "serving")
+}
+
+func (p *httpServerPanel) config() (netassist.Config, bool) {
+	ok := true
+	p.fHost.setErr("")
+	p.fPort.setErr("")
+	p.fRoot.setErr("")
+	host := strings.Trim(strings.TrimSpace(p.host.Text), "[]")
+	if net.ParseIP(host) == nil && host != "localhost" {
+		p.fHost.setErr(T("field.badip", "Choose one of this machine's addresses, 0.0.0.0 or ::."))
+		ok = false
+	}
+	if netassist.CheckPort(p.port.Text) != nil {
+		p.fPort.setErr(T("field.badport", "The port must be a number from 0 to 65535."))
+		ok = false
+	}
+	cfg := netassist.Config{Kind: netassist.KindHTTPServer, Local: netassist.JoinHostPort(host, p.port.Text),
+		Root: strings.TrimSpace(p.root.Text), Manual: p.mode.Selected == T("http.manual", "Manual answers")}
+	return cfg, ok
+}
+
+func (p *httpServerPanel) fill(cfg netassist.Config) {
+	if h, port, err := net.SplitHostPort(cfg.Local); err == nil {
+		p.host.SetText(h)
+		p.port.SetText(port)
+	}
+	p.root.SetText(cfg.Root)
+	if cfg.Manual {
+		p.mode.SetSelected(T("http.manual", "Manual answers"))
+	} else {
+		p.mode.SetSelected(T("http.static", "Static"))
+	}
+}
+
+func (p *httpServerPanel) onOpenClose() {
+	if p.srv.Load() != nil {
+		p.closeServer()
+		return
+	}
+	cfg, ok := p.config()
+	if !ok {
+		return
+	}
+	if err := p.open(cfg); err != nil {
+		p.showSessErr(errText(err))
+	}
+}
+
+func (p *httpServerPanel) open(cfg netassist.Config) error {
+	secs, err := strconv.ParseFloat(strings.TrimSpace(p.timeout.Text), 64)
+	if err != nil || secs <= 0 {
+		secs = 60
+	}
+	var paths []string
+	for _, s := range strings.Split(p.paths.Text, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			paths = append(paths, s)
+		}
+	}
+	srv := server.New(server.Config{Addr: cfg.Local, Root: cfg.Root, Site: assets.Site, Manual: cfg.Manual, ManualPaths: paths,
+		Timeout: time.Duration(secs * float64(time.Second)), ShowDotfiles: p.dotfiles.Checked, Recorder: p.hub,
+		Session: p.hub.Name(), Log: p.app.log})
+	p.showSessErr("")
+	if err := srv.Start(); err != nil {
+		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
+		return netassist.WrapError("listen", cfg.Local, err)
+	}
+	p.srv.Store(srv)
+	p.setOpen(true)
+	if cfg.Manual {
+		p.compose.Show()
+	} else {
+		p.compose.Hide()
+	}
+	pr := p.app.fa.Preferences()
+	pr.SetString("http-server.host", strings.TrimSpace(p.host.Text))
+	pr.SetString("http-server.port", strings.TrimSpace(p.port.Text))
+	pr.SetString("http-server.root", cfg.Root)
+	addr := srv.Addr().String()
+	p.reach.SetText(Tf("sess.reachable", "Listening on %s — reachable at:\n%s", addr, strings.Join(urls(netassist.ReachableAt(addr)), "\n")))
+	return nil
+}
+
+func urls(addrs []string) []string {
+	out := make([]string, len(addrs))
+	for i, a := range addrs {
+		out[i] = "http://" + a + "/"
+	}
+	return out
+}
+
+func (p *httpServerPanel) closeServer() {
+	srv := p.srv.Swap(nil)
+	if srv == nil {
+		return
+	}
+	p.setOpen(false)
+	p.reach.SetText("")
+	go srv.Close()
+}
+
+func (p *httpServerPanel) setOpen(open bool) {
+	if open {
+		p.openBtn.SetText(T("sess.close", "Close"))
+		p.openBtn.Importance = widget.DangerImportance
+		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
+			w.Disable()
+		}
+	} else {
+		p.openBtn.SetText(T("sess.open", "Open"))
+		p.openBtn.Importance = widget.HighImportance
+		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
+			w.Enable()
+		}
+	}
+	p.openBtn.Refresh()
+}
+
+func (p *httpServerPanel) showSessErr(msg string) {
+	if msg == "" {
+		p.sessErr.Hide()
+		return
+	}
+	p.sessErr.SetText(msg)
+	p.sessErr.Show()
+}
+
+func (p *httpServerPanel) onSave(on bool) {
+	if !on {
+		p.hub.StopSaving()
+		return
+	}
+	if _, err := p.hub.StartSaving(p.app.saveDir()); err != nil {
+		p.saveChk.SetChecked(false)
+		p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+	}
+}
+
+func (p *httpServerPanel) startSaving() { p.saveChk.SetChecked(true) }
+func (p *httpServerPanel) toggleSave()  { p.saveChk.SetChecked(!p.saveChk.Checked) }
+
+func (p *httpServerPanel) onTemplate(name string) {
+	for _, t := range server.Templates() {
+		if t.Name == name {
+			// Shown with plain line breaks; "Line ends CRLF" puts the CRs back.
+			p.crlf.SetChecked(true)
+			p.editor.SetText(strings.ReplaceAll(t.Raw, "\r\n", "\n"))
+			return
+		}
+	}
+}
+
+// onAnswer sends the composed response to the selected held request.
+func (p *httpServerPanel) onAnswer() {
+	srv := p.srv.Load()
+	if srv == nil {
+		p.showAnswerErr(errors.New(T("http.notopen", "Open the server first.")))
+		return
+	}
+	ex, ok := srv.Exchange(p.selected)
+	if !ok || ex.State != server.StatePending {
+		p.showAnswerErr(errors.New(T("http.nopending", "Select a request that is waiting for an answer in the list above.")))
+		return
+	}
+	nl := codec.NewlineAsTyped
+	if p.crlf.Checked {
+		nl = codec.NewlineCRLF
+	}
+	raw, err := codec.Encode(p.editor.Text, codec.SendOptions{Mode: codec.ModeText, Escapes: true, Newline: nl, Charset: codec.UTF8})
+	if err != nil {
+		p.showAnswerErr(err)
+		return
+	}
+	err = srv.Respond(ex.ID, server.Reply{Raw: raw, Verbatim: p.verbatim.Checked, FillContentLength: p.fillCL.Checked,
+		FillDate: p.fillDate.Checked, Close: p.closeConn.Checked})
+	if err != nil {
+		p.showAnswerErr(err)
+		return
+	}
+	p.showAnswerErr(nil)
+}
+
+func (p *httpServerPanel) showAnswerErr(err error) {
+	if err == nil {
+		p.answerErr.Hide()
+		return
+	}
+	p.answerErr.SetText(errText(err))
+	p.answerErr.Show()
+}
+
+func (p *httpServerPanel) showSelected() {
+	var ex server.Exchange
+	found := false
+	for _, e := range p.exch {
+		if e.ID == p.selected {
+			ex, found = e, true
+		}
+	}
+	if !found {
+		return
+	}
+	key := [4]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State)}
+	if key == p.shown {
+		return // parsing again would only redo the same view
+	}
+	p.shown = key
+	p.reqView.show(ex.RawRequest, true, "")
+	if len(ex.RawResponse) > 0 {
+		p.respView.show(ex.RawResponse, false, ex.Method)
+	} else {
+		p.respView.show(nil, false, "")
+	}
+	if ex.State == server.StatePending {
+		p.answerFor.SetText(Tf("http.answerfor", "Answer to #%d %s %s", ex.ID, ex.Method, ex.Target))
+	} else {
+		p.answerFor.SetText("")
+	}
+}
+
+// prepare runs on the pump goroutine.
+func (p *httpServerPanel) prepare(now time.Time) func() {
+	evs, _ := p.hub.Feed.Drain()
+	var errs []string
+	for _, ev := range evs {
+		if ev.Kind == netassist.EvError {
+			errs = append(errs, ev.Detail)
+		}
+	}
+	snap := p.hub.Counters.Snapshot()
+	p.rate.Update(snap, now)
+	rx, tx := p.rate.Rx, p.rate.Tx
+	var exch []server.Exchange
+	changed := false
+	if srv := p.srv.Load(); srv != nil {
+		// Countdowns move every second; the list otherwise only on change.
+		if v := srv.Version(); v != p.version || now.Sub(p.lastAt) >= time.Second {
+			p.version, p.lastAt = v, now
+			exch = srv.Exchanges()
+			changed = true
+		}
+	}
+	return func() {
+		if changed {
+			p.exch = exch
+			p.list.Refresh()
+			if p.selected != 0 {
+				p.showSelected()
+			}
+		}
+		if len(errs) > 0 {
+			p.showSessErr(errs[len(errs)-1])
+		}
+		p.status.SetText(Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", len(p.exch),
+			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx)))
+	}
+}
+
+func (p *httpServerPanel) shutdown() {
+	if srv := p.srv.Swap(nil); srv != nil {
+		srv.Close()
+	}
+	p.hub.StopSaving()
+}
+
+func (p *httpServerPanel) connections() int { return 0 }
+
+func (p *httpServerPanel) spec() (string, bool) {
+	if p.srv.Load() == nil {
+		return "", false
+	}
+	cfg, _ := p.config()
+	return cfg.Spec(), true
+}
+
+func (p *httpServerPanel) clearView() {}
