@@ -67,7 +67,7 @@ type httpServerPanel struct {
 	answerErr *widget.Label
 	compose   *fyne.Container
 
-	shown   [4]int64 // id, request and response lengths, state last shown
+	shown [4]int64 // id, request and response lengths, state last shown
 
 	version uint64 // pump goroutine only
 	rate    netassist.RateMeter
