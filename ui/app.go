@@ -95,6 +95,9 @@ func New(fa fyne.App, opts Options) (*App, error) {
 	if len(opts.Open) == 0 {
 		a.restoreSessions()
 	}
+	if f, ok := a.currentPanel().(interface{ focusSend() }); ok {
+		f.focusSend() // the window is not shown yet when sessions open
+	}
 	a.win.SetOnClosed(a.shutdown)
 	if !opts.manualPump {
 		a.pump.start()

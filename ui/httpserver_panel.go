@@ -22,6 +22,7 @@ import (
 
 func init() {
 	httpPanelFactory[netassist.KindHTTPServer] = func(a *App, n int) panel { return newHTTPServerPanel(a, n) }
+	httpPanelFactory[netassist.KindHTTPClient] = func(a *App, n int) panel { return newNetPanel(a, netassist.KindHTTPClient, n) }
 }
 
 // httpServerPanel is an HTTP server session: a request list like a

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"netassist/httpview/client"
 	"netassist/netassist"
 )
 
@@ -54,6 +55,14 @@ type netPanel struct {
 	target *widget.RadioGroup
 	conns  *connList
 
+	// HTTP reading of the streams (TCP kinds and the HTTP client)
+	http     *httpTraffic
+	parseChk *widget.Check
+	recvTabs *container.AppTabs
+	tlsChk   *widget.Check
+	insecure *widget.Check
+	tmpl     *widget.Select
+
 	recv   *recvView
 	send   *sendBox
 	status *widget.Label
@@ -90,6 +99,8 @@ func (p *netPanel) title() string {
 		return T("kind.tcp-server", "TCP server")
 	case netassist.KindTCPClient:
 		return T("kind.tcp-client", "TCP client")
+	case netassist.KindHTTPClient:
+		return T("kind.http-client", "HTTP client")
 	}
 	return T("kind.udp", "UDP")
 }
@@ -113,7 +124,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 		p.fLocal = newField(T("sess.localaddr", "Local address"), p.localHost)
 		p.fPort = newField(T("sess.localport", "Local port"), p.localPort)
 		settings = append(settings, p.fLocal.object(), p.fPort.object())
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		p.remoteHost = widget.NewEntry()
 		p.remotePort = widget.NewEntry()
 		p.localPort = widget.NewEntry()
@@ -123,13 +134,27 @@ func (p *netPanel) build() fyne.CanvasObject {
 		p.fRemote = newField(T("sess.remotehost", "Server host"), p.remoteHost)
 		p.fRPort = newField(T("sess.remoteport", "Server port"), p.remotePort)
 		p.fPort = newField(T("sess.clientlocalport", "Local port (optional)"), p.localPort)
-		settings = append(settings, p.fRemote.object(), p.fRPort.object(), p.fPort.object(),
-			widget.NewLabel(T("sess.timeout", "Connect timeout (s)")), p.timeout)
+		settings = append(settings, p.fRemote.object(), p.fRPort.object())
+		if p.kind == netassist.KindHTTPClient {
+			p.tlsChk = widget.NewCheck(T("http.tls", "TLS (https)"), nil)
+			p.insecure = widget.NewCheck(T("http.insecure", "Do not verify the certificate"), nil)
+			settings = append(settings, p.tlsChk, p.insecure)
+		} else {
+			settings = append(settings, p.fPort.object())
+		}
+		settings = append(settings, widget.NewLabel(T("sess.timeout", "Connect timeout (s)")), p.timeout)
 	}
-	if p.kind != netassist.KindUDP {
+	if p.kind == netassist.KindTCPServer || p.kind == netassist.KindTCPClient {
 		p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), nil)
 		p.closeOnFIN.SetChecked(true)
 		settings = append(settings, p.closeOnFIN)
+	}
+	if p.kind != netassist.KindUDP {
+		p.http = newHTTPTraffic(p.kind == netassist.KindTCPServer)
+		if p.kind != netassist.KindHTTPClient {
+			p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
+			settings = append(settings, p.parseChk)
+		}
 	}
 	settings = append(settings, p.openBtn, p.sessErr, p.saveChk, p.reach)
 	p.loadSettings()
@@ -141,6 +166,12 @@ func (p *netPanel) build() fyne.CanvasObject {
 
 	recvObj := p.recv.build()
 	sendObj := p.send.build()
+	if p.http != nil {
+		p.recvTabs = container.NewAppTabs(
+			container.NewTabItem(T("recv.bytes", "Bytes"), recvObj),
+			container.NewTabItem(T("recv.http", "HTTP messages"), p.http.build()))
+		recvObj = p.recvTabs
+	}
 	var sendTop fyne.CanvasObject
 	switch p.kind {
 	case netassist.KindTCPServer:
@@ -170,6 +201,14 @@ func (p *netPanel) build() fyne.CanvasObject {
 		p.loadUDPSettings()
 		sendTop = container.NewBorder(nil, nil, nil, container.NewHBox(p.replyLast, widget.NewLabel(T("udp.group", "Multicast")), container.NewGridWrap(fyne.NewSize(130, p.groupEntry.MinSize().Height), p.groupEntry), p.joinBtn),
 			container.NewBorder(nil, p.fDest.err, widget.NewLabel(T("udp.dest", "Send to (host:port)")), nil, p.udpDest))
+	}
+	if p.kind == netassist.KindHTTPClient {
+		p.tmpl = widget.NewSelect([]string{"GET", "POST (form)", "POST (JSON)"}, p.onRequestTemplate)
+		p.tmpl.PlaceHolder = T("http.template", "Template…")
+		sendTop = p.tmpl
+		p.send.newline.SetSelectedIndex(1) // CRLF: what HTTP needs
+		p.http.on.Store(true)
+		p.recvTabs.SelectIndex(1)
 	}
 	if sendTop != nil {
 		sendObj = container.NewBorder(sendTop, nil, nil, nil, sendObj)
@@ -222,7 +261,7 @@ func (p *netPanel) config() (netassist.Config, bool) {
 		}
 		checkPort(p.fPort, p.localPort.Text, false)
 		cfg.Local = netassist.JoinHostPort(strings.Trim(strings.TrimSpace(p.localHost.Text), "[]"), p.localPort.Text)
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		check(p.fRemote, p.remoteHost.Text, true)
 		checkPort(p.fRPort, p.remotePort.Text, false)
 		checkPort(p.fPort, p.localPort.Text, true)
@@ -236,6 +275,9 @@ func (p *netPanel) config() (netassist.Config, bool) {
 	}
 	if p.closeOnFIN != nil {
 		cfg.CloseOnFIN = p.closeOnFIN.Checked
+	}
+	if p.tlsChk != nil {
+		cfg.TLS, cfg.InsecureTLS = p.tlsChk.Checked, p.insecure.Checked
 	}
 	return cfg, ok
 }
@@ -251,7 +293,7 @@ func (p *netPanel) fill(cfg netassist.Config) {
 		if p.udpDest != nil && cfg.Remote != "" {
 			p.udpDest.SetText(cfg.Remote)
 		}
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		if h, port, err := net.SplitHostPort(cfg.Remote); err == nil {
 			p.remoteHost.SetText(h)
 			p.remotePort.SetText(port)
@@ -259,6 +301,10 @@ func (p *netPanel) fill(cfg netassist.Config) {
 		if _, port, err := net.SplitHostPort(cfg.Local); err == nil {
 			p.localPort.SetText(port)
 		}
+	}
+	if p.tlsChk != nil {
+		p.tlsChk.SetChecked(cfg.TLS)
+		p.insecure.SetChecked(cfg.InsecureTLS)
 	}
 	if p.closeOnFIN != nil {
 		p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
@@ -289,6 +335,8 @@ func (p *netPanel) open(cfg netassist.Config) error {
 		s = netassist.NewTCPClient(cfg, p.hub)
 	case netassist.KindUDP:
 		s = netassist.NewUDP(cfg, p.hub)
+	case netassist.KindHTTPClient:
+		s = client.New(client.Config{Addr: cfg.Remote, TLS: cfg.TLS, Insecure: cfg.InsecureTLS, Timeout: cfg.ConnectTimeout}, p.hub)
 	}
 	p.showSessErr("")
 	if err := s.Start(); err != nil {
@@ -299,16 +347,13 @@ func (p *netPanel) open(cfg netassist.Config) error {
 	p.setOpen(true)
 	p.saveSettings(cfg)
 	p.reach.SetText(p.reachText(s))
-	// Ready to type what to send.
-	if c := fyne.CurrentApp().Driver().CanvasForObject(p.send.entry); c != nil {
-		c.Focus(p.send.entry)
-	}
+	p.focusSend()
 	return nil
 }
 
 func (p *netPanel) reachText(s netassist.Session) string {
 	switch p.kind {
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		return Tf("sess.connectedfrom", "Connected from %s", s.LocalAddr())
 	}
 	at := netassist.ReachableAt(s.LocalAddr())
@@ -387,6 +432,8 @@ func (p *netPanel) sendData(data []byte) error {
 		_, err := s.Send(ids, data)
 		return err
 	case *netassist.TCPClient:
+		return s.Send(data)
+	case *client.Client:
 		return s.Send(data)
 	case *netassist.UDP:
 		if p.replyLastOn() {
@@ -504,6 +551,11 @@ func (p *netPanel) prepare(now time.Time) func() {
 		evs, drops = p.hub.Feed.Drain()
 	}
 	upd, changed := p.recv.prepare(evs, drops)
+	var msgs []trafficMsg
+	var lost bool
+	if p.http != nil {
+		msgs, lost = p.http.feed(evs, drops)
+	}
 	var errs []string
 	for _, ev := range evs {
 		if ev.Kind == netassist.EvError {
@@ -542,12 +594,22 @@ func (p *netPanel) prepare(now time.Time) func() {
 				ended = b
 			default:
 			}
+		case *client.Client:
+			select {
+			case <-s.Done():
+				ended = b
+			default:
+				nconn = 1
+			}
 		}
 	}
 	rx, tx := p.rate.Rx, p.rate.Tx
 	return func() {
 		if changed {
 			p.recv.apply(upd)
+		}
+		if p.http != nil {
+			p.http.apply(msgs, lost)
 		}
 		if connsChanged {
 			p.conns.set(conns)
@@ -605,6 +667,52 @@ func (p *netPanel) connections() int {
 		if c := s.Conn(); c != nil && c.State() != netassist.StateClosed {
 			return 1
 		}
+	case *client.Client:
+		select {
+		case <-s.Done():
+		default:
+			return 1
+		}
 	}
 	return 0
 }
+
+func (p *netPanel) onParseHTTP(on bool) {
+	p.http.on.Store(on)
+	if on {
+		p.recvTabs.SelectIndex(1)
+	}
+}
+
+// onRequestTemplate fills the send box with a request whose Host is the
+// server typed in the form.
+func (p *netPanel) onRequestTemplate(name string) {
+	host := strings.TrimSpace(p.remoteHost.Text)
+	port := strings.TrimSpace(p.remotePort.Text)
+	hostHdr := host
+	if strings.Contains(host, ":") {
+		hostHdr = "[" + host + "]"
+	}
+	if !(port == "80" && !p.tlsChk.Checked) && !(port == "443" && p.tlsChk.Checked) {
+		hostHdr += ":" + port
+	}
+	var req string
+	switch name {
+	case "GET":
+		req = "GET / HTTP/1.1\nHost: " + hostHdr + "\nUser-Agent: NetAssist\nAccept: */*\n\n"
+	case "POST (form)":
+		body := "name=test1&city=%E5%8C%97%E4%BA%AC"
+		req = "POST /submit HTTP/1.1\nHost: " + hostHdr + "\nContent-Type: application/x-www-form-urlencoded\nContent-Length: " + strconv.Itoa(len(body)) + "\n\n" + body
+	case "POST (JSON)":
+		body := `{"message": "hello"}`
+		req = "POST /api HTTP/1.1\nHost: " + hostHdr + "\nContent-Type: application/json\nContent-Length: " + strconv.Itoa(len(body)) + "\n\n" + body
+	}
+	// Real line breaks in the box; "Newline CRLF" turns them into CRLF.
+	p.send.mode.SetSelected(T("send.text", "Text"))
+	p.send.newline.SetSelectedIndex(1)
+	p.send.entry.SetText(req)
+}
+
+// focusSend puts the keyboard in the send box: after Open, the next thing
+// a user does is type what to send.
+func (p *netPanel) focusSend() { p.app.win.Canvas().Focus(p.send.entry) }

@@ -22,9 +22,13 @@ func (p *netPanel) loadSettings() {
 			def = "9000"
 		}
 		p.localPort.SetText(pr.StringWithFallback(p.prefKey("port"), def))
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		p.remoteHost.SetText(pr.StringWithFallback(p.prefKey("host"), "127.0.0.1"))
-		p.remotePort.SetText(pr.StringWithFallback(p.prefKey("port"), "7890"))
+		def := "7890"
+		if p.kind == netassist.KindHTTPClient {
+			def = "8080"
+		}
+		p.remotePort.SetText(pr.StringWithFallback(p.prefKey("port"), def))
 		p.localPort.SetText(pr.String(p.prefKey("localport")))
 		p.timeout.SetText(pr.StringWithFallback(p.prefKey("timeout"), "10"))
 	}
@@ -48,7 +52,7 @@ func (p *netPanel) saveSettings(cfg netassist.Config) {
 			pr.SetString(p.prefKey("dest"), strings.TrimSpace(p.udpDest.Text))
 			pr.SetString(p.prefKey("group"), strings.TrimSpace(p.groupEntry.Text))
 		}
-	case netassist.KindTCPClient:
+	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		if h, port, err := net.SplitHostPort(cfg.Remote); err == nil {
 			pr.SetString(p.prefKey("host"), h)
 			pr.SetString(p.prefKey("port"), port)

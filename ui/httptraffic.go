@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/httpview"
+	"netassist/netassist"
+)
+
+// maxTrafficMsgs bounds the message list; older messages leave first.
+const maxTrafficMsgs = 5000
+
+// httpTraffic reads a session's byte streams as HTTP: each connection's
+// two directions are split into messages (keep-alive and pipelined ones
+// apart) and listed; the selected one is shown whole. The raw bytes stay
+// as they came; only the view is decoded.
+type httpTraffic struct {
+	// rxIsRequest: a server receives requests, a client receives responses.
+	rxIsRequest bool
+	on          atomic.Bool
+
+	conns map[uint64]*httpview.Conn // pump goroutine only
+	lost  bool                      // pump: the feed dropped bytes, streams are broken
+
+	msgs     []trafficMsg // main goroutine only
+	trimmed  int
+	table    *widget.Table
+	view     *msgView
+	notice   *widget.Label
+	selected int
+}
+
+type trafficMsg struct {
+	at   time.Time
+	conn uint64
+	peer string
+	m    *httpview.Message
+}
+
+func newHTTPTraffic(rxIsRequest bool) *httpTraffic {
+	return &httpTraffic{rxIsRequest: rxIsRequest, conns: map[uint64]*httpview.Conn{}, selected: -1}
+}
+
+func (h *httpTraffic) build() fyne.CanvasObject {
+	h.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(h.msgs), 4 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row >= len(h.msgs) {
+				l.SetText("")
+				return
+			}
+			t := h.msgs[id.Row]
+			switch id.Col {
+			case 0:
+				l.SetText(t.at.Format("15:04:05.000"))
+			case 1:
+				l.SetText("#" + strconv.FormatUint(t.conn, 10) + " " + t.peer)
+			case 2:
+				txt := t.m.StartLine
+				if len(t.m.Warnings) > 0 || t.m.Incomplete {
+					txt = "⚠ " + txt
+				}
+				l.SetText(txt)
+			case 3:
+				l.SetText(groupDigits(uint64(len(t.m.Raw()))))
+			}
+		})
+	h.table.ShowHeaderColumn = false
+	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		heads := []string{T("http.col.time", "Time"), T("http.col.conn", "Connection"), T("http.col.message", "Message"), T("http.col.bytes", "Bytes")}
+		if id.Col >= 0 && id.Col < len(heads) {
+			o.(*widget.Label).SetText(heads[id.Col])
+		}
+	}
+	for i, w := range []float32{110, 200, 360, 80} {
+		h.table.SetColumnWidth(i, w)
+	}
+	h.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(h.msgs) {
+			h.selected = id.Row
+			h.view.showMessage(h.msgs[id.Row].m)
+		}
+	}
+	h.view = newMsgView(T("http.message", "Message"))
+	h.notice = widget.NewLabel("")
+	h.notice.Importance = widget.WarningImportance
+	h.notice.Wrapping = fyne.TextWrapWord
+	h.notice.Hide()
+	split := container.NewVSplit(h.table, h.view.object())
+	split.Offset = 0.35
+	return container.NewBorder(h.notice, nil, nil, nil, split)
+}
+
+// feed splits drained events into messages; pump goroutine only.
+func (h *httpTraffic) feed(evs []netassist.Event, drops netassist.FeedDrops) (out []trafficMsg, lost bool) {
+	if !h.on.Load() {
+		return nil, false
+	}
+	if drops.Bytes > 0 {
+		// Bytes the display dropped are gone from the streams too: start
+		// over at the next message boundary we can find.
+		clear(h.conns)
+		lost = true
+	}
+	for _, ev := range evs {
+		switch ev.Kind {
+		case netassist.EvRx, netassist.EvTx:
+			c := h.conns[ev.Conn]
+			if c == nil {
+				c = httpview.NewConn()
+				h.conns[ev.Conn] = c
+			}
+			var ms []*httpview.Message
+			if (ev.Kind == netassist.EvRx) == h.rxIsRequest {
+				ms = c.ClientData(ev.Data)
+			} else {
+				ms = c.ServerData(ev.Data)
+			}
+			for _, m := range ms {
+				out = append(out, trafficMsg{at: ev.Time, conn: ev.Conn, peer: ev.Peer, m: m})
+			}
+		case netassist.EvDisconnect:
+			if c := h.conns[ev.Conn]; c != nil {
+				reqs, resps := c.Close()
+				for _, m := range append(reqs, resps...) {
+					out = append(out, trafficMsg{at: ev.Time, conn: ev.Conn, peer: ev.Peer, m: m})
+				}
+				delete(h.conns, ev.Conn)
+			}
+		}
+	}
+	return out, lost
+}
+
+// apply lists new messages; main goroutine only.
+func (h *httpTraffic) apply(msgs []trafficMsg, lost bool) {
+	if lost {
+		h.notice.SetText(T("http.lost", "The display dropped bytes under load, so some HTTP messages could not be parsed. Saved files are complete."))
+		h.notice.Show()
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	h.msgs = append(h.msgs, msgs...)
+	if n := len(h.msgs) - maxTrafficMsgs; n > 0 {
+		h.msgs = append(h.msgs[:0:0], h.msgs[n:]...)
+		h.trimmed += n
+		h.selected -= n
+	}
+	h.table.Refresh()
+	if h.selected < 0 {
+		// Show the newest message until the user picks one.
+		h.view.showMessage(h.msgs[len(h.msgs)-1].m)
+	}
+}
+
+func (h *httpTraffic) clear() {
+	h.msgs = nil
+	h.selected = -1
+	h.table.Refresh()
+	h.view.showMessage(nil)
+	h.notice.Hide()
+}
