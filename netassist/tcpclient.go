@@ -50,7 +50,7 @@ func (c *TCPClient) Start() error {
 	tc := nc.(*net.TCPConn)
 	conn := newConn(1, tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
 	c.conn.Store(conn)
-	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: "connected from " + conn.Local})
+	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})
 	conn.start()
 	return nil
 }

@@ -44,7 +44,7 @@ func (s *TCPServer) Start() error {
 		return wrapErr("listen", s.cfg.Local, err)
 	}
 	s.ln = ln
-	s.hub.Record(Event{Kind: EvOpen, Detail: "listening on " + ln.Addr().String()})
+	s.hub.Record(Event{Kind: EvOpen, Detail: ln.Addr().String()})
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return nil

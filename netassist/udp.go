@@ -57,7 +57,7 @@ func (u *UDP) Start() error {
 	u.pc = pc.(*net.UDPConn)
 	u.pc.SetReadBuffer(8 << 20)
 	u.pc.SetWriteBuffer(4 << 20)
-	u.hub.Record(Event{Kind: EvOpen, Detail: "bound to " + u.pc.LocalAddr().String()})
+	u.hub.Record(Event{Kind: EvOpen, Detail: u.pc.LocalAddr().String()})
 	u.wg.Add(1)
 	go u.readLoop()
 	return nil

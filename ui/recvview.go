@@ -174,7 +174,7 @@ func chunkOf(ev netassist.Event) (display.Chunk, bool) {
 func eventNote(ev netassist.Event) string {
 	switch ev.Kind {
 	case netassist.EvOpen:
-		return Tf("note.open", "session open: %s", ev.Detail)
+		return Tf("note.open", "session open at %s", ev.Detail)
 	case netassist.EvClose:
 		return T("note.close", "session closed")
 	case netassist.EvConnect:

@@ -73,7 +73,7 @@ func (c *Client) Start() error {
 		nc = tc
 	}
 	c.conn = nc
-	c.hub.Record(netassist.Event{Kind: netassist.EvOpen, Peer: c.peer, Detail: "connected from " + nc.LocalAddr().String()})
+	c.hub.Record(netassist.Event{Kind: netassist.EvOpen, Peer: c.peer, Detail: nc.LocalAddr().String()})
 	c.hub.Record(netassist.Event{Kind: netassist.EvConnect, Conn: 1, Peer: c.peer})
 	c.wg.Add(1)
 	go c.readLoop()
