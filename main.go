@@ -15,6 +15,7 @@ import (
 	"netassist/assets"
 	"netassist/netassist"
 	"netassist/ui"
+	"netassist/ui/fatal"
 )
 
 const appID = "io.github.netassist"
@@ -35,6 +36,7 @@ func (s *specList) Set(v string) error {
 }
 
 func main() {
+	defer fatal.Recover("NetAssist") // no console on Windows: show it
 	var opens specList
 	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT, tcp-client://HOST:PORT, udp://HOST:PORT[?remote=HOST:PORT], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1] (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
@@ -42,7 +44,16 @@ func main() {
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
 	logLevel := flag.String("log-level", "info", "log level: debug, info, warn, error")
 	showVersion := flag.Bool("version", false, "print the version and exit")
-	flag.Parse()
+	flag.CommandLine.Init("netassist", flag.ContinueOnError)
+	flag.CommandLine.SetOutput(io.Discard) // errors go through fail, once
+	if err := flag.CommandLine.Parse(os.Args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			flag.CommandLine.SetOutput(os.Stdout)
+			flag.CommandLine.PrintDefaults()
+			return
+		}
+		fail("%v", err)
+	}
 	if *showVersion {
 		fmt.Println("netassist", version)
 		return
@@ -108,8 +119,9 @@ func setupLog(level logrus.Level) *logrus.Logger {
 	return log
 }
 
+// fail reports a start-up error (a dialog on Windows, stderr elsewhere)
+// and exits before any window opens.
 func fail(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "netassist: "+format+"\n", args...)
-	fmt.Fprintln(os.Stderr, "Run 'netassist --help' for the options.")
+	fatal.Show("NetAssist", "netassist: "+fmt.Sprintf(format, args...)+"\nRun 'netassist --help' for the options.")
 	os.Exit(2)
 }

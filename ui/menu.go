@@ -37,6 +37,8 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		item(T("menu.save_capture", "Save capture"), fyne.KeyS, a.saveCurrent),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.settings", "Settings…"), fyne.KeyComma, a.showSettings),
+		fyne.NewMenuItemSeparator(),
+		a.quitItem(item),
 	)
 	for _, k := range []netassist.Kind{netassist.KindHTTPServer, netassist.KindHTTPClient} {
 		if httpPanelFactory[k] != nil {
@@ -167,4 +169,11 @@ func (a *App) applyThemePref() {
 		a.theme.fixed = false
 	}
 	a.fa.Settings().SetTheme(&appTheme{fixed: a.theme.fixed, variant: a.theme.variant})
+}
+
+// quitItem closes the window (which ends every session cleanly) on Ctrl+Q.
+func (a *App) quitItem(item func(string, fyne.KeyName, func()) *fyne.MenuItem) *fyne.MenuItem {
+	q := item(T("menu.quit", "Quit"), fyne.KeyQ, func() { a.win.Close() })
+	q.IsQuit = true
+	return q
 }
