@@ -5,7 +5,7 @@ import "sync"
 // Default limits of a display feed. The feed is what the window shows, not
 // what is counted or saved: under a flood it keeps the newest bytes.
 const (
-	DefaultFeedBytes  = 256 << 10
+	DefaultFeedBytes  = 64 << 10
 	DefaultFeedEvents = 8192
 )
 

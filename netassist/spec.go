@@ -54,9 +54,12 @@ func ParseSpec(spec string) (Config, error) {
 	}
 	switch kind {
 	case KindTCPClient, KindHTTPClient:
-		host, _, _ := net.SplitHostPort(hostport)
+		host, port, _ := net.SplitHostPort(hostport)
 		if host == "" {
 			return Config{}, fmt.Errorf("%q: a client needs a host to connect to", spec)
+		}
+		if port == "0" {
+			return Config{}, fmt.Errorf("%q: a client cannot connect to port 0", spec)
 		}
 		cfg.Remote = hostport
 	default:

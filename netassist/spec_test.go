@@ -34,6 +34,7 @@ func TestParseSpec(t *testing.T) {
 		"tcp-server://127.0.0.1:99999":     "port",
 		"tcp-server://127.0.0.1:http":      "port",
 		"tcp-client://:80":                 "needs a host",
+		"tcp-client://127.0.0.1:0":         "port 0",
 		"udp://0.0.0.0:1?remote=nope":      "remote",
 		"tcp-server://127.0.0.1:1?root=x":  "does not apply",
 		"http-server://127.0.0.1:1?mode=x": "mode",

@@ -188,6 +188,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	main.Offset = 0.2
 	p.status = widget.NewLabel("")
 	p.status.TextStyle = fyne.TextStyle{Monospace: true}
+	p.status.Truncation = fyne.TextTruncateEllipsis // a long save path must not widen the window
 	return container.NewBorder(nil, p.status, nil, nil, main)
 }
 

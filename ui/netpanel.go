@@ -161,6 +161,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 
 	p.status = widget.NewLabel("")
 	p.status.TextStyle = fyne.TextStyle{Monospace: true}
+	p.status.Truncation = fyne.TextTruncateEllipsis // a long save path must not widen the window
 	p.resetB = widget.NewButton(T("status.reset", "Reset counters"), p.onResetCounters)
 	statusBar := container.NewBorder(nil, nil, nil, p.resetB, p.status)
 

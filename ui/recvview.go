@@ -85,6 +85,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.saveBtn = widget.NewButton(T("recv.saveview", "Save view…"), v.onSaveView)
 	v.trimmed = widget.NewLabel("")
 	v.trimmed.Importance = widget.WarningImportance
+	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
 	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
 	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
@@ -250,7 +251,16 @@ func (v *recvView) apply(u viewUpdate) {
 	drops := v.feedDrops
 	v.mu.Unlock()
 	if t := v.ring.Trimmed(); t > 0 || drops > 0 {
-		v.trimmed.SetText(Tf("recv.trimmed", "Older data trimmed from the display: %s rows, %s bytes not shown. Counters and saved files are complete.", groupDigits(t), groupDigits(drops)))
+		var msg string
+		switch {
+		case t > 0 && drops > 0:
+			msg = Tf("recv.trimmed", "Older data trimmed from the display: %s rows removed and %s bytes never shown. Counters and saved files are complete.", groupDigits(t), groupDigits(drops))
+		case t > 0:
+			msg = Tf("recv.trimmedrows", "Older data trimmed from the display: %s rows removed. Counters and saved files are complete.", groupDigits(t))
+		default:
+			msg = Tf("recv.trimmedbytes", "Data arrived faster than the display shows it: %s bytes were never shown. Counters and saved files are complete.", groupDigits(drops))
+		}
+		v.trimmed.SetText(msg)
 		v.trimmed.Show()
 	}
 	v.list.Refresh()
