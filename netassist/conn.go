@@ -118,11 +118,19 @@ func (c *Conn) readLoop() {
 }
 
 func (c *Conn) onPeerFIN() {
-	if c.State() == StateHalfClosed {
+	switch c.State() {
+	case StateHalfClosed:
 		c.finish(ReasonFIN, nil) // both sides are done: the four-way close is complete
 		return
+	case StateClosed:
+		// A write met the peer's reset first and finished the connection;
+		// Linux then reports EOF to the next read. Not a FIN to show.
+		return
 	}
-	c.state.Store(int32(StatePeerClosed))
+	if !c.state.CompareAndSwap(int32(StateOpen), int32(StatePeerClosed)) {
+		c.onPeerFIN() // half-closed or closed meanwhile: decide again
+		return
+	}
 	if c.closeFIN {
 		c.waitQueued(writeDeadline)
 		c.finish(ReasonFIN, nil)
@@ -186,11 +194,14 @@ func (c *Conn) writeLoop() {
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
 
-		c.c.SetWriteDeadline(time.Now().Add(writeDeadline))
+		// Stamped before the write: the peer's answer may be read and
+		// recorded before Write returns, and the view orders by time.
+		at := time.Now()
+		c.c.SetWriteDeadline(at.Add(writeDeadline))
 		n, err := c.c.Write(data)
 		if n > 0 {
 			c.Counters.addTx(n)
-			c.record(EvTx, data[:n], "")
+			c.rec.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n]})
 		}
 		c.mu.Lock()
 		c.queued -= len(data)

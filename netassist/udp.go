@@ -137,6 +137,7 @@ func (u *UDP) ReplyLast(data []byte) error {
 }
 
 func (u *UDP) send(to *net.UDPAddr, data []byte) error {
+	at := time.Now() // before the write, as for TCP
 	n, err := u.pc.WriteToUDP(data, to)
 	if err != nil {
 		if (errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM)) && isBroadcast(to.IP) {
@@ -147,7 +148,7 @@ func (u *UDP) send(to *net.UDPAddr, data []byte) error {
 		}
 		return wrapErr("send", to.String(), err)
 	}
-	u.hub.Record(Event{Kind: EvTx, Peer: to.String(), Data: data[:n]})
+	u.hub.Record(Event{Time: at, Kind: EvTx, Peer: to.String(), Data: data[:n]})
 	return nil
 }
 

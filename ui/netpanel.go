@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,6 +222,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	main.Offset = 0.2
 	p.updateStatus(netassist.CounterSnapshot{}, 0, 0, 0)
 	p.setOpen(false)
+	p.loadOptions()
 	return container.NewBorder(nil, statusBar, nil, nil, main)
 }
 
@@ -347,6 +349,7 @@ func (p *netPanel) open(cfg netassist.Config) error {
 	p.sess.Store(&sessionBox{s: s})
 	p.setOpen(true)
 	p.saveSettings(cfg)
+	p.saveOptions()
 	p.reach.SetText(p.reachText(s))
 	p.focusSend()
 	return nil
@@ -550,6 +553,9 @@ func (p *netPanel) prepare(now time.Time) func() {
 	var drops netassist.FeedDrops
 	if !p.recv.paused.Load() {
 		evs, drops = p.hub.Feed.Drain()
+		// A send is stamped before its write, and its answer can be
+		// recorded first: show them in the order they happened.
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	}
 	upd, changed := p.recv.prepare(evs, drops)
 	var msgs []trafficMsg

@@ -252,3 +252,21 @@ func TestServerSendToSelectedAndDisconnect(t *testing.T) {
 	tickUntil(t, a, "one left", func() bool { return len(p.conns.infos) == 1 })
 	tickUntil(t, a, "rst note", func() bool { return strings.Contains(viewText(p), "RST") })
 }
+
+func TestOptionsRemembered(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p.recv.hexMode.SetSelected(T("recv.hex", "Hex"))
+	p.send.checksum.SetSelectedIndex(3)
+	p.send.interval.SetText("25")
+	p.send.remember("first")
+	p.send.remember("second")
+	p.saveOptions()
+	q := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	if q.recv.hexMode.Selected != T("recv.hex", "Hex") || q.send.checksum.SelectedIndex() != 3 || q.send.interval.Text != "25" {
+		t.Fatalf("options not restored: %q %d %q", q.recv.hexMode.Selected, q.send.checksum.SelectedIndex(), q.send.interval.Text)
+	}
+	if len(q.send.historyItems) != 2 || q.send.historyItems[0] != "second" {
+		t.Fatalf("history %q", q.send.historyItems)
+	}
+}

@@ -138,10 +138,11 @@ func (c *Client) Send(data []byte) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	at := time.Now() // before the write: the answer may be recorded first
+	c.conn.SetWriteDeadline(at.Add(10 * time.Second))
 	n, err := c.conn.Write(data)
 	if n > 0 {
-		c.hub.Record(netassist.Event{Kind: netassist.EvTx, Conn: 1, Peer: c.peer, Data: data[:n]})
+		c.hub.Record(netassist.Event{Time: at, Kind: netassist.EvTx, Conn: 1, Peer: c.peer, Data: data[:n]})
 	}
 	if err != nil {
 		return netassist.WrapError("send", c.peer, err)
