@@ -107,6 +107,9 @@ func (a *App) showSettings() {
 	themes := []string{T("set.theme.system", "System"), T("set.theme.light", "Light"), T("set.theme.dark", "Dark")}
 	themeSel := widget.NewSelect(themes, nil)
 	themeSel.SetSelectedIndex(pr.IntWithFallback("theme", 0))
+	sizes := []string{"10", "11", "12", "13", "14", "16", "18", "20", "24"}
+	fontSel := widget.NewSelect(sizes, nil)
+	fontSel.SetSelected(strconv.Itoa(int(a.recvFontSize())))
 	rows := widget.NewEntry()
 	rows.SetText(strconv.Itoa(a.ringCap()))
 	saveDir := widget.NewEntry()
@@ -123,6 +126,7 @@ func (a *App) showSettings() {
 	items := []*widget.FormItem{
 		{Text: T("set.lang", "Language"), Widget: langSel, HintText: T("set.lang.hint", "Takes effect after a restart.")},
 		{Text: T("set.theme", "Theme"), Widget: themeSel},
+		{Text: T("set.fontsize", "Receive view font size"), Widget: fontSel},
 		{Text: T("set.rows", "Display buffer (rows)"), Widget: rows},
 		{Text: T("set.savedir", "Default save folder"), Widget: container.NewBorder(nil, nil, nil, browse, saveDir)},
 		{Text: "", Widget: restore},
@@ -144,6 +148,8 @@ func (a *App) showSettings() {
 			pr.SetString("save.dir", dir)
 		}
 		pr.SetInt("display.rows", n)
+		fs, _ := strconv.Atoi(fontSel.Selected)
+		pr.SetInt("display.fontsize", fs)
 		pr.SetString("lang", []string{"", "zh", "en"}[langSel.SelectedIndex()])
 		pr.SetInt("theme", themeSel.SelectedIndex())
 		pr.SetBool("sessions.restore", restore.Checked)
@@ -151,6 +157,9 @@ func (a *App) showSettings() {
 		for _, p := range a.Panels() {
 			if rp, ok := p.(interface{ setRingCap(int) }); ok {
 				rp.setRingCap(n)
+			}
+			if fp, ok := p.(interface{ setFontSize(float32) }); ok {
+				fp.setFontSize(float32(fs))
 			}
 		}
 	}, a.win)
@@ -176,4 +185,11 @@ func (a *App) quitItem(item func(string, fyne.KeyName, func()) *fyne.MenuItem) *
 	q := item(T("menu.quit", "Quit"), fyne.KeyQ, func() { a.win.Close() })
 	q.IsQuit = true
 	return q
+}
+
+func (p *netPanel) setFontSize(size float32) { p.recv.setFontSize(size) }
+
+// recvFontSize is the receive view's text size (Settings), 13 by default.
+func (a *App) recvFontSize() float32 {
+	return float32(a.fa.Preferences().IntWithFallback("display.fontsize", 13))
 }

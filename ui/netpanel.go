@@ -89,7 +89,7 @@ type sessionBox struct{ s netassist.Session }
 
 func newNetPanel(a *App, kind netassist.Kind, n int) *netPanel {
 	p := &netPanel{app: a, kind: kind, hub: netassist.NewHub(fmt.Sprintf("%s-%d", kind, n), a.totals)}
-	p.recv = newRecvView(a.win, a.ringCap())
+	p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 	p.send = newSendBox(a.win, p.sendData, p.reportAsync)
 	return p
 }

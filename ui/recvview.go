@@ -36,6 +36,9 @@ type recvView struct {
 	saveBtn  *widget.Button
 	trimmed  *widget.Label
 
+	size     *sizedTheme
+	override *container.ThemeOverride
+
 	paused    atomic.Bool
 	rerender  atomic.Bool // options changed: rebuild rows from history
 	following bool
@@ -45,10 +48,11 @@ type recvView struct {
 	clearAfter atomic.Bool
 }
 
-func newRecvView(win fyne.Window, ringCap int) *recvView {
+func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 	v := &recvView{
 		win:     win,
 		ring:    display.NewRing(ringCap),
+		size:    &sizedTheme{Theme: fyne.CurrentApp().Settings().Theme(), text: fontSize},
 		history: display.NewHistory(0),
 	}
 	v.fmtr = display.NewFormatter(display.Options{LogMode: true, Timestamps: true, Charset: codec.UTF8})
@@ -88,7 +92,8 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
 	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
-	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
+	v.override = container.NewThemeOverride(v.list, v.size)
+	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.override)
 }
 
 func charsetNames() []string {
@@ -296,4 +301,13 @@ func humanBytes(n float64) string {
 		return fmtUint(uint64(n)) + " B"
 	}
 	return strconv.FormatFloat(n, 'f', 1, 64) + " " + units[i]
+}
+
+// setFontSize changes the receive view's text size (Settings).
+func (v *recvView) setFontSize(size float32) {
+	v.size.text = size
+	v.size.Theme = fyne.CurrentApp().Settings().Theme()
+	v.override.Theme = v.size
+	v.override.Refresh()
+	v.list.Refresh()
 }
