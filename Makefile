@@ -1,13 +1,13 @@
 # NetAssist — make run builds and starts the app; make test runs every test.
 GO       ?= go
 BIN      := build/netassist
-VERSION  ?= 0.1.0
+VERSION  ?= $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 SOAK     ?= 10m
 
 .PHONY: all deps deps-test build run test unit e2e vet fmt-check fuzz bench soak \
-	package-linux package-windows package-darwin clean
+	package-linux test-package-linux package-windows package-darwin startup-time screenshots clean
 
 all: build
 
@@ -50,17 +50,29 @@ bench:
 soak: build
 	$(GO) run ./scripts/soak -bin $(BIN) -duration $(SOAK)
 
+# Packages go to dist/. The packager works on a copy of the sources, so
+# FyneApp.toml and the tree are left as they are.
 package-linux: deps
-	$(GO) tool fyne package -os linux -release -name NetAssist -app-version $(VERSION)
-	mkdir -p dist && mv -f NetAssist.tar.xz dist/
+	VERSION=$(VERSION) scripts/package-linux.sh
 
+test-package-linux: package-linux deps-test
+	scripts/test-package-linux.sh
+
+# Cross-built with mingw-w64; the first build compiles all of cgo (~7 min).
 package-windows:
-	scripts/deps.sh windows
-	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 $(GO) tool fyne package -os windows -release -name NetAssist -app-version $(VERSION)
-	mkdir -p dist && mv -f NetAssist.exe dist/
+	VERSION=$(VERSION) scripts/package-windows.sh
+	scripts/test-package-windows.sh
 
+# Needs a Mac (the macOS SDK); .github/workflows/macos.yml runs it.
 package-darwin:
-	$(GO) tool fyne package -os darwin -release -name NetAssist -app-version $(VERSION)
+	mkdir -p build
+	GOFLAGS=-ldflags=-X=main.version=$(VERSION) $(GO) tool fyne package -os darwin -release -name NetAssist -appVersion $(VERSION) -executable $(CURDIR)/build/netassist
+
+startup-time: build deps-test
+	scripts/startup-time.sh $(BIN)
+
+screenshots: build deps-test
+	scripts/screenshots.sh $(BIN) assets/screenshots
 
 clean:
 	rm -rf build dist

@@ -13,7 +13,7 @@ set -euo pipefail
 want=()
 case "${1:-build}" in
 build) ;;
-test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk) ;;
+test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
 *) echo "usage: $0 build|test|bench|windows" >&2; exit 2 ;;
