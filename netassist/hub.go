@@ -69,7 +69,19 @@ func (h *Hub) StartSaving(dir string) (string, error) {
 		return "", err
 	}
 	h.saver.Store(s)
+	go h.watchSaver(s)
 	return s.Dir(), nil
+}
+
+// watchSaver reports a write failure as soon as the saver's goroutine
+// meets it, not only when the next event arrives: the last bytes of a
+// session may be the ones that do not fit on the disk.
+func (h *Hub) watchSaver(s *Saver) {
+	select {
+	case <-s.failedCh:
+		h.stopSaving(s, s.Err())
+	case <-s.done:
+	}
 }
 
 // StopSaving ends saving and closes the files.

@@ -21,9 +21,10 @@ import (
 // Write blocks when that goroutine falls behind, which holds back the TCP
 // read loop (back-pressure) instead of dropping anything.
 type Saver struct {
-	dir  string
-	jobs chan Event
-	done chan struct{}
+	dir      string
+	jobs     chan Event
+	done     chan struct{}
+	failedCh chan struct{} // closed at the first write error
 
 	mu      sync.Mutex
 	err     error // first write error; once set, Write fails fast
@@ -35,8 +36,9 @@ type Saver struct {
 // append mode when needed again, so 10,000 connections do not exhaust fds.
 const maxOpenRaw = 256
 
-// saveQueue is how many events may wait for the disk before Write blocks.
-const saveQueue = 256
+// saveQueue is how many events may wait for the disk before Write blocks;
+// with reads of up to 256 KiB that bounds the saver's memory to ~8 MiB.
+const saveQueue = 32
 
 // NewSaver creates dir/<session>-<time>/ and starts writing into it.
 func NewSaver(dir, session string) (*Saver, error) {
@@ -49,7 +51,7 @@ func NewSaver(dir, session string) (*Saver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create events.jsonl: %w", err)
 	}
-	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{})}
+	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
 	w := &saveWriter{dir: full, events: f, ev: bufio.NewWriterSize(f, 256<<10), raw: map[string]*rawFile{}}
 	go s.loop(w)
 	return s, nil
@@ -71,7 +73,7 @@ func (s *Saver) Write(ev Event) error {
 		return errors.New("saver closed")
 	}
 	if ev.Data != nil {
-		ev.Data = append([]byte(nil), ev.Data...)
+		ev.Data = append(getBuf(len(ev.Data)), ev.Data...)
 	}
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -104,7 +106,9 @@ func (s *Saver) loop(w *saveWriter) {
 		if s.failed() {
 			continue // drain so writers never block on a dead saver
 		}
-		if err := w.write(ev); err != nil {
+		err := w.write(ev)
+		putBuf(ev.Data)
+		if err != nil {
 			s.fail(err)
 			continue
 		}
@@ -130,8 +134,16 @@ func (s *Saver) fail(err error) {
 	s.mu.Lock()
 	if s.err == nil {
 		s.err = err
+		close(s.failedCh)
 	}
 	s.mu.Unlock()
+}
+
+// Err is the first write error, or nil.
+func (s *Saver) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // saveWriter is owned by the saver goroutine.
@@ -150,6 +162,8 @@ type rawFile struct {
 	used uint64
 }
 
+// jsonEvent is the shape of one events.jsonl line (write builds it by
+// hand; tests and readers decode into this).
 type jsonEvent struct {
 	Time    string `json:"time"`
 	Session string `json:"session"`
@@ -162,18 +176,39 @@ type jsonEvent struct {
 }
 
 func (w *saveWriter) write(ev Event) error {
-	je := jsonEvent{
-		Time: ev.Time.Format(time.RFC3339Nano), Session: ev.Session, Event: string(ev.Kind),
-		Conn: ev.Conn, Peer: ev.Peer, Bytes: len(ev.Data), Detail: ev.Detail,
+	// One line per event, built by hand into a reused buffer: at flood
+	// speed json.Marshal's copies of the base64 payload cost more than
+	// the disk.
+	b := w.line[:0]
+	b = append(b, `{"time":"`...)
+	b = ev.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","session":`...)
+	b = appendJSONString(b, ev.Session)
+	b = append(b, `,"event":"`...)
+	b = append(b, ev.Kind...)
+	b = append(b, '"')
+	if ev.Conn != 0 {
+		b = append(b, `,"conn":`...)
+		b = strconv.AppendUint(b, ev.Conn, 10)
 	}
+	if ev.Peer != "" {
+		b = append(b, `,"peer":`...)
+		b = appendJSONString(b, ev.Peer)
+	}
+	b = append(b, `,"bytes":`...)
+	b = strconv.AppendInt(b, int64(len(ev.Data)), 10)
 	if ev.Kind == EvRx || ev.Kind == EvTx {
-		je.Data = base64.StdEncoding.EncodeToString(ev.Data)
+		b = append(b, `,"data":"`...)
+		b = base64.StdEncoding.AppendEncode(b, ev.Data)
+		b = append(b, '"')
 	}
-	line, err := json.Marshal(je)
-	if err != nil {
-		return err
+	if ev.Detail != "" {
+		b = append(b, `,"detail":`...)
+		b = appendJSONString(b, ev.Detail)
 	}
-	if _, err := w.ev.Write(append(line, '\n')); err != nil {
+	b = append(b, "}\n"...)
+	w.line = b
+	if _, err := w.ev.Write(b); err != nil {
 		return fmt.Errorf("write events.jsonl: %w", err)
 	}
 	if (ev.Kind == EvRx || ev.Kind == EvTx) && len(ev.Data) > 0 {
@@ -186,6 +221,16 @@ func (w *saveWriter) write(ev Event) error {
 		}
 	}
 	return nil
+}
+
+// appendJSONString appends s as a JSON string; encoding/json does the
+// escaping (these strings are short: names, addresses, messages).
+func appendJSONString(b []byte, s string) []byte {
+	q, err := json.Marshal(s)
+	if err != nil {
+		return append(b, `""`...)
+	}
+	return append(b, q...)
 }
 
 // RawFileName is the raw file of one connection and direction, e.g.
@@ -291,4 +336,21 @@ func safeName(s string) string {
 		return "session"
 	}
 	return b.String()
+}
+
+// Payload copies are recycled: a flood passes a gigabyte through the
+// saver, which would otherwise all be garbage for the collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+
+func getBuf(n int) []byte {
+	if n > 256<<10 {
+		return make([]byte, 0, n)
+	}
+	return (*bufPool.Get().(*[]byte))[:0]
+}
+
+func putBuf(b []byte) {
+	if cap(b) == 256<<10 {
+		bufPool.Put(&b)
+	}
 }

@@ -132,3 +132,35 @@ func TestRawFileName(t *testing.T) {
 		}
 	}
 }
+
+func TestEventLineIsValidJSON(t *testing.T) {
+	w := &saveWriter{}
+	var buf bytes.Buffer
+	w.ev = bufio.NewWriter(&buf)
+	w.raw = map[string]*rawFile{}
+	w.dir = t.TempDir()
+	at := time.Date(2026, 11, 21, 13, 44, 0, 123456789, time.UTC)
+	evs := []Event{
+		{Time: at, Session: `s "1"`, Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte{0, '\r', '\n', 0xA7}},
+		{Time: at, Session: "s", Kind: EvError, Detail: "bad\n\"thing\"\x01"},
+	}
+	for _, ev := range evs {
+		if err := w.write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.close()
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	for i, line := range lines {
+		var je jsonEvent
+		if err := json.Unmarshal(line, &je); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		ev := evs[i]
+		d, _ := base64.StdEncoding.DecodeString(je.Data)
+		if je.Time != "2026-11-21T13:44:00.123456789Z" || je.Session != ev.Session || je.Event != string(ev.Kind) ||
+			je.Conn != ev.Conn || je.Peer != ev.Peer || je.Bytes != len(ev.Data) || !bytes.Equal(d, ev.Data) || je.Detail != ev.Detail {
+			t.Errorf("line %d = %+v; from %+v", i, je, ev)
+		}
+	}
+}

@@ -49,7 +49,7 @@ echo "package-linux: NetAssist $version ($arch), fyne package -os linux -release
 	# -executable: the default output name (the module name, "netassist") is taken
 	# by the netassist/ package directory; the packager builds to this path instead.
 	mkdir -p build
-	"$GO" tool fyne package -os linux -release -name NetAssist -appVersion "$version" \
+	"$GO" tool fyne package -os linux -release -tags no_animations -name NetAssist -appVersion "$version" \
 		-executable "$stage/build/netassist"
 ) || die "fyne package failed"
 [ -f "$stage/NetAssist.tar.xz" ] || die "the packager did not produce NetAssist.tar.xz"

@@ -56,7 +56,7 @@ start=$(date +%s)
 	export GOFLAGS="${GOFLAGS:+$GOFLAGS }-ldflags=-X=main.version=$version"
 	# The default executable name netassist.exe sits in the main package directory,
 	# which is where the packager's fyne.syso (icon, manifest, version) must be.
-	"$stage/.tools/fyne" package -os windows -release -name NetAssist -appVersion "$version"
+	"$stage/.tools/fyne" package -os windows -release -tags no_animations -name NetAssist -appVersion "$version"
 ) || die "fyne package failed"
 [ -f "$stage/NetAssist.exe" ] || die "the packager did not produce NetAssist.exe"
 

@@ -365,7 +365,7 @@ func (p *httpServerPanel) showSessErr(msg string) {
 		p.sessErr.Hide()
 		return
 	}
-	p.sessErr.SetText(msg)
+	setIfChanged(p.sessErr, msg)
 	p.sessErr.Show()
 }
 
@@ -477,8 +477,10 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	var exch []server.Exchange
 	changed := false
 	if srv := p.srv.Load(); srv != nil {
-		// Countdowns move every second; the list otherwise only on change.
-		if v := srv.Version(); v != p.version || now.Sub(p.lastAt) >= time.Second {
+		// At most 4 times a second, and only on change or for the
+		// countdowns: under load the table would otherwise repaint every
+		// tick.
+		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
 			p.version, p.lastAt = v, now
 			exch = srv.Exchanges()
 			changed = true
@@ -495,7 +497,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
 		}
-		p.status.SetText(Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", len(p.exch),
+		setIfChanged(p.status, Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", len(p.exch),
 			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx)))
 	}
 }

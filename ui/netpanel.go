@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,6 +79,9 @@ type netPanel struct {
 	rate        netassist.RateMeter
 	connVersion uint64
 	connAt      time.Time
+	connsShown  []netassist.ConnInfo
+	statusShown string
+	savingShown bool
 	pendingErrs []string
 	errMu       sync.Mutex
 
@@ -220,7 +224,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	left := container.NewVScroll(container.NewVBox(settings...))
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.2
-	p.updateStatus(netassist.CounterSnapshot{}, 0, 0, 0)
+	p.showStatus(p.statusText(netassist.CounterSnapshot{}, 0, 0, 0))
 	p.setOpen(false)
 	p.loadOptions()
 	return container.NewBorder(nil, statusBar, nil, nil, main)
@@ -414,7 +418,7 @@ func (p *netPanel) showSessErr(msg string) {
 		p.sessErr.Hide()
 		return
 	}
-	p.sessErr.SetText(msg)
+	setIfChanged(p.sessErr, msg)
 	p.sessErr.Show()
 }
 
@@ -557,7 +561,7 @@ func (p *netPanel) prepare(now time.Time) func() {
 		// recorded first: show them in the order they happened.
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	}
-	upd, changed := p.recv.prepare(evs, drops)
+	upd, changed := p.recv.prepare(evs, drops, now)
 	var msgs []trafficMsg
 	var lost bool
 	if p.http != nil {
@@ -588,7 +592,9 @@ func (p *netPanel) prepare(now time.Time) func() {
 			if v := s.Version(); v != p.connVersion || now.Sub(p.connAt) > 500*time.Millisecond {
 				p.connVersion, p.connAt = v, now
 				conns = s.Conns()
-				connsChanged = true
+				// Unchanged figures need no repaint.
+				connsChanged = !slices.Equal(conns, p.connsShown)
+				p.connsShown = conns
 			}
 			nconn = s.ConnCount()
 		case *netassist.TCPClient:
@@ -610,7 +616,13 @@ func (p *netPanel) prepare(now time.Time) func() {
 			}
 		}
 	}
-	rx, tx := p.rate.Rx, p.rate.Tx
+	status := p.statusText(snap, nconn, p.rate.Rx, p.rate.Tx)
+	_, saving := p.hub.Saving()
+	if !changed && !connsChanged && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
+		status == p.statusShown && saving == p.savingShown {
+		return nil // nothing to show: no work for the UI thread
+	}
+	p.statusShown, p.savingShown = status, saving
 	return func() {
 		if changed {
 			p.recv.apply(upd)
@@ -624,14 +636,15 @@ func (p *netPanel) prepare(now time.Time) func() {
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
 		}
-		p.updateStatus(snap, nconn, rx, tx)
+		p.showStatus(status)
 		if ended != nil && p.sess.Load() == ended {
 			p.closeSession()
 		}
 	}
 }
 
-func (p *netPanel) updateStatus(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) {
+// statusText is the status line; any goroutine.
+func (p *netPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
 	chunkWord := T("status.chunks", "chunks")
 	if p.kind == netassist.KindUDP {
 		chunkWord = T("status.datagrams", "datagrams")
@@ -644,10 +657,16 @@ func (p *netPanel) updateStatus(s netassist.CounterSnapshot, nconn int, rxRate, 
 	if dir, on := p.hub.Saving(); on {
 		txt += "    " + Tf("status.saving", "Saving: %s", dir)
 	}
-	p.status.SetText(txt)
+	return txt
+}
+
+// showStatus shows the status line and keeps "Save traffic" true to the
+// saver (it stops itself after a write error); main goroutine.
+func (p *netPanel) showStatus(txt string) {
+	setIfChanged(p.status, txt)
 	if p.saveChk != nil {
 		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
-			p.saveChk.SetChecked(false) // saving stopped after an error
+			p.saveChk.SetChecked(false)
 		}
 	}
 }

@@ -15,6 +15,10 @@ type preparer interface {
 	prepare(now time.Time) func()
 }
 
+// heartbeatEvery is how often an idle window is still asked to run a
+// (no-op) closure, to measure its responsiveness.
+const heartbeatEvery = 200 * time.Millisecond
+
 // pump is the only way network updates reach widgets: one goroutine per
 // window ticks at ~30 Hz and schedules at most one closure at a time, so a
 // flood can never queue work faster than the UI runs it.
@@ -28,6 +32,7 @@ type pump struct {
 
 	inFlight atomic.Bool
 	started  atomic.Bool
+	lastBeat time.Time // pump goroutine only
 	stop     chan struct{}
 	done     chan struct{}
 }
@@ -88,9 +93,15 @@ func (p *pump) tick(now time.Time) {
 			applies = append(applies, f)
 		}
 	}
+	// When nothing changed, only a heartbeat goes out, and only a few times
+	// a second: its delay is --metrics' ui_lag_ms, and an idle window
+	// should cost (almost) nothing.
+	if len(applies) == 0 && now.Sub(p.lastBeat) < heartbeatEvery {
+		p.inFlight.Store(false)
+		return
+	}
+	p.lastBeat = now
 	scheduled := time.Now()
-	// Scheduled every tick even when idle: it is the heartbeat whose delay
-	// is --metrics' ui_lag_ms.
 	p.schedule(func() {
 		if p.lag != nil {
 			p.lag.Observe(time.Since(scheduled))

@@ -4,10 +4,13 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
@@ -43,6 +46,11 @@ type recvView struct {
 	rerender  atomic.Bool // options changed: rebuild rows from history
 	following bool
 
+	// pump goroutine only: rows formatted but not yet shown
+	pending      display.Batch
+	pendingDrops uint64
+	lastView     time.Time
+
 	mu         sync.Mutex // guards feedDrops, the pump adds, the UI reads
 	feedDrops  uint64
 	clearAfter atomic.Bool
@@ -60,16 +68,22 @@ func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 }
 
 func (v *recvView) build() fyne.CanvasObject {
+	// Rows are plain canvas.Text: a Label is a RichText underneath, and
+	// laying one out per new row is what costs the UI thread in a flood.
 	v.list = &widget.List{
 		Length: func() int { return v.ring.Len() },
 		CreateItem: func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.TextStyle = fyne.TextStyle{Monospace: true}
-			l.Truncation = fyne.TextTruncateClip
-			return l
+			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			t.TextStyle = fyne.TextStyle{Monospace: true}
+			t.TextSize = v.textSize()
+			return t
 		},
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(v.ring.Row(id))
+			t := o.(*canvas.Text)
+			t.Text = v.ring.Row(id)
+			t.Color = theme.Color(theme.ColorNameForeground)
+			t.TextSize = v.textSize()
+			t.Refresh()
 		},
 	}
 	v.list.ExtendBaseWidget(v.list)
@@ -218,8 +232,13 @@ type viewUpdate struct {
 	dropped uint64
 }
 
+// viewEvery is how often the receive list is repainted at most: new
+// rows are formatted every pump tick but shown in batches, because
+// rasterising rows on the UI thread is what a flood would otherwise cost.
+const viewEvery = 100 * time.Millisecond
+
 // prepare drains events into rows; it runs on the pump's goroutine.
-func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops) (viewUpdate, bool) {
+func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now time.Time) (viewUpdate, bool) {
 	chunks := make([]display.Chunk, 0, len(evs))
 	for _, ev := range evs {
 		if c, ok := chunkOf(ev); ok {
@@ -229,19 +248,25 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops) (vi
 	if v.clearAfter.Swap(false) {
 		v.history.Clear()
 		v.fmtr.Reset() // the next row must not continue one that is gone
+		v.pending, v.pendingDrops = display.Batch{}, 0
 	}
 	v.history.Add(chunks...)
-	u := viewUpdate{dropped: uint64(drops.Bytes)}
 	if v.rerender.Swap(false) {
 		v.fmtr.Reset()
-		u.batch = v.fmtr.Format(v.history.Chunks())
-		u.reset = true
-		return u, true
+		v.pending, v.pendingDrops = display.Batch{}, 0
+		v.lastView = now
+		return viewUpdate{batch: v.fmtr.Format(v.history.Chunks()), reset: true}, true
 	}
-	if len(chunks) == 0 && drops.Bytes == 0 {
-		return u, false
+	if len(chunks) > 0 {
+		v.pending.Merge(v.fmtr.Format(chunks))
 	}
-	u.batch = v.fmtr.Format(chunks)
+	v.pendingDrops += uint64(drops.Bytes)
+	if (len(v.pending.Rows) == 0 && v.pendingDrops == 0) || now.Sub(v.lastView) < viewEvery {
+		return viewUpdate{}, false
+	}
+	u := viewUpdate{batch: v.pending, dropped: v.pendingDrops}
+	v.pending, v.pendingDrops = display.Batch{}, 0
+	v.lastView = now
 	return u, true
 }
 
@@ -265,7 +290,7 @@ func (v *recvView) apply(u viewUpdate) {
 		default:
 			msg = Tf("recv.trimmedbytes", "Data arrived faster than the display shows it: %s bytes were never shown. Counters and saved files are complete.", groupDigits(drops))
 		}
-		v.trimmed.SetText(msg)
+		setIfChanged(v.trimmed, msg)
 		v.trimmed.Show()
 	}
 	v.list.Refresh()
@@ -303,6 +328,13 @@ func humanBytes(n float64) string {
 	return strconv.FormatFloat(n, 'f', 1, 64) + " " + units[i]
 }
 
+func (v *recvView) textSize() float32 {
+	if v.size.text > 0 {
+		return v.size.text
+	}
+	return theme.TextSize()
+}
+
 // setFontSize changes the receive view's text size (Settings).
 func (v *recvView) setFontSize(size float32) {
 	v.size.text = size
@@ -310,4 +342,12 @@ func (v *recvView) setFontSize(size float32) {
 	v.override.Theme = v.size
 	v.override.Refresh()
 	v.list.Refresh()
+}
+
+// setIfChanged sets a label's text only when it differs: every SetText
+// repaints the window, and the pump runs 30 times a second.
+func setIfChanged(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }

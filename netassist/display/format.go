@@ -328,3 +328,19 @@ func (f *Formatter) infoRow(c *Chunk) string {
 	f.scratch = b
 	return string(b)
 }
+
+// Merge appends next to b, so that applying b once equals applying the
+// two batches in turn (the window applies the view less often than it
+// formats).
+func (b *Batch) Merge(next Batch) {
+	rows := next.Rows
+	if next.ReplaceLast && len(rows) > 0 {
+		if len(b.Rows) > 0 {
+			b.Rows[len(b.Rows)-1] = rows[0]
+			rows = rows[1:]
+		} else {
+			b.ReplaceLast = true
+		}
+	}
+	b.Rows = append(b.Rows, rows...)
+}

@@ -112,3 +112,26 @@ func TestRingStoreBounded(t *testing.T) {
 		t.Errorf("store grew from %d to %d, len %d", before, cap(r.buf), r.Len())
 	}
 }
+
+func TestBatchMergeEqualsApplyingInTurn(t *testing.T) {
+	batches := []Batch{
+		{Rows: []string{"a", "b"}},
+		{ReplaceLast: true, Rows: []string{"b2", "c"}},
+		{ReplaceLast: true, Rows: []string{"c2"}},
+		{Rows: []string{"d"}},
+	}
+	for start := 0; start < len(batches); start++ {
+		one, two := NewRing(100), NewRing(100)
+		one.Append("x")
+		two.Append("x")
+		var merged Batch
+		for _, b := range batches[start:] {
+			one.Apply(b)
+			merged.Merge(b)
+		}
+		two.Apply(merged)
+		if one.Text() != two.Text() {
+			t.Errorf("from %d: merged %q; in turn %q", start, two.Text(), one.Text())
+		}
+	}
+}
