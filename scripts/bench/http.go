@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const wrkDuration = "10s"
+
+// wrkRun is one wrk run against one server.
+type wrkRun struct {
+	Server    string
+	Requests  int64
+	Seconds   float64
+	RPS       float64
+	Non2xx    int64
+	SockErr   string
+	LatP50    string
+	LatP99    string
+	Win       window // app runs only
+	HWM       uint64
+	Captured  int64 // requests found in the saved capture (app with --save)
+	Responses int64 // responses found in the saved capture
+	RxBytes   uint64
+	SavedRx   int64 // bytes in the saved .rx files
+	Err       string
+	isApp     bool
+}
+
+type httpBench struct {
+	FileSize int
+	Runs     []wrkRun
+	Err      string
+}
+
+func (h *httpBench) find(prefix string) []wrkRun {
+	var out []wrkRun
+	for _, r := range h.Runs {
+		if strings.HasPrefix(r.Server, prefix) && r.Err == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// indexHTML is the small file every server serves: 1 KiB exactly.
+func indexHTML() []byte {
+	var b bytes.Buffer
+	b.WriteString("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>NetAssist bench</title></head>\n<body><h1>NetAssist benchmark</h1>\n<p>")
+	for b.Len() < 1024-len("</p></body></html>\n") {
+		b.WriteString("x")
+	}
+	b.WriteString("</p></body></html>\n")
+	return b.Bytes()
+}
+
+func benchHTTP(e *env) *httpBench {
+	res := &httpBench{}
+	root := filepath.Join(e.work, "www")
+	os.MkdirAll(root, 0o755)
+	page := indexHTML()
+	res.FileSize = len(page)
+	if err := os.WriteFile(filepath.Join(root, "index.html"), page, 0o644); err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	os.Chmod(e.work, 0o755) // nginx's worker must reach the root
+	res.Runs = append(res.Runs, e.wrkNginx(root, "nginx (1 worker), run 1"))
+	res.Runs = append(res.Runs, e.wrkApp(root, "NetAssist HTTP server (capture on)", false))
+	res.Runs = append(res.Runs, e.wrkApp(root, "NetAssist HTTP server (capture + --save)", true))
+	res.Runs = append(res.Runs, e.wrkPython(root, "python3 -m http.server"))
+	res.Runs = append(res.Runs, e.wrkNginx(root, "nginx (1 worker), run 2"))
+	return res
+}
+
+var (
+	reReq  = regexp.MustCompile(`(\d+) requests in ([\d.]+)(ms|s|m)`)
+	reRPS  = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	reNon  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	reSock = regexp.MustCompile(`Socket errors: (.*)`)
+	reP50  = regexp.MustCompile(`\s50%\s+(\S+)`)
+	reP99  = regexp.MustCompile(`\s99%\s+(\S+)`)
+)
+
+func (e *env) wrk(port int, r *wrkRun) {
+	out, err := e.runCmd(40*time.Second, "wrk", "-t1", "-c32", "-d"+wrkDuration, "--latency", fmt.Sprintf("http://127.0.0.1:%d/", port))
+	if err != nil {
+		r.Err = fmt.Sprintf("wrk: %v: %s", err, strings.TrimSpace(out))
+		return
+	}
+	if m := reReq.FindStringSubmatch(out); m != nil {
+		r.Requests, _ = strconv.ParseInt(m[1], 10, 64)
+		r.Seconds, _ = strconv.ParseFloat(m[2], 64)
+		switch m[3] {
+		case "ms":
+			r.Seconds /= 1000
+		case "m":
+			r.Seconds *= 60
+		}
+	}
+	if m := reRPS.FindStringSubmatch(out); m != nil {
+		r.RPS, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := reNon.FindStringSubmatch(out); m != nil {
+		r.Non2xx, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	if m := reSock.FindStringSubmatch(out); m != nil {
+		r.SockErr = strings.TrimSpace(m[1])
+	}
+	if m := reP50.FindStringSubmatch(out); m != nil {
+		r.LatP50 = m[1]
+	}
+	if m := reP99.FindStringSubmatch(out); m != nil {
+		r.LatP99 = m[1]
+	}
+	if r.Requests == 0 {
+		r.Err = "wrk completed no request: " + strings.TrimSpace(out)
+	}
+	logf("%s: %d requests, %.0f req/s, non-2xx %d, socket errors %q, p50 %s p99 %s",
+		r.Server, r.Requests, r.RPS, r.Non2xx, r.SockErr, r.LatP50, r.LatP99)
+}
+
+func (e *env) wrkNginx(root, title string) wrkRun {
+	r := wrkRun{Server: title}
+	port, err := freePort("tcp")
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	prefix, _ := os.MkdirTemp(e.work, "nginx.")
+	os.Chmod(prefix, 0o755)
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root root;\n"
+	}
+	tmp := func(s string) string { return filepath.Join(prefix, "tmp", s) }
+	os.MkdirAll(filepath.Join(prefix, "tmp"), 0o755)
+	conf := fmt.Sprintf(`# written by scripts/bench: one worker, everything in this folder
+%sworker_processes 1;
+daemon off;
+pid %s;
+error_log %s;
+events { worker_connections 1024; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log %s;
+    client_body_temp_path %s;
+    proxy_temp_path %s;
+    fastcgi_temp_path %s;
+    uwsgi_temp_path %s;
+    scgi_temp_path %s;
+    sendfile on;
+    server {
+        listen 127.0.0.1:%d;
+        root %s;
+        index index.html;
+    }
+}
+`, user, filepath.Join(prefix, "nginx.pid"), filepath.Join(prefix, "error.log"), filepath.Join(prefix, "access.log"),
+		tmp("body"), tmp("proxy"), tmp("fastcgi"), tmp("uwsgi"), tmp("scgi"), port, root)
+	confPath := filepath.Join(prefix, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	nginx := "nginx"
+	if _, err := exec.LookPath(nginx); err != nil {
+		nginx = "/usr/sbin/nginx"
+	}
+	e.note("%s -p $WORK/nginx.X -c $WORK/nginx.X/nginx.conf -e $WORK/nginx.X/error.log   # conf: %s", nginx,
+		strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(strings.SplitN(conf, "\n", 2)[1]), "\n", " "), e.work, "$WORK"))
+	c := exec.Command(nginx, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
+	lf, _ := os.Create(filepath.Join(prefix, "stderr.log"))
+	c.Stdout, c.Stderr = lf, lf
+	if err := c.Start(); err != nil {
+		r.Err = "nginx: " + err.Error()
+		return r
+	}
+	done := make(chan struct{})
+	go func() { c.Wait(); lf.Close(); close(done) }()
+	defer func() {
+		c.Process.Signal(syscall.SIGQUIT) // graceful: the master waits for its worker
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			c.Process.Kill()
+			<-done
+		}
+	}()
+	alive := func() bool {
+		select {
+		case <-done:
+			return false
+		default:
+			return true
+		}
+	}
+	if err := waitListening(port, 10*time.Second, alive); err != nil {
+		b, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
+		r.Err = "nginx: " + err.Error() + ": " + strings.TrimSpace(string(b))
+		return r
+	}
+	if err := checkGet(port, len(indexHTML())); err != nil {
+		r.Err = "nginx: " + err.Error()
+		return r
+	}
+	e.wrk(port, &r)
+	return r
+}
+
+func (e *env) wrkPython(root, title string) wrkRun {
+	r := wrkRun{Server: title}
+	port, err := freePort("tcp")
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	args := []string{"-m", "http.server", strconv.Itoa(port), "--bind", "127.0.0.1", "--directory", root}
+	e.note("python3 %s", strings.Join(redact(e, args), " "))
+	c := exec.Command("python3", args...)
+	lf, _ := os.Create(filepath.Join(e.work, "python-http.log"))
+	c.Stdout, c.Stderr = lf, lf
+	if err := c.Start(); err != nil {
+		r.Err = "python3: " + err.Error()
+		return r
+	}
+	done := make(chan struct{})
+	go func() { c.Wait(); lf.Close(); close(done) }()
+	defer func() {
+		c.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			c.Process.Kill()
+			<-done
+		}
+	}()
+	alive := func() bool {
+		select {
+		case <-done:
+			return false
+		default:
+			return true
+		}
+	}
+	if err := waitListening(port, 15*time.Second, alive); err != nil {
+		r.Err = "python3 -m http.server: " + err.Error()
+		return r
+	}
+	if err := checkGet(port, len(indexHTML())); err != nil {
+		r.Err = "python3 -m http.server: " + err.Error()
+		return r
+	}
+	e.wrk(port, &r)
+	return r
+}
+
+func (e *env) wrkApp(root, title string, save bool) wrkRun {
+	r := wrkRun{Server: title, isApp: true}
+	port, err := freePort("tcp")
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	name := "http-app"
+	args := []string{"--open", fmt.Sprintf("http-server://127.0.0.1:%d?root=%s", port, url.QueryEscape(root))}
+	saveDir := filepath.Join(e.work, "http-save")
+	if save {
+		name = "http-app-save"
+		os.MkdirAll(saveDir, 0o755)
+		args = append(args, "--save", saveDir)
+		defer os.RemoveAll(saveDir)
+	}
+	app, err := e.startApp(name, args...)
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	defer app.stop()
+	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
+		r.Err = "the app's HTTP server session did not listen (is http-server wired to --open?): " + err.Error()
+		return r
+	}
+	time.Sleep(time.Second)
+	// No probe request: the capture must hold wrk's requests only.
+	start := time.Now()
+	e.wrk(port, &r)
+	end := time.Now()
+	time.Sleep(2200 * time.Millisecond) // metrics lines after the run; the saver goes idle and flushes
+	ms := readMetrics(app.metrics)
+	r.Win = summarise(ms, start, end)
+	if len(ms) > 0 {
+		r.RxBytes = ms[len(ms)-1].Rx
+	}
+	r.HWM = app.peakRSS()
+	if save {
+		app.stop()
+		r.Captured, r.Responses, r.SavedRx = countSaved(saveDir)
+		logf("%s: saved capture holds %d requests and %d responses (%d request bytes; metrics rx %d)",
+			title, r.Captured, r.Responses, r.SavedRx, r.RxBytes)
+	}
+	logf("%s: max ui_lag %.1f ms, peak RSS %d MB", title, r.Win.MaxLag, r.Win.MaxRSS>>20)
+	return r
+}
+
+// checkGet fetches / once to make sure the server serves the page (used
+// for the peers only; the app's capture must hold wrk's requests alone).
+func checkGet(port, size int) error {
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || len(b) != size {
+		return fmt.Errorf("GET / gave %s with %d bytes, want 200 with %d", resp.Status, len(b), size)
+	}
+	return nil
+}
+
+// countSaved parses every saved raw file of an HTTP session: requests in
+// the .rx files, responses in the .tx files.
+func countSaved(dir string) (reqs, resps, rxBytes int64) {
+	rx, _ := filepath.Glob(filepath.Join(dir, "*", "*.rx"))
+	for _, f := range rx {
+		if st, err := os.Stat(f); err == nil {
+			rxBytes += st.Size()
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			continue
+		}
+		br := bufio.NewReaderSize(fh, 64<<10)
+		for {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, req.Body)
+			reqs++
+		}
+		fh.Close()
+	}
+	tx, _ := filepath.Glob(filepath.Join(dir, "*", "*.tx"))
+	for _, f := range tx {
+		fh, err := os.Open(f)
+		if err != nil {
+			continue
+		}
+		br := bufio.NewReaderSize(fh, 64<<10)
+		for {
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			resps++
+		}
+		fh.Close()
+	}
+	return reqs, resps, rxBytes
+}
