@@ -146,6 +146,7 @@ func (c *capture) orphanRequest(m message, note string) {
 func (c *capture) begin(r *http.Request, now time.Time) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.held(len(c.tx)) // runs before the unlock
 	c.endResponse(now) // whatever was written so far belongs to the one before
 	e := Exchange{Conn: c.id, Client: c.peer, Start: now, Method: r.Method, Target: r.RequestURI}
 	wait := false
@@ -173,6 +174,7 @@ func (c *capture) begin(r *http.Request, now time.Time) uint64 {
 func (c *capture) onTx(p []byte, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.held(len(c.tx)) // runs before the unlock
 	if c.closed {
 		return
 	}
@@ -180,6 +182,13 @@ func (c *capture) onTx(p []byte, now time.Time) {
 		c.ownerBytes += int64(len(p))
 		n := c.ownerBytes
 		c.st.update(c.owner, func(e *Exchange) { e.Bytes = n })
+		return
+	}
+	if c.owner != 0 && !c.rawTx && c.st.txHeld.Load() > MaxTxHeld {
+		// Many responses are being written slowly at once (a slow-read
+		// attack): keep what this one has so far and only count the rest.
+		c.tx = append(c.tx, p...)
+		c.overflowTx(now)
 		return
 	}
 	c.tx = append(c.tx, p...)
@@ -277,7 +286,7 @@ func (c *capture) overflowTx(now time.Time) {
 	raw := append(c.interim, c.tx...)
 	c.interim, c.tx = nil, nil
 	c.ownerBytes = int64(len(raw))
-	raw = bytes.Clone(raw[:MaxRaw])
+	raw = bytes.Clone(raw[:min(len(raw), MaxRaw)])
 	status, n := statusOf(raw), c.ownerBytes
 	c.txOver = true
 	c.st.update(c.owner, func(e *Exchange) {
@@ -309,6 +318,7 @@ func (c *capture) endResponse(now time.Time) {
 func (c *capture) verbatim() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.held(len(c.tx)) // runs before the unlock
 	c.rawTx, c.hijacked = true, true
 	for _, m := range c.reqs {
 		c.orphanRequest(m, "not answered: the connection was taken over for a verbatim reply")
@@ -320,6 +330,7 @@ func (c *capture) verbatim() {
 func (c *capture) endVerbatim(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.held(len(c.tx)) // runs before the unlock
 	c.endResponse(now)
 }
 
@@ -328,6 +339,7 @@ func (c *capture) endVerbatim(now time.Time) {
 func (c *capture) onClose(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.held(len(c.tx)) // runs before the unlock
 	if c.closed {
 		return
 	}
@@ -394,3 +406,12 @@ func requestLine(b []byte) (method, target string) {
 	}
 	return method, target
 }
+
+// MaxTxHeld bounds the response bytes all connections together hold while
+// their responses are still being written; past it, responses are counted
+// but no longer kept whole.
+const MaxTxHeld = 32 << 20
+
+// held adds the change in this connection's unframed response bytes to the
+// server-wide total; deferred by the methods that change c.tx.
+func (c *capture) held(before int) { c.st.txHeld.Add(int64(len(c.tx) - before)) }

@@ -68,6 +68,7 @@ type Exchange struct {
 // store is the bounded, versioned list of exchanges that the UI polls.
 type store struct {
 	version atomic.Uint64
+	txHeld  atomic.Int64 // capture: unframed response bytes of all connections
 
 	mu      sync.Mutex
 	ring    []Exchange // oldest at head
@@ -75,6 +76,35 @@ type store struct {
 	firstID uint64 // ID of ring[head]
 	nextID  uint64
 	dropped uint64
+
+	rawBytes   int    // raw bytes held by kept exchanges
+	strippedTo uint64 // exchanges below this ID have had their raw bytes let go
+}
+
+// MaxRawTotal bounds the raw bytes all kept exchanges hold together: past
+// it the oldest exchanges keep their line in the list but not their bytes
+// (the Recorder, and so a saved capture, still has every byte). Without
+// it, slow readers fetching large files could pin gigabytes.
+const MaxRawTotal = 64 << 20
+
+func rawLen(e *Exchange) int { return len(e.RawRequest) + len(e.RawResponse) }
+
+// trim lets go of the oldest exchanges' raw bytes until under budget.
+func (st *store) trim() {
+	if st.strippedTo < st.firstID {
+		st.strippedTo = st.firstID
+	}
+	for st.rawBytes > MaxRawTotal && st.strippedTo < st.nextID {
+		e := &st.ring[(st.head+int(st.strippedTo-st.firstID))%len(st.ring)]
+		if n := rawLen(e); n > 0 {
+			st.rawBytes -= n
+			e.RawRequest, e.RawResponse, e.Truncated = nil, nil, true
+			if e.Note == "" {
+				e.Note = "raw bytes let go to bound memory"
+			}
+		}
+		st.strippedTo++
+	}
 }
 
 func newStore() *store { return &store{firstID: 1, nextID: 1} }
@@ -84,14 +114,17 @@ func (st *store) add(e Exchange) uint64 {
 	st.mu.Lock()
 	e.ID = st.nextID
 	st.nextID++
+	st.rawBytes += rawLen(&e)
 	if len(st.ring) < MaxExchanges {
 		st.ring = append(st.ring, e)
 	} else {
+		st.rawBytes -= rawLen(&st.ring[st.head])
 		st.ring[st.head] = e
 		st.head = (st.head + 1) % MaxExchanges
 		st.firstID++
 		st.dropped++
 	}
+	st.trim()
 	st.mu.Unlock()
 	st.version.Add(1)
 	return e.ID
@@ -101,7 +134,11 @@ func (st *store) add(e Exchange) uint64 {
 func (st *store) update(id uint64, f func(e *Exchange)) {
 	st.mu.Lock()
 	if id >= st.firstID && id < st.nextID {
-		f(&st.ring[(st.head+int(id-st.firstID))%len(st.ring)])
+		e := &st.ring[(st.head+int(id-st.firstID))%len(st.ring)]
+		before := rawLen(e)
+		f(e)
+		st.rawBytes += rawLen(e) - before
+		st.trim()
 	}
 	st.mu.Unlock()
 	st.version.Add(1)
