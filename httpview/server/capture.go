@@ -147,7 +147,7 @@ func (c *capture) begin(r *http.Request, now time.Time) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer c.held(len(c.tx)) // runs before the unlock
-	c.endResponse(now) // whatever was written so far belongs to the one before
+	c.endResponse(now)      // whatever was written so far belongs to the one before
 	e := Exchange{Conn: c.id, Client: c.peer, Start: now, Method: r.Method, Target: r.RequestURI}
 	wait := false
 	switch {
