@@ -113,10 +113,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSave)
 	p.reach = widget.NewLabel("")
 	p.reach.Wrapping = fyne.TextWrapWord
-	p.sessErr = widget.NewLabel("")
-	p.sessErr.Importance = widget.DangerImportance
-	p.sessErr.Wrapping = fyne.TextWrapWord
-	p.sessErr.Hide()
+	p.sessErr = newErrLine()
 	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
 		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.reach)
 
@@ -169,10 +166,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.answerBtn = widget.NewButton(T("http.answer", "Send answer"), p.onAnswer)
 	p.answerBtn.Importance = widget.HighImportance
 	p.answerFor = widget.NewLabel("")
-	p.answerErr = widget.NewLabel("")
-	p.answerErr.Importance = widget.DangerImportance
-	p.answerErr.Wrapping = fyne.TextWrapWord
-	p.answerErr.Hide()
+	p.answerErr = newErrLine()
 	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
 	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
 
@@ -360,14 +354,7 @@ func (p *httpServerPanel) setOpen(open bool) {
 	p.openBtn.Refresh()
 }
 
-func (p *httpServerPanel) showSessErr(msg string) {
-	if msg == "" {
-		p.sessErr.Hide()
-		return
-	}
-	setIfChanged(p.sessErr, msg)
-	p.sessErr.Show()
-}
+func (p *httpServerPanel) showSessErr(msg string) { showErrLine(p.sessErr, msg) }
 
 func (p *httpServerPanel) onSave(on bool) {
 	if !on {
@@ -424,14 +411,7 @@ func (p *httpServerPanel) onAnswer() {
 	p.showAnswerErr(nil)
 }
 
-func (p *httpServerPanel) showAnswerErr(err error) {
-	if err == nil {
-		p.answerErr.Hide()
-		return
-	}
-	p.answerErr.SetText(errText(err))
-	p.answerErr.Show()
-}
+func (p *httpServerPanel) showAnswerErr(err error) { showErrLine(p.answerErr, errMsg(err)) }
 
 func (p *httpServerPanel) showSelected() {
 	var ex server.Exchange

@@ -116,10 +116,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSaveToggled)
 	p.reach = widget.NewLabel("")
 	p.reach.Wrapping = fyne.TextWrapWord
-	p.sessErr = widget.NewLabel("")
-	p.sessErr.Importance = widget.DangerImportance
-	p.sessErr.Wrapping = fyne.TextWrapWord
-	p.sessErr.Hide()
+	p.sessErr = newErrLine()
 
 	var settings []fyne.CanvasObject
 	switch p.kind {
@@ -413,14 +410,7 @@ func isNilDisableable(d fyne.Disableable) bool {
 	return false
 }
 
-func (p *netPanel) showSessErr(msg string) {
-	if msg == "" {
-		p.sessErr.Hide()
-		return
-	}
-	setIfChanged(p.sessErr, msg)
-	p.sessErr.Show()
-}
+func (p *netPanel) showSessErr(msg string) { showErrLine(p.sessErr, msg) }
 
 // sendData sends to the panel's target; it never blocks on the network.
 func (p *netPanel) sendData(data []byte) error {

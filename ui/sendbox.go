@@ -79,10 +79,7 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.fileBtn = widget.NewButton(T("send.file", "Send file…"), b.onSendFile)
 	b.history = widget.NewSelect(nil, b.onHistory)
 	b.history.PlaceHolder = T("send.history", "History")
-	b.errLabel = widget.NewLabel("")
-	b.errLabel.Importance = widget.DangerImportance
-	b.errLabel.Wrapping = fyne.TextWrapWord
-	b.errLabel.Hide()
+	b.errLabel = newErrLine()
 	opts := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum,
 		b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval), widget.NewLabel(T("send.ms", "ms")))
 	buttons := container.NewVBox(b.sendBtn, b.fileBtn, b.history)
@@ -127,14 +124,7 @@ func (b *sendBox) encode() ([]byte, bool) {
 	return data, true
 }
 
-func (b *sendBox) showErr(err error) {
-	if err == nil {
-		b.errLabel.Hide()
-		return
-	}
-	b.errLabel.SetText(errText(err))
-	b.errLabel.Show()
-}
+func (b *sendBox) showErr(err error) { showErrLine(b.errLabel, errMsg(err)) }
 
 func (b *sendBox) onSend() {
 	data, ok := b.encode()
