@@ -20,7 +20,14 @@ type Feed struct {
 	maxBytes  int
 	maxEvents int
 	dropped   FeedDrops
+	// spare holds the payload buffers of dropped events for reuse: in a
+	// flood almost every chunk is dropped before the window drains it, and
+	// copying each into fresh memory made gigabytes of garbage.
+	spare [][]byte
 }
+
+// maxSpare bounds the recycled buffers a feed keeps.
+const maxSpare = 16
 
 // FeedDrops says what a feed dropped since the last Drain.
 type FeedDrops struct {
@@ -50,10 +57,10 @@ func (f *Feed) Push(ev Event) {
 		f.mu.Unlock()
 		data = data[len(data)-f.maxBytes:]
 	}
-	if data != nil {
-		ev.Data = append([]byte(nil), data...)
-	}
 	f.mu.Lock()
+	if data != nil {
+		ev.Data = append(f.buffer(len(data)), data...)
+	}
 	f.events = append(f.events, ev)
 	f.bytes += len(ev.Data)
 	for f.bytes > f.maxBytes || len(f.events)-f.head > f.maxEvents {
@@ -61,6 +68,9 @@ func (f *Feed) Push(ev Event) {
 		f.bytes -= len(old.Data)
 		f.dropped.Events++
 		f.dropped.Bytes += len(old.Data)
+		if cap(old.Data) > 0 && len(f.spare) < maxSpare {
+			f.spare = append(f.spare, old.Data[:0])
+		}
 		*old = Event{}
 		f.head++
 	}
@@ -89,4 +99,17 @@ func (f *Feed) Drain() ([]Event, FeedDrops) {
 	d := f.dropped
 	f.dropped = FeedDrops{}
 	return out, d
+}
+
+// buffer returns an empty slice with room for n bytes, recycled when a
+// dropped event left one big enough. Called with f.mu held.
+func (f *Feed) buffer(n int) []byte {
+	for i := len(f.spare) - 1; i >= 0; i-- {
+		if b := f.spare[i]; cap(b) >= n {
+			f.spare[i] = f.spare[len(f.spare)-1]
+			f.spare = f.spare[:len(f.spare)-1]
+			return b
+		}
+	}
+	return make([]byte, 0, n)
 }

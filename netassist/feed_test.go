@@ -73,3 +73,21 @@ func TestCountersNotTouchedByFeedTrim(t *testing.T) {
 		t.Fatal("reset")
 	}
 }
+
+func TestFeedRecyclesDroppedBuffers(t *testing.T) {
+	f := NewFeed(100, 100)
+	chunk := bytes.Repeat([]byte("a"), 60)
+	allocs := testing.AllocsPerRun(1000, func() { f.Push(Event{Kind: EvRx, Data: chunk}) })
+	if allocs > 0.5 {
+		t.Fatalf("%.1f allocations per push in a flood; dropped buffers should be reused", allocs)
+	}
+	// Recycled buffers never leak old bytes into new events.
+	f.Drain()
+	f.Push(Event{Kind: EvRx, Data: []byte("0123456789")})
+	f.Push(Event{Kind: EvRx, Data: bytes.Repeat([]byte("z"), 95)}) // drops the first
+	f.Push(Event{Kind: EvRx, Data: []byte("xy")})
+	evs, _ := f.Drain()
+	if string(evs[len(evs)-1].Data) != "xy" {
+		t.Fatalf("last event %q", evs[len(evs)-1].Data)
+	}
+}
