@@ -338,19 +338,31 @@ func safeName(s string) string {
 	return b.String()
 }
 
-// Payload copies are recycled: a flood passes a gigabyte through the
-// saver, which would otherwise all be garbage for the collector.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+// Payload copies are recycled through a fixed free list (not a
+// sync.Pool, which the collector empties at every cycle): a flood passes a
+// gigabyte through the saver, which would otherwise all be garbage.
+var freeBufs = make(chan []byte, saveQueue+8)
+
+const poolBufSize = 256 << 10
 
 func getBuf(n int) []byte {
-	if n > 256<<10 {
+	if n > poolBufSize {
 		return make([]byte, 0, n)
 	}
-	return (*bufPool.Get().(*[]byte))[:0]
+	select {
+	case b := <-freeBufs:
+		return b[:0]
+	default:
+		return make([]byte, 0, poolBufSize)
+	}
 }
 
 func putBuf(b []byte) {
-	if cap(b) == 256<<10 {
-		bufPool.Put(&b)
+	if cap(b) != poolBufSize {
+		return
+	}
+	select {
+	case freeBufs <- b:
+	default:
 	}
 }
