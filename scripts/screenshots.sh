@@ -58,6 +58,11 @@ curl -s http://127.0.0.1:18080/style.css >/dev/null
 curl -s -d 'name=test1&city=%E5%8C%97%E4%BA%AC' 'http://127.0.0.1:18080/submit?id=123456' >/dev/null
 shot http-server.png
 
+start --lang en --open http-server://127.0.0.1:18081 --open http-client://127.0.0.1:18081
+xdotool type --delay 2 'GET /api/hello.json HTTP/1.1\r\nHost: 127.0.0.1:18081\r\nAccept-Encoding: gzip\r\n\r\n'
+xdotool key ctrl+Return
+shot http-client.png
+
 start --lang zh --open tcp-server://127.0.0.1:17892
 (printf '你好，世界\r\n'; sleep 2) | nc 127.0.0.1 17892 >/dev/null &
 shot tcp-server-zh.png
