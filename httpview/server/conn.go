@@ -64,16 +64,16 @@ func (c *conn) Read(p []byte) (int, error) {
 		c.s.record(netassist.EvRx, c, p[:n], "")
 		c.cap.onRx(p[:n], time.Now())
 	}
-	if err != nil && c.reason.Load() == nil {
+	if err != nil {
 		switch {
 		case errors.Is(err, io.EOF):
-			c.reason.Store(netassist.ReasonFIN)
+			c.reason.CompareAndSwap(nil, netassist.ReasonFIN)
 		case errors.Is(err, syscall.ECONNRESET):
-			c.reason.Store(netassist.ReasonRST)
+			c.reason.CompareAndSwap(nil, netassist.ReasonRST)
 		case errors.Is(err, net.ErrClosed), errors.Is(err, os.ErrDeadlineExceeded):
 			// ours: a timeout or Close
 		default:
-			c.reason.Store(netassist.ReasonError)
+			c.reason.CompareAndSwap(nil, netassist.ReasonError)
 		}
 	}
 	return n, err
@@ -90,6 +90,11 @@ func (c *conn) Write(p []byte) (int, error) {
 	if n > 0 {
 		c.s.record(netassist.EvTx, c, p[:n], "")
 		c.cap.onTx(p[:n], time.Now())
+	}
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		// The peer reset while we wrote; Linux then reports a plain EOF to
+		// the next read, which must not read as a FIN.
+		c.reason.CompareAndSwap(nil, netassist.ReasonRST)
 	}
 	return n, err
 }
