@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"netassist/httpview/client"
+	"netassist/netassist"
+)
+
+// sendData sends to the panel's target; it never blocks on the network.
+func (p *netPanel) sendData(data []byte) error {
+	b := p.sess.Load()
+	if b == nil {
+		return &netassist.OpError{Code: netassist.CodeNotConnected, Op: "send"}
+	}
+	switch s := b.s.(type) {
+	case *netassist.TCPServer:
+		var ids []uint64
+		if p.sendToSelected() {
+			ids = p.selectedIDs()
+			if len(ids) == 0 {
+				return errors.New(T("send.noselection", "No connection is selected: tick one in the list, or choose \"Send to all\"."))
+			}
+		}
+		_, err := s.Send(ids, data)
+		return err
+	case *netassist.TCPClient:
+		return s.Send(data)
+	case *client.Client:
+		return s.Send(data)
+	case *netassist.UDP:
+		if p.replyLastOn() {
+			return s.ReplyLast(data)
+		}
+		dest := p.udpDestText()
+		if err := netassist.CheckHostPort(dest, true); err != nil {
+			return err
+		}
+		return s.SendTo(dest, data)
+	}
+	return nil
+}
+
+// The send path may run on a repeat or file goroutine, so it reads the
+// target settings from copies the widgets' callbacks keep.
+func (p *netPanel) sendToSelected() bool { return p.toSelected.Load() }
+
+func (p *netPanel) selectedIDs() []uint64 { return p.conns.selection() }
+
+func (p *netPanel) replyLastOn() bool { return p.replyOn.Load() }
+
+func (p *netPanel) udpDestText() string {
+	v, _ := p.destText.Load().(string)
+	return strings.TrimSpace(v)
+}
+
+// reportAsync shows an error from a background send in the session.
+func (p *netPanel) reportAsync(err error) {
+	p.errMu.Lock()
+	p.pendingErrs = append(p.pendingErrs, errText(err))
+	p.errMu.Unlock()
+}
+
+func (p *netPanel) onConnAction(ids []uint64, a connAction) {
+	b := p.sess.Load()
+	if b == nil {
+		return
+	}
+	srv, ok := b.s.(*netassist.TCPServer)
+	if !ok {
+		return
+	}
+	go func() {
+		for _, id := range ids {
+			c := srv.Conn(id)
+			if c == nil {
+				continue
+			}
+			switch a {
+			case actHalfClose:
+				if err := c.HalfClose(); err != nil {
+					p.reportAsync(err)
+				}
+			case actClose:
+				c.Close(false)
+			case actReset:
+				c.Close(true)
+			}
+		}
+	}()
+}
+
+func (p *netPanel) onJoin() {
+	b := p.sess.Load()
+	if b == nil {
+		p.showSessErr(T("udp.opennfirst", "Open the UDP session first."))
+		return
+	}
+	u := b.s.(*netassist.UDP)
+	if err := u.JoinGroup(strings.TrimSpace(p.groupEntry.Text), ""); err != nil {
+		p.showSessErr(errText(err))
+		return
+	}
+	p.showSessErr("")
+}
+
+func (p *netPanel) onSaveToggled(on bool) {
+	if !on {
+		if err := p.hub.StopSaving(); err != nil {
+			p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+		}
+		return
+	}
+	dir, err := p.hub.StartSaving(p.app.saveDir())
+	if err != nil {
+		p.saveChk.SetChecked(false)
+		p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+		return
+	}
+	p.reach.SetText(strings.TrimSpace(p.reach.Text + "\n" + Tf("save.into", "Saving into %s", dir)))
+}
+
+func (p *netPanel) onResetCounters() {
+	p.hub.Counters.Reset()
+	if b := p.sess.Load(); b != nil {
+		if srv, ok := b.s.(*netassist.TCPServer); ok {
+			for _, ci := range srv.Conns() {
+				if c := srv.Conn(ci.ID); c != nil {
+					c.Counters.Reset()
+				}
+			}
+		}
+		if c, ok := b.s.(*netassist.TCPClient); ok && c.Conn() != nil {
+			c.Conn().Counters.Reset()
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"netassist/httpview/client"
+	"netassist/netassist"
+)
+
+// prepare runs on the pump goroutine: drain, format, read counters.
+func (p *netPanel) prepare(now time.Time) func() {
+	var evs []netassist.Event
+	var drops netassist.FeedDrops
+	if !p.recv.paused.Load() {
+		evs, drops = p.hub.Feed.Drain()
+		// A send is stamped before its write, and its answer can be
+		// recorded first: show them in the order they happened.
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
+	}
+	upd, changed := p.recv.prepare(evs, drops, now)
+	var msgs []trafficMsg
+	var lost bool
+	if p.http != nil {
+		msgs, lost = p.http.feed(evs, drops)
+	}
+	var errs []string
+	for _, ev := range evs {
+		if ev.Kind == netassist.EvError {
+			errs = append(errs, ev.Detail)
+		}
+	}
+	p.errMu.Lock()
+	errs = append(errs, p.pendingErrs...)
+	p.pendingErrs = nil
+	p.errMu.Unlock()
+
+	snap := p.hub.Counters.Snapshot()
+	p.rate.Update(snap, now)
+	var conns []netassist.ConnInfo
+	var ended *sessionBox
+	connsChanged := false
+	nconn := 0
+	if b := p.sess.Load(); b != nil {
+		switch s := b.s.(type) {
+		case *netassist.TCPServer:
+			// The list's figures move with traffic, so refresh it when
+			// connections change and, for the counters, twice a second.
+			if v := s.Version(); v != p.connVersion || now.Sub(p.connAt) > 500*time.Millisecond {
+				p.connVersion, p.connAt = v, now
+				conns = s.Conns()
+				// Unchanged figures need no repaint.
+				connsChanged = !slices.Equal(conns, p.connsShown)
+				p.connsShown = conns
+			}
+			nconn = s.ConnCount()
+		case *netassist.TCPClient:
+			if c := s.Conn(); c != nil && c.State() != netassist.StateClosed {
+				nconn = 1
+			}
+			select {
+			case <-s.Done():
+				// A client session ends with its connection.
+				ended = b
+			default:
+			}
+		case *client.Client:
+			select {
+			case <-s.Done():
+				ended = b
+			default:
+				nconn = 1
+			}
+		}
+	}
+	status := p.statusText(snap, nconn, p.rate.Rx, p.rate.Tx)
+	_, saving := p.hub.Saving()
+	if !changed && !connsChanged && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
+		status == p.statusShown && saving == p.savingShown {
+		return nil // nothing to show: no work for the UI thread
+	}
+	p.statusShown, p.savingShown = status, saving
+	return func() {
+		if changed {
+			p.recv.apply(upd)
+		}
+		if p.http != nil {
+			p.http.apply(msgs, lost)
+		}
+		if connsChanged {
+			p.conns.set(conns)
+		}
+		if len(errs) > 0 {
+			p.showSessErr(errs[len(errs)-1])
+		}
+		p.showStatus(status)
+		if ended != nil && p.sess.Load() == ended {
+			p.closeSession()
+		}
+	}
+}
+
+// statusText is the status line; any goroutine.
+func (p *netPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
+	chunkWord := T("status.chunks", "chunks")
+	if p.kind == netassist.KindUDP {
+		chunkWord = T("status.datagrams", "datagrams")
+	}
+	txt := Tf("status.line", "RX %s B · %s %s · %s/s    TX %s B · %s %s · %s/s", groupDigits(s.RxBytes), groupDigits(s.RxChunks), chunkWord, humanBytes(rxRate),
+		groupDigits(s.TxBytes), groupDigits(s.TxChunks), chunkWord, humanBytes(txRate))
+	if p.kind != netassist.KindUDP {
+		txt += "    " + Tf("status.conns", "Connections: %d", nconn)
+	}
+	if dir, on := p.hub.Saving(); on {
+		txt += "    " + Tf("status.saving", "Saving: %s", dir)
+	}
+	return txt
+}
+
+// showStatus shows the status line and keeps "Save traffic" true to the
+// saver (it stops itself after a write error); main goroutine.
+func (p *netPanel) showStatus(txt string) {
+	setIfChanged(p.status, txt)
+	if p.saveChk != nil {
+		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
+			p.saveChk.SetChecked(false)
+		}
+	}
+}
+
+// connections is how many connections are open now; any goroutine.
+func (p *netPanel) connections() int {
+	b := p.sess.Load()
+	if b == nil {
+		return 0
+	}
+	switch s := b.s.(type) {
+	case *netassist.TCPServer:
+		return s.ConnCount()
+	case *netassist.TCPClient:
+		if c := s.Conn(); c != nil && c.State() != netassist.StateClosed {
+			return 1
+		}
+	case *client.Client:
+		select {
+		case <-s.Done():
+		default:
+			return 1
+		}
+	}
+	return 0
+}
