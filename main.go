@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 	"github.com/sirupsen/logrus"
@@ -70,11 +69,6 @@ func main() {
 		fail("--log-level: %v", err)
 	}
 	log := setupLog(level)
-	// A soft ceiling on the Go heap: a flood makes garbage fast, and
-	// without it the heap grows to twice what is live before a collection.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
-	}
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.IconResource())
