@@ -722,6 +722,7 @@ func (s *soak) checkSaved() {
 		}
 	}
 	ok, bad := map[string]int{}, 0
+	claimed := map[string]bool{}
 	var bytesOK int64
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -732,11 +733,18 @@ func (s *soak) checkSaved() {
 		}
 		host, port, _ := net.SplitHostPort(st.local)
 		cands := byPeer[strings.ReplaceAll(host, ":", "-")+"_"+port+".rx"]
+		// A later peer can get the same ephemeral port again, so several
+		// files may carry this peer's name: the stream must match one of
+		// them, and each file stands for one stream only.
 		var got string
 		for _, f := range cands {
 			// Session folders are named after the session: "<kind>-<n>-<time>".
-			if strings.HasPrefix(filepath.Base(filepath.Dir(f)), st.what) {
-				got = fileSHA(f)
+			if claimed[f] || !strings.HasPrefix(filepath.Base(filepath.Dir(f)), st.what) {
+				continue
+			}
+			if got = fileSHA(f); got == want {
+				claimed[f] = true
+				break
 			}
 		}
 		if got != want {
