@@ -34,6 +34,7 @@ type httpTraffic struct {
 	view     *msgView
 	notice   *widget.Label
 	selected int
+	shownAt  time.Time // when the newest message was last shown by itself
 }
 
 type trafficMsg struct {
@@ -161,9 +162,12 @@ func (h *httpTraffic) apply(msgs []trafficMsg, lost bool) {
 		h.selected -= n
 	}
 	h.table.Refresh()
-	if h.selected < 0 {
-		// Show the newest message until the user picks one.
+	if h.selected < 0 && (len(msgs) < 4 || time.Since(h.shownAt) > 500*time.Millisecond) {
+		// Show the newest message until the user picks one; under heavy
+		// traffic not more than twice a second, as laying out a large
+		// message happens on the UI thread.
 		h.view.showMessage(h.msgs[len(h.msgs)-1].m)
+		h.shownAt = time.Now()
 	}
 }
 
