@@ -43,6 +43,27 @@ func (w *watcher) await(t *testing.T, what string, pred func([]Event) bool) []Ev
 	}
 }
 
+// connectedClient starts a TCP client session to a fresh listener on host
+// and returns it with the server's side of the connection.
+func connectedClient(t *testing.T, host string) (*TCPClient, *Hub, *watcher, net.Listener, *net.TCPConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", hostPort(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	h, w := newHub("cli")
+	c := NewTCPClient(Config{Remote: ln.Addr().String()}, h)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, h, w, ln, peer.(*net.TCPConn)
+}
+
 // loopbacks runs f once for 127.0.0.1 and once for ::1.
 func loopbacks(t *testing.T, f func(t *testing.T, host string)) {
 	t.Helper()
@@ -194,27 +215,14 @@ func TestFaultPeerResetsWithUnreadData(t *testing.T) {
 func TestFaultServerResetsClient(t *testing.T) {
 	loopbacks(t, func(t *testing.T, host string) {
 		base := runtime.NumGoroutine()
-		ln, err := net.Listen("tcp", hostPort(host))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		h, w := newHub("cli")
-		c := NewTCPClient(Config{Remote: ln.Addr().String()}, h)
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		peer, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, h, w, ln, peer := connectedClient(t, host)
 		peer.Write([]byte("banner\r\n"))
 		w.await(t, "banner", func(evs []Event) bool { return string(rxBytes(evs, 0)) == "banner\r\n" })
 		if err := c.Send([]byte("never read by the peer")); err != nil {
 			t.Fatal(err)
 		}
 		w.await(t, "tx", has(EvTx, ""))
-		peer.(*net.TCPConn).SetLinger(0)
+		peer.SetLinger(0)
 		peer.Close()
 		evs := w.await(t, "rst", has(EvDisconnect, ReasonRST))
 		<-c.Done()
@@ -236,21 +244,8 @@ func TestFaultServerResetsClient(t *testing.T) {
 func TestFaultPeerHalfClosesClientStillSends(t *testing.T) {
 	loopbacks(t, func(t *testing.T, host string) {
 		base := runtime.NumGoroutine()
-		ln, err := net.Listen("tcp", hostPort(host))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		h, w := newHub("cli")
-		c := NewTCPClient(Config{Remote: ln.Addr().String()}, h)
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		nc, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		peer := nc.(*net.TCPConn)
+		c, h, w, ln, nc := connectedClient(t, host)
+		peer := nc
 		defer peer.Close()
 		peer.Write([]byte("last words"))
 		peer.CloseWrite()
@@ -574,20 +569,7 @@ func TestFaultWriteAfterPeerClosed(t *testing.T) {
 		})
 		t.Run("client", func(t *testing.T) {
 			base := runtime.NumGoroutine()
-			ln, err := net.Listen("tcp", hostPort(host))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			h, w := newHub("cli")
-			c := NewTCPClient(Config{Remote: ln.Addr().String()}, h)
-			if err := c.Start(); err != nil {
-				t.Fatal(err)
-			}
-			peer, err := ln.Accept()
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, h, w, ln, peer := connectedClient(t, host)
 			peer.Close()
 			w.await(t, "peer_fin", has(EvInfo, "peer_fin"))
 			evs := w.await(t, "rst", func(evs []Event) bool {

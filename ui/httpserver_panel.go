@@ -79,7 +79,7 @@ func newHTTPServerPanel(a *App, n int) *httpServerPanel {
 	return &httpServerPanel{app: a, hub: netassist.NewHub(fmt.Sprintf("http-server-%d", n), a.totals)}
 }
 
-func (p *httpServerPanel) title() string { return T("kind.http-server", "HTTP server") }
+func (p *httpServerPanel) title() string { return kindTitle(netassist.KindHTTPServer) }
 
 func (p *httpServerPanel) build() fyne.CanvasObject {
 	pr := p.app.fa.Preferences()
@@ -117,26 +117,11 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
 		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.reach)
 
-	p.list = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.exch), 8 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		p.updateCell)
-	p.list.ShowHeaderColumn = false
-	p.list.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	p.list.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		heads := []string{T("http.col.time", "Time"), T("http.col.client", "Client"), T("http.col.method", "Method"), T("http.col.path", "Path"),
-			T("http.col.status", "Status"), T("http.col.bytes", "Bytes"), T("http.col.duration", "Duration"), T("http.col.state", "State")}
-		if id.Col >= 0 && id.Col < len(heads) {
-			o.(*widget.Label).SetText(heads[id.Col])
-		}
-	}
-	for i, w := range []float32{110, 150, 70, 260, 60, 80, 80, 150} {
-		p.list.SetColumnWidth(i, w)
-	}
+	p.list = newTextTable([]column{
+		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 150}, {T("http.col.method", "Method"), 70},
+		{T("http.col.path", "Path"), 260}, {T("http.col.status", "Status"), 60}, {T("http.col.bytes", "Bytes"), 80},
+		{T("http.col.duration", "Duration"), 80}, {T("http.col.state", "State"), 150},
+	}, func() int { return len(p.exch) }, p.cellText)
 	p.list.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.exch) {
 			p.selected = p.exch[id.Row].ID
@@ -186,37 +171,32 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	return container.NewBorder(nil, p.status, nil, nil, main)
 }
 
-func (p *httpServerPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row >= len(p.exch) {
-		l.SetText("")
-		return
-	}
-	e := p.exch[id.Row]
-	var s string
-	switch id.Col {
+// cellText is one cell of the request list.
+func (p *httpServerPanel) cellText(row, col int) string {
+	e := p.exch[row]
+	switch col {
 	case 0:
-		s = e.Start.Format("15:04:05.000")
+		return e.Start.Format("15:04:05.000")
 	case 1:
-		s = e.Client
+		return e.Client
 	case 2:
-		s = e.Method
+		return e.Method
 	case 3:
-		s = e.Target
+		return e.Target
 	case 4:
 		if e.Status != 0 {
-			s = strconv.Itoa(e.Status)
+			return strconv.Itoa(e.Status)
 		}
 	case 5:
-		s = groupDigits(uint64(e.Bytes))
+		return groupDigits(uint64(e.Bytes))
 	case 6:
 		if e.Duration > 0 {
-			s = e.Duration.Round(time.Millisecond).String()
+			return e.Duration.Round(time.Millisecond).String()
 		}
 	case 7:
-		s = exchangeState(e, time.Now())
+		return exchangeState(e, time.Now())
 	}
-	l.SetText(s)
+	return ""
 }
 
 // exchangeState words an exchange's state, with the countdown of a held one.

@@ -49,46 +49,10 @@ func newHTTPTraffic(rxIsRequest bool) *httpTraffic {
 }
 
 func (h *httpTraffic) build() fyne.CanvasObject {
-	h.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(h.msgs), 4 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row >= len(h.msgs) {
-				l.SetText("")
-				return
-			}
-			t := h.msgs[id.Row]
-			switch id.Col {
-			case 0:
-				l.SetText(t.at.Format("15:04:05.000"))
-			case 1:
-				l.SetText("#" + strconv.FormatUint(t.conn, 10) + " " + t.peer)
-			case 2:
-				txt := t.m.StartLine
-				if len(t.m.Warnings) > 0 || t.m.Incomplete {
-					txt = "⚠ " + txt
-				}
-				l.SetText(txt)
-			case 3:
-				l.SetText(groupDigits(uint64(len(t.m.Raw()))))
-			}
-		})
-	h.table.ShowHeaderColumn = false
-	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		heads := []string{T("http.col.time", "Time"), T("http.col.conn", "Connection"), T("http.col.message", "Message"), T("http.col.bytes", "Bytes")}
-		if id.Col >= 0 && id.Col < len(heads) {
-			o.(*widget.Label).SetText(heads[id.Col])
-		}
-	}
-	for i, w := range []float32{110, 200, 360, 80} {
-		h.table.SetColumnWidth(i, w)
-	}
+	h.table = newTextTable([]column{
+		{T("http.col.time", "Time"), 110}, {T("http.col.conn", "Connection"), 200},
+		{T("http.col.message", "Message"), 360}, {T("http.col.bytes", "Bytes"), 80},
+	}, func() int { return len(h.msgs) }, h.cellText)
 	h.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(h.msgs) {
 			h.selected = id.Row
@@ -103,6 +67,25 @@ func (h *httpTraffic) build() fyne.CanvasObject {
 	split := container.NewVSplit(h.table, h.view.object())
 	split.Offset = 0.35
 	return container.NewBorder(h.notice, nil, nil, nil, split)
+}
+
+// cellText is one cell of the message list.
+func (h *httpTraffic) cellText(row, col int) string {
+	t := h.msgs[row]
+	switch col {
+	case 0:
+		return t.at.Format("15:04:05.000")
+	case 1:
+		return "#" + strconv.FormatUint(t.conn, 10) + " " + t.peer
+	case 2:
+		if len(t.m.Warnings) > 0 || t.m.Incomplete {
+			return "⚠ " + t.m.StartLine
+		}
+		return t.m.StartLine
+	case 3:
+		return groupDigits(uint64(len(t.m.Raw())))
+	}
+	return ""
 }
 
 // feed splits drained events into messages; pump goroutine only.

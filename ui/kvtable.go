@@ -5,39 +5,58 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// kvTable is a two-column table (name, value) with a header row; users
-// can drag the column divider.
-type kvTable struct {
-	rows    [][2]string
-	headers [2]string
-	table   *widget.Table
+// column is one column of a text table: its header and starting width
+// (users can drag the dividers).
+type column struct {
+	head  string
+	width float32
 }
 
-func newKVTable(nameHeader, valueHeader string) *kvTable {
-	k := &kvTable{headers: [2]string{nameHeader, valueHeader}}
-	k.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(k.rows), 2 },
+// newTextTable builds a table of one-line text cells under a bold header
+// row; rows says how many rows there are, cell gives one cell's text.
+func newTextTable(cols []column, rows func() int, cell func(row, col int) string) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(cols) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < len(k.rows) {
-				o.(*widget.Label).SetText(k.rows[id.Row][id.Col])
+			s := ""
+			if id.Row < rows() {
+				s = cell(id.Row, id.Col)
 			}
+			o.(*widget.Label).SetText(s)
 		})
-	k.table.ShowHeaderColumn = false
-	k.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	k.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < 2 {
-			l := o.(*widget.Label)
-			l.TextStyle = fyne.TextStyle{Bold: true}
-			l.SetText(k.headers[id.Col])
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		return l
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(cols) {
+			o.(*widget.Label).SetText(cols[id.Col].head)
 		}
 	}
-	k.table.SetColumnWidth(0, 180)
-	k.table.SetColumnWidth(1, 520)
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
+	}
+	return t
+}
+
+// kvTable is a two-column table (name, value).
+type kvTable struct {
+	rows  [][2]string
+	table *widget.Table
+}
+
+func newKVTable(nameHeader, valueHeader string) *kvTable {
+	k := &kvTable{}
+	k.table = newTextTable([]column{{nameHeader, 180}, {valueHeader, 520}},
+		func() int { return len(k.rows) },
+		func(row, col int) string { return k.rows[row][col] })
 	return k
 }
 

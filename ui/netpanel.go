@@ -95,17 +95,7 @@ func newNetPanel(a *App, kind netassist.Kind, n int) *netPanel {
 	return p
 }
 
-func (p *netPanel) title() string {
-	switch p.kind {
-	case netassist.KindTCPServer:
-		return T("kind.tcp-server", "TCP server")
-	case netassist.KindTCPClient:
-		return T("kind.tcp-client", "TCP client")
-	case netassist.KindHTTPClient:
-		return T("kind.http-client", "HTTP client")
-	}
-	return T("kind.udp", "UDP")
-}
+func (p *netPanel) title() string { return kindTitle(p.kind) }
 
 func (p *netPanel) build() fyne.CanvasObject {
 	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
