@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"netassist/httpview"
 )
 
 // capture cuts one connection's read stream and write stream into messages
@@ -63,25 +61,42 @@ func (c *capture) onRx(p []byte, now time.Time) {
 		return
 	}
 	if len(c.rx) == 0 {
+		// A read usually holds whole requests: frame them where they are
+		// and keep only the rest.
 		c.rxStart = now
+		n := c.cutRequests(p, now, false)
+		c.rx = append(c.rx, p[n:]...)
+	} else {
+		c.rx = append(c.rx, p...)
+		c.rx = shift(c.rx, c.cutRequests(c.rx, now, false))
 	}
-	c.rx = append(c.rx, p...)
-	c.cutRx(now, false)
+	c.rxOverflow(now)
 }
 
 // cutRx takes every complete request off rx; eof frames what is left.
 func (c *capture) cutRx(now time.Time, eof bool) {
+	c.rx = shift(c.rx, c.cutRequests(c.rx, now, eof))
+	c.rxOverflow(now)
+}
+
+// cutRequests hands on every complete request at the start of b (rx, or
+// bytes just read when rx is empty) and returns how many bytes they took.
+func (c *capture) cutRequests(b []byte, now time.Time, eof bool) int {
 	off := 0
-	for off < len(c.rx) {
-		n, ok := httpview.FrameLength(c.rx[off:], true, "", eof)
+	for off < len(b) {
+		n, ok := frameLength(b[off:], true, "", eof)
 		if !ok {
 			break
 		}
-		c.gotRequest(newMessage(c.rx[off:off+n], c.rxStart), now)
+		c.gotRequest(newMessage(b[off:off+n], c.rxStart), now)
 		off += n
 		c.rxStart = now
 	}
-	c.rx = shift(c.rx, off)
+	return off
+}
+
+// rxOverflow gives up on a request that outgrew MaxRaw.
+func (c *capture) rxOverflow(now time.Time) {
 	if len(c.rx) > MaxRaw {
 		// Only a body the handler reads can get here (net/http discards at
 		// most 256 KiB of an unread one, and the manual handler closes the
@@ -134,6 +149,16 @@ func (c *capture) gotRequest(m message, now time.Time) {
 	}
 }
 
+// popRequest takes the oldest queued request, moving the rest down so the
+// queue keeps its storage instead of allocating anew for every request.
+func (c *capture) popRequest() message {
+	m := c.reqs[0]
+	n := copy(c.reqs, c.reqs[1:])
+	c.reqs[n] = message{}
+	c.reqs = c.reqs[:n]
+	return m
+}
+
 // orphanRequest lists a request that no handler answered.
 func (c *capture) orphanRequest(m message, note string) {
 	method, target := requestLine(m.raw)
@@ -152,8 +177,7 @@ func (c *capture) begin(r *http.Request, now time.Time) uint64 {
 	wait := false
 	switch {
 	case len(c.reqs) > 0:
-		m := c.reqs[0]
-		c.reqs = c.reqs[1:]
+		m := c.popRequest()
 		e.RawRequest, e.Truncated, e.Start = m.raw, m.truncated, m.start
 	case c.rxLost:
 		e.Note = "raw request not captured: an earlier message on this connection was larger than 1 MiB"
@@ -191,8 +215,16 @@ func (c *capture) onTx(p []byte, now time.Time) {
 		c.overflowTx(now)
 		return
 	}
-	c.tx = append(c.tx, p...)
-	if !c.rawTx {
+	switch {
+	case c.rawTx:
+		c.tx = append(c.tx, p...)
+	case len(c.tx) == 0:
+		// A write usually holds whole responses: frame them where they
+		// are and keep only the rest.
+		n := c.cutResponses(p, now, false)
+		c.tx = append(c.tx, p[n:]...)
+	default:
+		c.tx = append(c.tx, p...)
 		c.cutTx(now, false)
 	}
 	if len(c.tx) > MaxRaw {
@@ -202,41 +234,57 @@ func (c *capture) onTx(p []byte, now time.Time) {
 
 // cutTx takes every complete response off tx; eof frames what is left.
 func (c *capture) cutTx(now time.Time, eof bool) {
+	c.tx = shift(c.tx, c.cutResponses(c.tx, now, eof))
+}
+
+// cutResponses hands on every complete response at the start of b (tx, or
+// bytes just written when tx is empty) and returns how many bytes they took.
+func (c *capture) cutResponses(b []byte, now time.Time, eof bool) int {
 	off := 0
-	for off < len(c.tx) {
-		n, ok := httpview.FrameLength(c.tx[off:], false, c.ownerMethod, eof)
+	for off < len(b) {
+		n, ok := frameLength(b[off:], false, c.ownerMethod, eof)
 		if !ok {
 			break
 		}
-		msg := c.tx[off : off+n]
+		msg := b[off : off+n]
 		off += n
-		if st := statusOf(msg); st >= 100 && st < 200 && st != http.StatusSwitchingProtocols {
+		st := statusOf(msg)
+		if st >= 100 && st < 200 && st != http.StatusSwitchingProtocols {
 			c.interim = append(c.interim, msg...)
 			continue
 		}
-		c.finishResponse(msg, false, now)
+		c.finishResponse(msg, false, now, st)
 	}
-	c.tx = shift(c.tx, off)
+	return off
 }
 
 // finishResponse gives one complete response (after any interim ones) to
-// the owner, or to an exchange of its own when no handler wrote it.
-func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time) {
-	raw := append(c.interim, msg...)
+// the owner, or to an exchange of its own when no handler wrote it. msg
+// may be the caller's buffer: what is kept is a copy. status is
+// statusOf(msg) when the caller has it, else -1.
+func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, status int) {
+	raw := msg
+	if len(c.interim) > 0 {
+		raw = append(c.interim, msg...)
+		status = -1
+	}
 	c.interim = nil
 	size := int64(len(raw))
 	if len(raw) > MaxRaw {
 		raw, truncated = raw[:MaxRaw], true
+		status = -1
 	}
 	raw = bytes.Clone(raw)
-	status := statusOf(raw)
-	for status >= 100 && status < 200 && len(raw) > 0 {
-		// skip interim responses to read the final status
-		n, ok := httpview.FrameLength(raw, false, "", true)
-		if !ok || n >= len(raw) {
-			break
+	if status < 200 {
+		status = statusOf(raw)
+		for status >= 100 && status < 200 && len(raw) > 0 {
+			// skip interim responses to read the final status
+			n, ok := frameLength(raw, false, "", true)
+			if !ok || n >= len(raw) {
+				break
+			}
+			status = statusOf(raw[n:])
 		}
-		status = statusOf(raw[n:])
 	}
 	if c.owner == 0 {
 		c.orphanResponse(raw, size, truncated, status, now)
@@ -260,8 +308,7 @@ func (c *capture) orphanResponse(raw []byte, size int64, truncated bool, status 
 	var m message
 	switch {
 	case len(c.reqs) > 0:
-		m = c.reqs[0]
-		c.reqs = c.reqs[1:]
+		m = c.popRequest()
 	case len(c.rx) > 0:
 		m = newMessage(c.rx, c.rxStart)
 		c.rx, c.rxLost = nil, true // the connection is closing; its read stream is no longer framed
@@ -279,7 +326,7 @@ func (c *capture) orphanResponse(raw []byte, size int64, truncated bool, status 
 // counts the rest, up to the next handler start or the end of the connection.
 func (c *capture) overflowTx(now time.Time) {
 	if c.owner == 0 {
-		c.finishResponse(c.tx, true, now)
+		c.finishResponse(c.tx, true, now, -1)
 		c.tx = nil
 		return
 	}
@@ -309,7 +356,7 @@ func (c *capture) endResponse(now time.Time) {
 			}
 		})
 	case len(c.tx) > 0 || len(c.interim) > 0:
-		c.finishResponse(c.tx, false, now)
+		c.finishResponse(c.tx, false, now, -1)
 	}
 	c.tx, c.txOver, c.owner, c.ownerBytes, c.rawTx, c.interim = c.tx[:0], false, 0, 0, false, nil
 }
@@ -373,8 +420,13 @@ func (c *capture) fail(id uint64, note string) {
 // statusOf reads the status code of the status line at the start of b
 // (after stray blank lines); 0 when there is none.
 func statusOf(b []byte) int {
-	b = bytes.TrimLeft(b, "\r\n")
+	for len(b) > 0 && (b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
 	line, _, _ := bytes.Cut(b, []byte("\n"))
+	if st, ok := asciiStatus(line); ok {
+		return st
+	}
 	f := strings.Fields(string(line))
 	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
 		return 0
@@ -384,6 +436,25 @@ func statusOf(b []byte) int {
 		return 0
 	}
 	return n
+}
+
+// asciiStatus is statusOf for the usual line, "HTTP/1.1 200 OK\r", without
+// allocating; ok is false when strings.Fields and strconv.Atoi must decide.
+func asciiStatus(line []byte) (status int, ok bool) {
+	f0, f1, nf, ascii := asciiFields2(line)
+	if !ascii {
+		return 0, false
+	}
+	if nf < 2 || !bytes.HasPrefix(f0, []byte("HTTP/")) || len(f1) != 3 {
+		return 0, true
+	}
+	for _, d := range f1 {
+		if d < '0' || d > '9' {
+			return 0, false // a sign
+		}
+		status = status*10 + int(d-'0')
+	}
+	return status, true
 }
 
 // requestLine reads method and target from a request start line, bounded

@@ -45,7 +45,7 @@ func (s *Server) newConn(nc net.Conn) *conn {
 	id := s.nextConn.Add(1)
 	c := &conn{Conn: nc, s: s, id: id, peer: nc.RemoteAddr().String()}
 	c.cap = newCapture(s.store, id, c.peer)
-	s.record(netassist.EvConnect, c, nil, "")
+	s.record(netassist.EvConnect, c, nil, "", time.Now())
 	s.mu.Lock()
 	closed := s.closed
 	if !closed {
@@ -61,8 +61,9 @@ func (s *Server) newConn(nc net.Conn) *conn {
 func (c *conn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
-		c.s.record(netassist.EvRx, c, p[:n], "")
-		c.cap.onRx(p[:n], time.Now())
+		now := time.Now() // one reading for the event and the capture
+		c.s.record(netassist.EvRx, c, p[:n], "", now)
+		c.cap.onRx(p[:n], now)
 	}
 	if err != nil {
 		switch {
@@ -88,8 +89,9 @@ func (c *conn) Write(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Write(p)
 	if n > 0 {
-		c.s.record(netassist.EvTx, c, p[:n], "")
-		c.cap.onTx(p[:n], time.Now())
+		now := time.Now()
+		c.s.record(netassist.EvTx, c, p[:n], "", now)
+		c.cap.onTx(p[:n], now)
 	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		// The peer reset while we wrote; Linux then reports a plain EOF to
@@ -112,12 +114,13 @@ func (c *conn) Close() error {
 	err := net.ErrClosed
 	c.closeOnce.Do(func() {
 		err = c.Conn.Close()
-		c.cap.onClose(time.Now())
+		now := time.Now()
+		c.cap.onClose(now)
 		reason, _ := c.reason.Load().(string)
 		if reason == "" {
 			reason = netassist.ReasonLocal
 		}
-		c.s.record(netassist.EvDisconnect, c, nil, reason)
+		c.s.record(netassist.EvDisconnect, c, nil, reason, now)
 		c.s.mu.Lock()
 		delete(c.s.conns, c)
 		c.s.mu.Unlock()

@@ -73,11 +73,13 @@ func manyHeaders(n int, line func(i int) string) string {
 // server saw, smuggled ones included), and no answer ever carries a file
 // from outside the root, a hidden file, or /etc/passwd. TestTraversal in
 // static_test.go holds 58 more traversal targets.
-func TestHostileRequests(t *testing.T) {
+func TestHostileRequests(t *testing.T) { testHostileRequests(t) }
+
+func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 	root, secret := makeTree(t)
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB for the range cases
 	must(t, os.WriteFile(filepath.Join(root, "big.bin"), big, 0o644))
-	s := startServer(t, Config{Root: root})
+	s := startServer(t, Config{Root: root}, tweak...)
 	addr := s.Addr().String()
 
 	get := func(target string) string {

@@ -85,10 +85,11 @@ type Server struct {
 	// before Start.
 	readHeaderTimeout, readTimeout, writeIdle, idleTimeout time.Duration
 
-	fsys     fs.FS    // what static mode serves
-	root     *os.Root // when serving a folder
-	embedded bool     // serving the sample site: /submit answers its form
-	etags    sync.Map // embedded file name → ETag (its files have no modification time)
+	fsys     fs.FS      // what static mode serves
+	root     *os.Root   // when serving a folder
+	embedded bool       // serving the sample site: /submit answers its form
+	etags    sync.Map   // embedded file name → ETag (its files have no modification time)
+	files    *fileCache // small files of the folder; nil for the sample site
 
 	hs *http.Server
 	ln net.Listener
@@ -117,6 +118,9 @@ func New(cfg Config) *Server {
 		writeIdle: writeIdle, idleTimeout: idleTimeout,
 		conns: make(map[*conn]struct{}), pending: make(map[uint64]*parked),
 		done: make(chan struct{}),
+	}
+	if cfg.Root != "" {
+		s.files = newFileCache()
 	}
 	if s.log == nil {
 		s.log = logrus.StandardLogger()
@@ -291,8 +295,8 @@ func (s *Server) isManual(path string) bool {
 	return false
 }
 
-func (s *Server) record(kind netassist.EventKind, c *conn, data []byte, detail string) {
-	s.rec.Record(netassist.Event{Time: time.Now(), Session: s.cfg.Session, Kind: kind,
+func (s *Server) record(kind netassist.EventKind, c *conn, data []byte, detail string, now time.Time) {
+	s.rec.Record(netassist.Event{Time: now, Session: s.cfg.Session, Kind: kind,
 		Conn: c.id, Peer: c.peer, Data: data, Detail: detail})
 }
 

@@ -33,8 +33,20 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, code)
 		return
 	}
+	if strings.HasSuffix(r.URL.Path, "/") {
+		// Most folder requests are for its index.html: one stat finds it,
+		// where stating the folder first takes two. Anything else (no
+		// index, a file named with a slash) goes the long way below.
+		index := indexOf(name)
+		if fi, err := fs.Stat(s.fsys, index); err == nil && fi.Mode().IsRegular() {
+			s.serveFile(w, r, index, fi)
+			return
+		}
+		s.forgetFile(index)
+	}
 	fi, err := fs.Stat(s.fsys, name)
 	if err != nil {
+		s.forgetFile(name)
 		s.fsError(w, r, name, err)
 		return
 	}
@@ -46,7 +58,7 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
 			return
 		}
-		index := path.Join(name, "index.html")
+		index := indexOf(name)
 		if ifi, err := fs.Stat(s.fsys, index); err == nil && ifi.Mode().IsRegular() {
 			s.serveFile(w, r, index, ifi)
 			return
@@ -56,6 +68,7 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	if !fi.Mode().IsRegular() {
 		// A FIFO or device would block or never end: not something to serve.
+		s.forgetFile(name)
 		errorPage(w, http.StatusForbidden)
 		return
 	}
@@ -75,7 +88,9 @@ func cleanPath(p string, showDotfiles bool) (name string, status int) {
 			return "", http.StatusBadRequest
 		}
 	}
-	for _, seg := range strings.Split(p[1:], "/") {
+	for rest, more := p[1:], true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
 		if seg == ".." {
 			return "", http.StatusBadRequest
 		}
@@ -88,7 +103,9 @@ func cleanPath(p string, showDotfiles bool) (name string, status int) {
 		return "", http.StatusBadRequest
 	}
 	if !showDotfiles && name != "." {
-		for _, seg := range strings.Split(name, "/") {
+		for rest, more := name, true; more; {
+			var seg string
+			seg, rest, more = strings.Cut(rest, "/")
 			if strings.HasPrefix(seg, ".") {
 				return "", http.StatusNotFound
 			}
@@ -97,7 +114,22 @@ func cleanPath(p string, showDotfiles bool) (name string, status int) {
 	return name, 0
 }
 
+// indexOf is path.Join(name, "index.html") for a name from cleanPath,
+// without the work of cleaning what is already clean.
+func indexOf(name string) string {
+	if name == "." {
+		return "index.html"
+	}
+	return name + "/index.html"
+}
+
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	if s.files != nil {
+		if data, ok := s.files.content(s.root, name, fi); ok {
+			http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(data))
+			return
+		}
+	}
 	f, err := s.fsys.Open(name)
 	if err != nil {
 		s.fsError(w, r, name, err)
@@ -117,6 +149,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, 
 		}
 	}
 	http.ServeContent(w, r, fi.Name(), fi.ModTime(), content)
+}
+
+// forgetFile drops a cached file that a stat no longer finds servable.
+func (s *Server) forgetFile(name string) {
+	if s.files != nil {
+		s.files.forget(name)
+	}
 }
 
 func (s *Server) etag(name string) string {

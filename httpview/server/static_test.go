@@ -13,9 +13,11 @@ import (
 
 // TestTraversal sends hostile targets on a raw connection: each gets its
 // status, and no answer ever carries the secret beside (or hidden in) the root.
-func TestTraversal(t *testing.T) {
+func TestTraversal(t *testing.T) { testTraversal(t) }
+
+func testTraversal(t *testing.T, tweak ...func(*Server)) {
 	root, secret := makeTree(t)
-	s := startServer(t, Config{Root: root})
+	s := startServer(t, Config{Root: root}, tweak...)
 	addr := s.Addr().String()
 	cases := []struct {
 		target string
@@ -202,9 +204,11 @@ func TestMethods(t *testing.T) {
 	}
 }
 
-func TestHeadRangeConditional(t *testing.T) {
+func TestHeadRangeConditional(t *testing.T) { testHeadRangeConditional(t) }
+
+func testHeadRangeConditional(t *testing.T, tweak ...func(*Server)) {
 	root, _ := makeTree(t)
-	s := startServer(t, Config{Root: root})
+	s := startServer(t, Config{Root: root}, tweak...)
 	c := newTapClient()
 	defer c.close()
 	url := "http://" + s.Addr().String() + "/hello.txt"
