@@ -114,7 +114,14 @@ func (a *App) Totals() *netassist.Counters { return a.totals }
 func (a *App) build() {
 	a.tabs = container.NewDocTabs()
 	a.tabs.CloseIntercept = a.onCloseTab
-	a.tabs.OnSelected = func(*container.TabItem) {}
+	a.tabs.OnSelected = func(t *container.TabItem) {
+		a.mu.Lock()
+		p := a.panels[t]
+		a.mu.Unlock()
+		if sp, ok := p.(interface{ onShown() }); ok {
+			sp.onShown() // it skipped repaints while hidden
+		}
+	}
 	newBtn := func(kind netassist.Kind, label string) *widget.Button {
 		return widget.NewButtonWithIcon(label, theme.ContentAddIcon(), func() { a.NewPanel(kind) })
 	}
@@ -166,7 +173,10 @@ func (a *App) NewPanel(kind netassist.Kind) panel {
 	} else {
 		p = newNetPanel(a, kind, n)
 	}
-	tab := container.NewTabItem(p.title()+" "+itoa(n), p.build())
+	tab := container.NewTabItem(p.title()+" "+itoa(n), newMinCache(p.build()))
+	if sp, ok := p.(interface{ setShown(func() bool) }); ok {
+		sp.setShown(func() bool { return a.tabs.Selected() == tab })
+	}
 	a.mu.Lock()
 	a.panels[tab] = p
 	a.mu.Unlock()

@@ -70,9 +70,29 @@ type httpServerPanel struct {
 
 	shown [4]int64 // id, request and response lengths, state last shown
 
-	version uint64 // pump goroutine only
-	rate    netassist.RateMeter
-	lastAt  time.Time
+	version     uint64 // pump goroutine only
+	rate        netassist.RateMeter
+	lastAt      time.Time
+	statusAt    time.Time
+	statusShown string
+	statusCount int
+
+	isShown   func() bool // main goroutine: whether this tab is on screen
+	listStale bool        // main goroutine: exchanges changed while hidden
+}
+
+// setShown tells the panel how to know whether its tab is on screen.
+func (p *httpServerPanel) setShown(f func() bool) { p.isShown = f }
+
+// onShown repaints what changed while the tab was hidden.
+func (p *httpServerPanel) onShown() {
+	if p.listStale {
+		p.listStale = false
+		p.list.Refresh()
+		if p.selected != 0 {
+			p.showSelected()
+		}
+	}
 }
 
 func newHTTPServerPanel(a *App, n int) *httpServerPanel {
@@ -446,19 +466,38 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			changed = true
 		}
 	}
+	status := p.statusShown
+	if now.Sub(p.statusAt) >= statusEvery || changed {
+		// Requests counted by the list the UI is about to show.
+		n := len(exch)
+		if !changed {
+			n = p.statusCount
+		}
+		p.statusCount = n
+		status = Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", n,
+			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx))
+		p.statusAt = now
+	}
+	if !changed && len(errs) == 0 && status == p.statusShown {
+		return nil // nothing new: no work for the UI thread
+	}
+	p.statusShown = status
 	return func() {
 		if changed {
 			p.exch = exch
-			p.list.Refresh()
-			if p.selected != 0 {
-				p.showSelected()
+			if p.isShown != nil && !p.isShown() {
+				p.listStale = true
+			} else {
+				p.list.Refresh()
+				if p.selected != 0 {
+					p.showSelected()
+				}
 			}
 		}
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
 		}
-		setIfChanged(p.status, Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", len(p.exch),
-			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx)))
+		setIfChanged(p.status, status)
 	}
 }
 

@@ -78,11 +78,16 @@ type netPanel struct {
 	connAt      time.Time
 	connsShown  []netassist.ConnInfo
 	statusShown string
+	statusAt    time.Time
 	savingShown bool
 	pendingErrs []string
 	errMu       sync.Mutex
 
 	tab *container.TabItem
+
+	// main goroutine only
+	shown        func() bool // whether the session's tab is the one on screen
+	statusLatest string      // the newest status line, shown when the tab is
 }
 
 // sessionBox lets the panel swap sessions atomically for the pump.

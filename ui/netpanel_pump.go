@@ -74,7 +74,13 @@ func (p *netPanel) prepare(now time.Time) func() {
 			}
 		}
 	}
-	status := p.statusText(snap, nconn, p.rate.Rx, p.rate.Tx)
+	// The figures are rewritten a few times a second: each rewrite measures
+	// the line again on the UI thread, and nobody reads faster.
+	status := p.statusShown
+	if now.Sub(p.statusAt) >= statusEvery || ended != nil || status == "" {
+		status = p.statusText(snap, nconn, p.rate.Rx, p.rate.Tx)
+		p.statusAt = now
+	}
 	_, saving := p.hub.Saving()
 	if !changed && !connsChanged && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
 		status == p.statusShown && saving == p.savingShown {
@@ -94,10 +100,30 @@ func (p *netPanel) prepare(now time.Time) func() {
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
 		}
-		p.showStatus(status)
+		p.statusLatest = status
+		if p.shown == nil || p.shown() {
+			p.showStatus(status)
+		}
 		if ended != nil && p.sess.Load() == ended {
 			p.closeSession()
 		}
+	}
+}
+
+// statusEvery is how often the status line's figures move at most.
+const statusEvery = 250 * time.Millisecond
+
+// setShown tells the panel how to know whether its tab is on screen.
+func (p *netPanel) setShown(f func() bool) {
+	p.shown = f
+	p.recv.hidden = func() bool { return !f() }
+}
+
+// onShown brings a tab that was hidden up to date; main goroutine.
+func (p *netPanel) onShown() {
+	p.recv.onShown()
+	if p.statusLatest != "" {
+		p.showStatus(p.statusLatest)
 	}
 }
 

@@ -54,6 +54,11 @@ type recvView struct {
 	mu         sync.Mutex // guards feedDrops, the pump adds, the UI reads
 	feedDrops  uint64
 	clearAfter atomic.Bool
+
+	// main goroutine only
+	hidden   func() bool // the session's tab is not the one shown; nil: always shown
+	stale    bool        // rows arrived while hidden: repaint when shown
+	bannerAt time.Time   // when the trim banner's figures were last rewritten
 }
 
 func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
@@ -135,6 +140,16 @@ func (v *recvView) onOptionsChanged(string) {
 	}
 	v.fmtr.SetOptions(v.options())
 	v.rerender.Store(true)
+}
+
+func (v *recvView) togglePause() { v.pause.SetChecked(!v.pause.Checked) }
+
+func (v *recvView) toggleHex() {
+	if v.hexMode.Selected == T("recv.hex", "Hex") {
+		v.hexMode.SetSelected(T("recv.text", "Text"))
+	} else {
+		v.hexMode.SetSelected(T("recv.hex", "Hex"))
+	}
 }
 
 func (v *recvView) onClear() {
@@ -280,19 +295,58 @@ func (v *recvView) apply(u viewUpdate) {
 	v.feedDrops += u.dropped
 	drops := v.feedDrops
 	v.mu.Unlock()
-	if t := v.ring.Trimmed(); t > 0 || drops > 0 {
-		var msg string
-		switch {
-		case t > 0 && drops > 0:
-			msg = Tf("recv.trimmed", "Older data trimmed from the display: %s rows removed and %s bytes never shown. Counters and saved files are complete.", groupDigits(t), groupDigits(drops))
-		case t > 0:
-			msg = Tf("recv.trimmedrows", "Older data trimmed from the display: %s rows removed. Counters and saved files are complete.", groupDigits(t))
-		default:
-			msg = Tf("recv.trimmedbytes", "Data arrived faster than the display shows it: %s bytes were never shown. Counters and saved files are complete.", groupDigits(drops))
-		}
-		setIfChanged(v.trimmed, msg)
-		v.trimmed.Show()
+	if v.hidden != nil && v.hidden() {
+		// Repainting a list nobody sees costs the UI thread as much as one
+		// on screen; onShown catches up.
+		v.stale = true
+		return
 	}
+	v.showBanner(drops, false)
+	v.list.Refresh()
+	if v.following {
+		v.list.ScrollToBottom()
+	}
+}
+
+// bannerEvery is how often the trim banner's running figures are rewritten:
+// each rewrite measures the whole line again to fit it to the window.
+const bannerEvery = 500 * time.Millisecond
+
+// showBanner says how much the display trimmed; main goroutine.
+func (v *recvView) showBanner(drops uint64, now bool) {
+	t := v.ring.Trimmed()
+	if t == 0 && drops == 0 {
+		return
+	}
+	if at := time.Now(); now || !v.trimmed.Visible() || at.Sub(v.bannerAt) >= bannerEvery {
+		v.bannerAt = at
+	} else {
+		return
+	}
+	var msg string
+	switch {
+	case t > 0 && drops > 0:
+		msg = Tf("recv.trimmed", "Older data trimmed from the display: %s rows removed and %s bytes never shown. Counters and saved files are complete.", groupDigits(t), groupDigits(drops))
+	case t > 0:
+		msg = Tf("recv.trimmedrows", "Older data trimmed from the display: %s rows removed. Counters and saved files are complete.", groupDigits(t))
+	default:
+		msg = Tf("recv.trimmedbytes", "Data arrived faster than the display shows it: %s bytes were never shown. Counters and saved files are complete.", groupDigits(drops))
+	}
+	setIfChanged(v.trimmed, msg)
+	v.trimmed.Show()
+}
+
+// onShown repaints what arrived while the session's tab was hidden; main
+// goroutine.
+func (v *recvView) onShown() {
+	if !v.stale {
+		return
+	}
+	v.stale = false
+	v.mu.Lock()
+	drops := v.feedDrops
+	v.mu.Unlock()
+	v.showBanner(drops, true)
 	v.list.Refresh()
 	if v.following {
 		v.list.ScrollToBottom()
