@@ -33,7 +33,11 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		item(T("menu.new_udp", "New UDP"), fyne.KeyU, func() { a.NewPanel(netassist.KindUDP) }),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.close_session", "Close session"), fyne.KeyW, a.CloseCurrent),
+		item(T("menu.next_session", "Next session"), fyne.KeyPageDown, func() { a.selectNext(1) }),
+		item(T("menu.prev_session", "Previous session"), fyne.KeyPageUp, func() { a.selectNext(-1) }),
 		item(T("menu.clear", "Clear receive view"), fyne.KeyL, a.clearCurrent),
+		item(T("menu.pause", "Pause / resume display"), fyne.KeyP, a.pauseCurrent),
+		item(T("menu.text_hex", "Switch text / hex"), fyne.KeyH, a.textHexCurrent),
 		item(T("menu.save_capture", "Save capture"), fyne.KeyS, a.saveCurrent),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.settings", "Settings…"), fyne.KeyComma, a.showSettings),
@@ -66,6 +70,31 @@ func (a *App) clearCurrent() {
 	}
 }
 
+// selectNext shows the session tab d places after the current one, going
+// round at the ends.
+func (a *App) selectNext(d int) {
+	n := len(a.tabs.Items)
+	if n == 0 {
+		return
+	}
+	a.tabs.SelectIndex(((a.tabs.SelectedIndex()+d)%n + n) % n)
+}
+
+// pauseCurrent ticks or unticks "Pause display" of the selected session.
+func (a *App) pauseCurrent() {
+	if p, ok := a.currentPanel().(interface{ recvViewOf() *recvView }); ok {
+		p.recvViewOf().togglePause()
+	}
+}
+
+// textHexCurrent switches the selected session's receive view between text
+// and hex.
+func (a *App) textHexCurrent() {
+	if p, ok := a.currentPanel().(interface{ recvViewOf() *recvView }); ok {
+		p.recvViewOf().toggleHex()
+	}
+}
+
 // saveCurrent toggles "Save traffic" of the selected session.
 func (a *App) saveCurrent() {
 	if p, ok := a.currentPanel().(interface{ toggleSave() }); ok {
@@ -73,8 +102,9 @@ func (a *App) saveCurrent() {
 	}
 }
 
-func (p *netPanel) clearView()  { p.recv.onClear() }
-func (p *netPanel) toggleSave() { p.saveChk.SetChecked(!p.saveChk.Checked) }
+func (p *netPanel) clearView()            { p.recv.onClear() }
+func (p *netPanel) recvViewOf() *recvView { return p.recv }
+func (p *netPanel) toggleSave()           { p.saveChk.SetChecked(!p.saveChk.Checked) }
 
 func (a *App) showAbout() {
 	v := a.opts.Version

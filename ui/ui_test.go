@@ -270,3 +270,68 @@ func TestOptionsRemembered(t *testing.T) {
 		t.Fatalf("history %q", q.send.historyItems)
 	}
 }
+
+// Ctrl+P pauses the view (arrivals wait, counters move) and Ctrl+H shows
+// what is on screen again as hex.
+func TestPauseAndHexShortcuts(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	peer, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	mod := fyne.KeyModifierShortcutDefault
+	press := func(k fyne.KeyName) {
+		// What the window does with a typed Ctrl/Cmd shortcut.
+		a.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: mod})
+	}
+	peer.Write([]byte("AB"))
+	tickUntil(t, a, "AB shown", func() bool { return strings.Contains(viewText(p), "AB") })
+
+	press(fyne.KeyP)
+	if !p.recv.pause.Checked {
+		t.Fatal("Ctrl+P did not pause the display")
+	}
+	peer.Write([]byte("CD"))
+	tickUntil(t, a, "CD counted", func() bool { return p.hub.Counters.Snapshot().RxBytes == 4 })
+	a.pump.tick(time.Now())
+	if strings.Contains(viewText(p), "CD") {
+		t.Fatal("a paused view took new data")
+	}
+	press(fyne.KeyP)
+	tickUntil(t, a, "CD shown after resume", func() bool { return strings.Contains(viewText(p), "CD") })
+
+	press(fyne.KeyH)
+	if p.recv.hexMode.Selected != "Hex" {
+		t.Fatalf("Ctrl+H: mode %q", p.recv.hexMode.Selected)
+	}
+	tickUntil(t, a, "hex rows", func() bool { return strings.Contains(viewText(p), "41 42") })
+	press(fyne.KeyH)
+	tickUntil(t, a, "text again", func() bool { return strings.Contains(viewText(p), "AB") })
+}
+
+// Ctrl+PageDown and Ctrl+PageUp go round the session tabs.
+func TestNextSessionShortcuts(t *testing.T) {
+	a := newTestApp(t)
+	a.NewPanel(netassist.KindTCPServer)
+	a.NewPanel(netassist.KindUDP)
+	a.NewPanel(netassist.KindTCPClient)
+	press := func(k fyne.KeyName) {
+		a.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+	}
+	want := func(i int) {
+		t.Helper()
+		if got := a.tabs.SelectedIndex(); got != i {
+			t.Fatalf("selected tab %d, want %d", got, i)
+		}
+	}
+	want(2)
+	press(fyne.KeyPageDown)
+	want(0)
+	press(fyne.KeyPageDown)
+	want(1)
+	press(fyne.KeyPageUp)
+	press(fyne.KeyPageUp)
+	want(2)
+}

@@ -14,8 +14,9 @@
 // (reconnecting now and then), UDP sockets, raw keep-alive HTTP clients
 // and the sink, writing random bytes (with 0x00, CR, LF, invalid UTF-8 and
 // GBK) in random sizes. While they run the display is driven with xdotool
-// when it is installed: Ctrl+L clears the receive view, the mouse wheel
-// scrolls it, and clicks switch between the session tabs.
+// when it is installed: Ctrl+L clears the receive view, Ctrl+P pauses it
+// for a moment, Ctrl+H switches it between text and hex, the mouse wheel
+// scrolls it, and Ctrl+PageDown/PageUp switch between the session tabs.
 //
 //	go run ./scripts/soak -bin build/netassist -duration 10m
 package main
@@ -38,6 +39,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,6 +114,13 @@ type soak struct {
 	streams []*stream
 	httpRx  atomic.Int64 // response bytes our HTTP clients read (the app's tx)
 	errs    []string
+	actions []action // what driveDisplay did, for the lag report
+}
+
+// action is one thing done to the window, to line up with ui_lag_ms.
+type action struct {
+	at   time.Time
+	what string
 }
 
 func (s *soak) newStream(what, local string) *stream {
@@ -564,6 +573,12 @@ func (s *soak) driveDisplay(ctx context.Context) string {
 	}
 	x("windowactivate", "--sync", win)
 	counts := map[string]int{}
+	did := func(what string) {
+		counts[what]++
+		s.mu.Lock()
+		s.actions = append(s.actions, action{time.Now(), what})
+		s.mu.Unlock()
+	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
@@ -578,10 +593,10 @@ func (s *soak) driveDisplay(ctx context.Context) string {
 			return strings.Join(parts, ", ")
 		case <-t.C:
 		}
-		switch rng.IntN(4) {
+		switch rng.IntN(7) {
 		case 0: // Ctrl+L clears the current receive view
 			if x("key", "--window", win, "ctrl+l") == nil {
-				counts["Ctrl+L (clear)"]++
+				did("Ctrl+L (clear)")
 			}
 		case 1, 2: // scroll the receive view up and down
 			btn := "4"
@@ -589,12 +604,26 @@ func (s *soak) driveDisplay(ctx context.Context) string {
 				btn = "5"
 			}
 			if x("mousemove", "--window", win, "640", "500", "click", "--repeat", "5", btn) == nil {
-				counts["wheel scroll"]++
+				did("wheel scroll")
 			}
-		case 3: // switch session tab (the tab strip under the toolbar)
-			tabX := strconv.Itoa(80 + 180*rng.IntN(4))
-			if x("mousemove", "--window", win, tabX, "58", "click", "1") == nil {
-				counts["tab click"]++
+		case 3: // switch session tab, forwards or back
+			key := "ctrl+Next"
+			if rng.IntN(2) == 0 {
+				key = "ctrl+Prior"
+			}
+			if x("key", "--window", win, key) == nil {
+				did("Ctrl+PageDown/Up (next/previous tab)")
+			}
+		case 4: // pause the current view for a moment, then resume it
+			if x("key", "--window", win, "ctrl+p") == nil {
+				time.Sleep(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
+				if x("key", "--window", win, "ctrl+p") == nil {
+					did("Ctrl+P (pause, resume)")
+				}
+			}
+		case 5, 6: // switch the current view between text and hex
+			if x("key", "--window", win, "ctrl+h") == nil {
+				did("Ctrl+H (text/hex)")
 			}
 		}
 	}
@@ -676,6 +705,32 @@ func (s *soak) reportMemory(ms []metric, started time.Time) {
 	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
 	fmt.Printf("memory: RSS %.1f MB after warm-up (%s), %.1f MB at the end, peak %.1f MB; slope %+.3f MB/min over %d samples; worst UI lag %.1f ms\n",
 		ys[0], warm, ys[len(ys)-1], peak, slope, len(xs), lag)
+	s.reportLags(ms, started)
+}
+
+// reportLags lists the three worst seconds of ui_lag_ms with what was done
+// to the window in the two seconds before each.
+func (s *soak) reportLags(ms []metric, started time.Time) {
+	sorted := slices.Clone(ms)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].UILagMs > sorted[j].UILagMs })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range sorted[:min(3, len(sorted))] {
+		t, err := time.Parse(time.RFC3339Nano, m.Time)
+		if err != nil {
+			continue
+		}
+		var near []string
+		for _, a := range s.actions {
+			if d := t.Sub(a.at); d >= 0 && d <= 2*time.Second {
+				near = append(near, fmt.Sprintf("%s %.1fs before", a.what, d.Seconds()))
+			}
+		}
+		if len(near) == 0 {
+			near = []string{"nothing"}
+		}
+		fmt.Printf("  ui_lag_ms %.1f at %.0fs; done to the window just before: %s\n", m.UILagMs, t.Sub(started).Seconds(), strings.Join(near, ", "))
+	}
 }
 
 // quit presses Ctrl+Q in the window; if the app has not exited 20 s later
