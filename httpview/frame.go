@@ -48,7 +48,17 @@ type framing struct {
 // ParseMessage marks such a message Incomplete. A head longer than MaxHeadBytes without a blank
 // line, or chunked framing that is malformed, cannot be framed: the message then runs to the end
 // of the stream (at once for an oversized head, so garbage is never buffered without bound).
+//
+// Plain messages are framed without allocating (see quickFrame): a capture frames every message.
 func FrameLength(stream []byte, isRequest bool, reqMethod string, eof bool) (n int, ok bool) {
+	if n, ok, sure := quickFrame(stream, isRequest, reqMethod, eof); sure {
+		return n, ok
+	}
+	return frameGeneral(stream, isRequest, reqMethod, eof)
+}
+
+// frameGeneral is FrameLength for any input; it splits the head into strings to read it.
+func frameGeneral(stream []byte, isRequest bool, reqMethod string, eof bool) (n int, ok bool) {
 	if len(stream) == 0 {
 		return 0, false
 	}

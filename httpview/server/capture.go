@@ -3,10 +3,11 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"netassist/httpview"
 )
 
 // capture cuts one connection's read stream and write stream into messages
@@ -84,7 +85,7 @@ func (c *capture) cutRx(now time.Time, eof bool) {
 func (c *capture) cutRequests(b []byte, now time.Time, eof bool) int {
 	off := 0
 	for off < len(b) {
-		n, ok := frameLength(b[off:], true, "", eof)
+		n, ok := httpview.FrameLength(b[off:], true, "", eof)
 		if !ok {
 			break
 		}
@@ -242,7 +243,7 @@ func (c *capture) cutTx(now time.Time, eof bool) {
 func (c *capture) cutResponses(b []byte, now time.Time, eof bool) int {
 	off := 0
 	for off < len(b) {
-		n, ok := frameLength(b[off:], false, c.ownerMethod, eof)
+		n, ok := httpview.FrameLength(b[off:], false, c.ownerMethod, eof)
 		if !ok {
 			break
 		}
@@ -279,7 +280,7 @@ func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, stat
 		status = statusOf(raw)
 		for status >= 100 && status < 200 && len(raw) > 0 {
 			// skip interim responses to read the final status
-			n, ok := frameLength(raw, false, "", true)
+			n, ok := httpview.FrameLength(raw, false, "", true)
 			if !ok || n >= len(raw) {
 				break
 			}
@@ -415,46 +416,6 @@ func (c *capture) fail(id uint64, note string) {
 			e.Deadline = time.Time{}
 		}
 	})
-}
-
-// statusOf reads the status code of the status line at the start of b
-// (after stray blank lines); 0 when there is none.
-func statusOf(b []byte) int {
-	for len(b) > 0 && (b[0] == '\r' || b[0] == '\n') {
-		b = b[1:]
-	}
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	if st, ok := asciiStatus(line); ok {
-		return st
-	}
-	f := strings.Fields(string(line))
-	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
-		return 0
-	}
-	n, err := strconv.Atoi(f[1])
-	if err != nil {
-		return 0
-	}
-	return n
-}
-
-// asciiStatus is statusOf for the usual line, "HTTP/1.1 200 OK\r", without
-// allocating; ok is false when strings.Fields and strconv.Atoi must decide.
-func asciiStatus(line []byte) (status int, ok bool) {
-	f0, f1, nf, ascii := asciiFields2(line)
-	if !ascii {
-		return 0, false
-	}
-	if nf < 2 || !bytes.HasPrefix(f0, []byte("HTTP/")) || len(f1) != 3 {
-		return 0, true
-	}
-	for _, d := range f1 {
-		if d < '0' || d > '9' {
-			return 0, false // a sign
-		}
-		status = status*10 + int(d-'0')
-	}
-	return status, true
 }
 
 // requestLine reads method and target from a request start line, bounded

@@ -1,29 +1,17 @@
-package server
+package httpview
 
 import (
 	"bytes"
 	"strings"
-
-	"netassist/httpview"
 )
 
-// frameLength is httpview.FrameLength. The capture frames every request
-// and every response, and FrameLength splits each head into strings to do
-// it; quickFrame answers the same for the plain messages that make up
-// nearly all traffic without allocating, and hands anything unusual to
-// FrameLength. TestQuickFrameAgrees and FuzzQuickFrame hold the two equal.
-func frameLength(b []byte, isRequest bool, reqMethod string, eof bool) (int, bool) {
-	if n, ok, sure := quickFrame(b, isRequest, reqMethod, eof); sure {
-		return n, ok
-	}
-	return httpview.FrameLength(b, isRequest, reqMethod, eof)
-}
-
-// quickFrame frames a message with CRLF line ends, no blank lines before
-// it, no obs-fold, no Transfer-Encoding, at most one Content-Length made of
-// digits, ASCII field names and, for a response, a three-digit status. sure
-// is false for anything else, and for a head that is not complete yet
-// (FrameLength then decides about eof and an oversized head).
+// quickFrame is FrameLength's fast path: frameGeneral splits each head into strings, which a
+// capture framing every message pays for on every request and response. It frames a message
+// with CRLF line ends, no blank lines before it, no obs-fold, no Transfer-Encoding, at most one
+// Content-Length made of digits, ASCII field names and, for a response, a three-digit status,
+// without allocating. sure is false for anything else, and for a head that is not complete yet
+// (frameGeneral then decides about eof and an oversized head). TestQuickFrameAgrees and
+// FuzzQuickFrame hold it equal to frameGeneral.
 func quickFrame(b []byte, isRequest bool, reqMethod string, eof bool) (n int, ok, sure bool) {
 	if len(b) == 0 || b[0] == '\r' || b[0] == '\n' {
 		return 0, false, false
@@ -34,7 +22,7 @@ func quickFrame(b []byte, isRequest bool, reqMethod string, eof bool) (n int, ok
 	}
 	status := 0
 	if !isRequest {
-		// FrameLength takes the second field of the line as the status.
+		// frame takes the second field of the line as the status.
 		_, f1, nf, ascii := asciiFields2(b[:i-1])
 		if !ascii || nf < 2 || len(f1) != 3 {
 			return 0, false, false
@@ -103,9 +91,9 @@ func quickFrame(b []byte, isRequest bool, reqMethod string, eof bool) (n int, ok
 	return 0, false, true
 }
 
-// asciiFields2 is the first two fields strings.Fields would find in line;
-// ascii is false when a byte outside ASCII comes before the end of the
-// second field, where strings.Fields could see a Unicode space.
+// asciiFields2 is the first two fields strings.Fields would find in line; ascii is false when a
+// byte outside ASCII comes before the end of the second field, where strings.Fields could see a
+// Unicode space.
 func asciiFields2(line []byte) (f0, f1 []byte, nf int, ascii bool) {
 	var f [2][]byte
 	i := 0

@@ -1,19 +1,12 @@
-package server
+package httpview
 
 import (
-	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-
-	"netassist/httpview"
 )
 
-// quickSeeds are messages on both sides of every condition quickFrame
-// checks.
+// quickSeeds are messages on both sides of every condition quickFrame checks.
 var quickSeeds = []string{
 	"GET / HTTP/1.1\r\nHost: 127.0.0.1:18080\r\n\r\n",
 	"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -63,62 +56,40 @@ var quickSeeds = []string{
 	"HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 4\r\nX-Content-Type-Options: nosniff\r\n\r\nbody",
 }
 
-// checkQuickFrame fails when quickFrame is sure of an answer FrameLength
-// does not give, and for statusOf when its fast path disagrees with the
-// plain one.
-func checkQuickFrame(t *testing.T, b []byte) {
+// checkFastPath fails when FrameLength, taking its fast path or not, answers other than
+// frameGeneral for any side, method and eof.
+func checkFastPath(t *testing.T, b []byte) {
 	t.Helper()
 	for _, isRequest := range []bool{true, false} {
 		for _, method := range []string{"", "GET", "HEAD", "head"} {
 			if isRequest && method != "" {
-				continue
+				continue // a request's framing ignores the method
 			}
 			for _, eof := range []bool{false, true} {
-				n, ok, sure := quickFrame(b, isRequest, method, eof)
-				if !sure {
-					continue
-				}
-				wn, wok := httpview.FrameLength(b, isRequest, method, eof)
+				n, ok := FrameLength(b, isRequest, method, eof)
+				wn, wok := frameGeneral(b, isRequest, method, eof)
 				if n != wn || ok != wok {
-					t.Fatalf("quickFrame(%q, request %v, %q, eof %v) = %d %v; FrameLength %d %v",
-						b, isRequest, method, eof, n, ok, wn, wok)
+					_, _, sure := quickFrame(b, isRequest, method, eof)
+					t.Fatalf("FrameLength(%q, request %v, %q, eof %v) = %d %v (fast path %v); frameGeneral %d %v",
+						b, isRequest, method, eof, n, ok, sure, wn, wok)
 				}
 			}
 		}
 	}
-	if got, want := statusOf(b), statusOfFields(b); got != want {
-		t.Fatalf("statusOf(%q) = %d; the plain way gives %d", b, got, want)
-	}
 }
 
-// statusOfFields is statusOf without its fast path.
-func statusOfFields(b []byte) int {
-	b = bytes.TrimLeft(b, "\r\n")
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := strings.Fields(string(line))
-	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
-		return 0
-	}
-	n, err := strconv.Atoi(f[1])
-	if err != nil {
-		return 0
-	}
-	return n
-}
-
-// TestQuickFrameAgrees checks quickFrame against FrameLength on the seeds,
-// on every prefix of them and on random mutations.
+// TestQuickFrameAgrees checks FrameLength against frameGeneral on the seeds and fixtures, on
+// every prefix of them and on random mutations.
 func TestQuickFrameAgrees(t *testing.T) {
 	seeds := quickSeeds
-	for _, name := range []string{"browser-get.http", "post-form.http", "pipelined-keepalive.http", "response-gbk.http", "response-gzip-chunked.http", "cl-te-conflict.http", "bare-lf.http"} {
-		if b, err := os.ReadFile(filepath.Join("..", "testdata", name)); err == nil {
-			seeds = append(seeds, string(b))
-		}
+	for _, name := range []string{"browser-get.http", "post-form.http", "pipelined-keepalive.http", "response-gbk.http",
+		"response-gzip-chunked.http", "cl-te-conflict.http", "bare-lf.http", "seed-fixed-response.http"} {
+		seeds = append(seeds, string(readFixture(t, name)))
 	}
 	sure := 0
 	for _, s := range seeds {
 		for i := 0; i <= len(s); i++ {
-			checkQuickFrame(t, []byte(s[:i]))
+			checkFastPath(t, []byte(s[:i]))
 		}
 		if _, _, ok := quickFrame([]byte(s), strings.HasPrefix(s, "HTTP/"), "", false); ok {
 			sure++
@@ -127,8 +98,8 @@ func TestQuickFrameAgrees(t *testing.T) {
 	if sure < 10 {
 		t.Fatalf("quickFrame was sure of only %d seeds: the fast path is not being taken", sure)
 	}
-	// Mutations: insert, delete or replace bytes with ones that matter to
-	// framing. A fixed seed keeps failures reproducible.
+	// Mutations: insert, delete or replace bytes with ones that matter to framing. A fixed seed
+	// keeps failures reproducible.
 	pieces := []string{"\r", "\n", "\r\n", " ", "\t", ":", ",", "0", "5", "9", "+", "-", "\u0130", "\u212a", "\u00a0", "\xff",
 		"Content-Length: ", "Transfer-Encoding: chunked", "HTTP/1.0", "HTTP/1.1 ", "204", "304", "100", "\r\n\r\n"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -150,18 +121,19 @@ func TestQuickFrameAgrees(t *testing.T) {
 				}
 			}
 		}
-		checkQuickFrame(t, b)
+		checkFastPath(t, b)
 	}
 }
 
+// FuzzQuickFrame is TestQuickFrameAgrees on fuzzed input; its seeds are quickSeeds.
 func FuzzQuickFrame(f *testing.F) {
 	for _, s := range quickSeeds {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, b []byte) { checkQuickFrame(t, b) })
+	f.Fuzz(func(t *testing.T, b []byte) { checkFastPath(t, b) })
 }
 
-// The capture takes the fast path for what the static server sends.
+// The fast path takes what a static server receives and sends.
 func TestQuickFrameTakesPlainTraffic(t *testing.T) {
 	for _, tc := range []struct {
 		raw       string
@@ -176,6 +148,33 @@ func TestQuickFrameTakesPlainTraffic(t *testing.T) {
 		n, ok, sure := quickFrame([]byte(tc.raw), tc.isRequest, tc.method, false)
 		if !sure || !ok || n != len(tc.raw) {
 			t.Errorf("quickFrame(%q) = %d %v %v; want %d true true", tc.raw, n, ok, sure, len(tc.raw))
+		}
+	}
+}
+
+// FrameLength must not allocate for plain messages: the server's capture frames every one.
+func TestFrameLengthPlainDoesNotAllocate(t *testing.T) {
+	get := []byte("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:18080\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n")
+	ok200 := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello")
+	for _, tc := range []struct {
+		name      string
+		raw       []byte
+		isRequest bool
+		method    string
+	}{
+		{"GET", get, true, ""},
+		{"200 with Content-Length", ok200, false, "GET"},
+	} {
+		var n int
+		var ok bool
+		allocs := testing.AllocsPerRun(100, func() {
+			n, ok = FrameLength(tc.raw, tc.isRequest, tc.method, false)
+		})
+		if !ok || n != len(tc.raw) {
+			t.Fatalf("%s: FrameLength = %d %v; want %d true", tc.name, n, ok, len(tc.raw))
+		}
+		if allocs != 0 {
+			t.Errorf("%s: FrameLength allocates %v times per call; want 0", tc.name, allocs)
 		}
 	}
 }
