@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -50,8 +51,50 @@ type floodResult struct {
 	Sink       []floodRun
 	App        floodRun
 	AppSave    floodRun
-	SinkMedian float64 // bytes/s
+	Disk       diskPeer // a plain Go writer on the disk the --save run wrote to
+	SinkMedian float64  // bytes/s
 	Err        string
+}
+
+// diskPeer is a plain program writing what the --save run wrote (the .rx
+// file and events.jsonl together) to the same disk: how fast the disk
+// takes that much.
+type diskPeer struct {
+	Bytes int64
+	Secs  float64
+	Err   string
+}
+
+func (d diskPeer) rate() float64 {
+	if d.Secs <= 0 {
+		return 0
+	}
+	return float64(d.Bytes) / d.Secs
+}
+
+// writePeer writes n bytes in 256 KiB writes to a new file in dir, as the
+// saver does (no fsync), and removes it.
+func writePeer(dir string, n int64) diskPeer {
+	d := diskPeer{Bytes: n}
+	f, err := os.CreateTemp(dir, "disk-peer-*.bin")
+	if err != nil {
+		d.Err = err.Error()
+		return d
+	}
+	defer os.Remove(f.Name())
+	buf := make([]byte, chunk)
+	newStream(7).fill(buf)
+	start := time.Now()
+	for left := n; left > 0 && d.Err == ""; left -= chunk {
+		if _, err := f.Write(buf[:min(left, chunk)]); err != nil {
+			d.Err = err.Error()
+		}
+	}
+	if err := f.Close(); err != nil && d.Err == "" {
+		d.Err = err.Error()
+	}
+	d.Secs = time.Since(start).Seconds()
+	return d
 }
 
 func benchFlood(e *env, n int64, seed uint64) *floodResult {
@@ -96,8 +139,16 @@ func benchFlood(e *env, n int64, seed uint64) *floodResult {
 		res.SinkMedian = rates[len(rates)/2]
 	}
 
-	res.App = e.floodApp("flood-nosave", "NetAssist TCP server, saving off", n, seed, false, res.SHA)
-	res.AppSave = e.floodApp("flood-save", "NetAssist TCP server, --save", n, seed, true, res.SHA)
+	res.App = e.floodApp("flood-nosave", "NetAssist TCP server, saving off", n, seed, "", res.SHA)
+	diskDir := filepath.Join(e.work, "flood-save")
+	res.AppSave = e.floodApp("flood-save", "NetAssist TCP server, --save to disk", n, seed, diskDir, res.SHA)
+	if res.AppSave.EventsSize > 0 {
+		os.MkdirAll(diskDir, 0o755)
+		exec.Command("sync").Run() // start from a clean page cache, as the app did
+		res.Disk = writePeer(diskDir, res.AppSave.SavedSize+res.AppSave.EventsSize)
+		os.RemoveAll(diskDir)
+		logf("disk peer: %d bytes in %.2f s, %.0f MB/s %s", res.Disk.Bytes, res.Disk.Secs, res.Disk.rate()/1e6, res.Disk.Err)
+	}
 	return res
 }
 
@@ -118,7 +169,10 @@ func (e *env) flood(port int, n int64, seed uint64) (floodJSON, error) {
 	return fr, nil
 }
 
-func (e *env) floodApp(name, title string, n int64, seed uint64, save bool, wantSHA string) floodRun {
+// floodApp floods the app's TCP server; with saveDir set it runs with
+// --save saveDir.
+func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string, wantSHA string) floodRun {
+	save := saveDir != ""
 	r := floodRun{Name: title}
 	port, err := freePort("tcp")
 	if err != nil {
@@ -126,7 +180,6 @@ func (e *env) floodApp(name, title string, n int64, seed uint64, save bool, want
 		return r
 	}
 	args := []string{"--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port)}
-	saveDir := filepath.Join(e.work, name+"-save")
 	if save {
 		os.MkdirAll(saveDir, 0o755)
 		args = append(args, "--save", saveDir)
