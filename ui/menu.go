@@ -18,15 +18,16 @@ import (
 
 func (a *App) mainMenu() *fyne.MainMenu {
 	mod := fyne.KeyModifierShortcutDefault // Ctrl, or Cmd on macOS
-	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+	itemMod := func(label string, key fyne.KeyName, extra fyne.KeyModifier, f func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, f)
 		if key != "" {
-			sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+			sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod | extra}
 			it.Shortcut = sc
 			a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { f() })
 		}
 		return it
 	}
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem { return itemMod(label, key, 0, f) }
 	session := fyne.NewMenu(T("menu.session", "Session"),
 		item(T("menu.new_tcp_server", "New TCP server"), fyne.KeyN, func() { a.NewPanel(netassist.KindTCPServer) }),
 		item(T("menu.new_tcp_client", "New TCP client"), fyne.KeyT, func() { a.NewPanel(netassist.KindTCPClient) }),
@@ -37,7 +38,8 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		item(T("menu.prev_session", "Previous session"), fyne.KeyPageUp, func() { a.selectNext(-1) }),
 		item(T("menu.clear", "Clear receive view"), fyne.KeyL, a.clearCurrent),
 		item(T("menu.pause", "Pause / resume display"), fyne.KeyP, a.pauseCurrent),
-		item(T("menu.text_hex", "Switch text / hex"), fyne.KeyH, a.textHexCurrent),
+		// Shift: Cmd+H hides the application on macOS.
+		itemMod(T("menu.text_hex", "Switch text / hex"), fyne.KeyH, fyne.KeyModifierShift, a.textHexCurrent),
 		item(T("menu.save_capture", "Save capture"), fyne.KeyS, a.saveCurrent),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.settings", "Settings…"), fyne.KeyComma, a.showSettings),

@@ -271,7 +271,7 @@ func TestOptionsRemembered(t *testing.T) {
 	}
 }
 
-// Ctrl+P pauses the view (arrivals wait, counters move) and Ctrl+H shows
+// Ctrl+P pauses the view (arrivals wait, counters move) and Ctrl+Shift+H shows
 // what is on screen again as hex.
 func TestPauseAndHexShortcuts(t *testing.T) {
 	a := newTestApp(t)
@@ -282,14 +282,14 @@ func TestPauseAndHexShortcuts(t *testing.T) {
 	}
 	defer peer.Close()
 	mod := fyne.KeyModifierShortcutDefault
-	press := func(k fyne.KeyName) {
+	press := func(k fyne.KeyName, extra fyne.KeyModifier) {
 		// What the window does with a typed Ctrl/Cmd shortcut.
-		a.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: mod})
+		a.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: mod | extra})
 	}
 	peer.Write([]byte("AB"))
 	tickUntil(t, a, "AB shown", func() bool { return strings.Contains(viewText(p), "AB") })
 
-	press(fyne.KeyP)
+	press(fyne.KeyP, 0)
 	if !p.recv.pause.Checked {
 		t.Fatal("Ctrl+P did not pause the display")
 	}
@@ -299,15 +299,15 @@ func TestPauseAndHexShortcuts(t *testing.T) {
 	if strings.Contains(viewText(p), "CD") {
 		t.Fatal("a paused view took new data")
 	}
-	press(fyne.KeyP)
+	press(fyne.KeyP, 0)
 	tickUntil(t, a, "CD shown after resume", func() bool { return strings.Contains(viewText(p), "CD") })
 
-	press(fyne.KeyH)
+	press(fyne.KeyH, fyne.KeyModifierShift)
 	if p.recv.hexMode.Selected != "Hex" {
-		t.Fatalf("Ctrl+H: mode %q", p.recv.hexMode.Selected)
+		t.Fatalf("Ctrl+Shift+H: mode %q", p.recv.hexMode.Selected)
 	}
 	tickUntil(t, a, "hex rows", func() bool { return strings.Contains(viewText(p), "41 42") })
-	press(fyne.KeyH)
+	press(fyne.KeyH, fyne.KeyModifierShift)
 	tickUntil(t, a, "text again", func() bool { return strings.Contains(viewText(p), "AB") })
 }
 

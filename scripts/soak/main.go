@@ -15,7 +15,7 @@
 // and the sink, writing random bytes (with 0x00, CR, LF, invalid UTF-8 and
 // GBK) in random sizes. While they run the display is driven with xdotool
 // when it is installed: Ctrl+L clears the receive view, Ctrl+P pauses it
-// for a moment, Ctrl+H switches it between text and hex, the mouse wheel
+// for a moment, Ctrl+Shift+H switches it between text and hex, the mouse wheel
 // scrolls it, and Ctrl+PageDown/PageUp switch between the session tabs.
 //
 //	go run ./scripts/soak -bin build/netassist -duration 10m
@@ -622,8 +622,8 @@ func (s *soak) driveDisplay(ctx context.Context) string {
 				}
 			}
 		case 5, 6: // switch the current view between text and hex
-			if x("key", "--window", win, "ctrl+h") == nil {
-				did("Ctrl+H (text/hex)")
+			if x("key", "--window", win, "ctrl+shift+h") == nil {
+				did("Ctrl+Shift+H (text/hex)")
 			}
 		}
 	}
