@@ -249,7 +249,7 @@ func (c *capture) cutResponses(b []byte, now time.Time, eof bool) int {
 		}
 		msg := b[off : off+n]
 		off += n
-		st := statusOf(msg)
+		st := httpview.StatusCode(msg)
 		if st >= 100 && st < 200 && st != http.StatusSwitchingProtocols {
 			c.interim = append(c.interim, msg...)
 			continue
@@ -262,7 +262,7 @@ func (c *capture) cutResponses(b []byte, now time.Time, eof bool) int {
 // finishResponse gives one complete response (after any interim ones) to
 // the owner, or to an exchange of its own when no handler wrote it. msg
 // may be the caller's buffer: what is kept is a copy. status is
-// statusOf(msg) when the caller has it, else -1.
+// httpview.StatusCode(msg) when the caller has it, else -1.
 func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, status int) {
 	raw := msg
 	if len(c.interim) > 0 {
@@ -277,14 +277,14 @@ func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, stat
 	}
 	raw = bytes.Clone(raw)
 	if status < 200 {
-		status = statusOf(raw)
+		status = httpview.StatusCode(raw)
 		for status >= 100 && status < 200 && len(raw) > 0 {
 			// skip interim responses to read the final status
 			n, ok := httpview.FrameLength(raw, false, "", true)
 			if !ok || n >= len(raw) {
 				break
 			}
-			status = statusOf(raw[n:])
+			status = httpview.StatusCode(raw[n:])
 		}
 	}
 	if c.owner == 0 {
@@ -335,7 +335,7 @@ func (c *capture) overflowTx(now time.Time) {
 	c.interim, c.tx = nil, nil
 	c.ownerBytes = int64(len(raw))
 	raw = bytes.Clone(raw[:min(len(raw), MaxRaw)])
-	status, n := statusOf(raw), c.ownerBytes
+	status, n := httpview.StatusCode(raw), c.ownerBytes
 	c.txOver = true
 	c.st.update(c.owner, func(e *Exchange) {
 		e.RawResponse, e.Status, e.Bytes, e.Truncated = raw, status, n, true

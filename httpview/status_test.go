@@ -1,4 +1,4 @@
-package server
+package httpview
 
 import (
 	"bytes"
@@ -36,7 +36,7 @@ var statusSeeds = []string{
 	"",
 }
 
-// statusOfFields is statusOf without its fast path.
+// statusOfFields is StatusCode without its fast path.
 func statusOfFields(b []byte) int {
 	b = bytes.TrimLeft(b, "\r\n")
 	line, _, _ := bytes.Cut(b, []byte("\n"))
@@ -53,12 +53,12 @@ func statusOfFields(b []byte) int {
 
 func checkStatusOf(t *testing.T, b []byte) {
 	t.Helper()
-	if got, want := statusOf(b), statusOfFields(b); got != want {
-		t.Fatalf("statusOf(%q) = %d; the plain way gives %d", b, got, want)
+	if got, want := StatusCode(b), statusOfFields(b); got != want {
+		t.Fatalf("StatusCode(%q) = %d; the plain way gives %d", b, got, want)
 	}
 }
 
-// TestStatusOfAgrees checks statusOf against statusOfFields on the seeds, on every prefix of
+// TestStatusOfAgrees checks StatusCode against statusOfFields on the seeds, on every prefix of
 // them and on random mutations.
 func TestStatusOfAgrees(t *testing.T) {
 	for _, s := range statusSeeds {
@@ -71,27 +71,7 @@ func TestStatusOfAgrees(t *testing.T) {
 	}
 	// A fixed seed keeps failures reproducible.
 	pieces := []string{"\r", "\n", " ", "\t", "\v", "0", "2", "9", "+", "-", "\u00a0", "\u0085", "\u3000", "\xff", "HTTP/", "HTTP/1.1 "}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 20000; i++ {
-		b := []byte(statusSeeds[rng.IntN(len(statusSeeds))])
-		for m := 1 + rng.IntN(3); m > 0; m-- {
-			at := rng.IntN(len(b) + 1)
-			piece := pieces[rng.IntN(len(pieces))]
-			switch rng.IntN(3) {
-			case 0:
-				b = append(b[:at:at], append([]byte(piece), b[at:]...)...)
-			case 1:
-				if at < len(b) {
-					b = append(b[:at:at], b[at+1:]...)
-				}
-			default:
-				if at < len(b) {
-					b = append(b[:at:at], append([]byte(piece), b[at+1:]...)...)
-				}
-			}
-		}
-		checkStatusOf(t, b)
-	}
+	mutations(rand.New(rand.NewPCG(3, 4)), statusSeeds, pieces, 20000, func(b []byte) { checkStatusOf(t, b) })
 }
 
 func FuzzStatusOf(f *testing.F) {
