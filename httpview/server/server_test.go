@@ -71,6 +71,8 @@ func TestLifecycle(t *testing.T) {
 	}
 	defer idle.Close()
 	io.WriteString(idle, "GET /style.css HTTP/1.1\r\nHost: x\r\n") // half a request
+	// Dial returns before the server accepts: wait, or Close may come first.
+	waitFor(t, "the second connection accepted", func() bool { return rec.count(netassist.EvConnect) == 2 })
 
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
