@@ -39,8 +39,12 @@ type recvView struct {
 	saveBtn  *widget.Button
 	trimmed  *widget.Label
 
-	size     *sizedTheme
-	override *container.ThemeOverride
+	// fontSize is the rows' text size (Settings); 0 follows the theme. It
+	// is set on each row rather than through a container.ThemeOverride: an
+	// override gives its subtree a new font cache scope each time its
+	// renderer is made, and Fyne then parses every font again and keeps
+	// the copy, which in the soak grew the heap by megabytes a minute.
+	fontSize float32
 
 	paused    atomic.Bool
 	rerender  atomic.Bool // options changed: rebuild rows from history
@@ -63,10 +67,10 @@ type recvView struct {
 
 func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 	v := &recvView{
-		win:     win,
-		ring:    display.NewRing(ringCap),
-		size:    &sizedTheme{Theme: fyne.CurrentApp().Settings().Theme(), text: fontSize},
-		history: display.NewHistory(0),
+		win:      win,
+		ring:     display.NewRing(ringCap),
+		fontSize: fontSize,
+		history:  display.NewHistory(0),
 	}
 	v.fmtr = display.NewFormatter(display.Options{LogMode: true, Timestamps: true, Charset: codec.UTF8})
 	return v
@@ -111,8 +115,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
 	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
-	v.override = container.NewThemeOverride(v.list, v.size)
-	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.override)
+	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
 }
 
 func charsetNames() []string {
@@ -383,19 +386,16 @@ func humanBytes(n float64) string {
 }
 
 func (v *recvView) textSize() float32 {
-	if v.size.text > 0 {
-		return v.size.text
+	if v.fontSize > 0 {
+		return v.fontSize
 	}
 	return theme.TextSize()
 }
 
 // setFontSize changes the receive view's text size (Settings).
 func (v *recvView) setFontSize(size float32) {
-	v.size.text = size
-	v.size.Theme = fyne.CurrentApp().Settings().Theme()
-	v.override.Theme = v.size
-	v.override.Refresh()
-	v.list.Refresh()
+	v.fontSize = size
+	v.list.Refresh() // measures a new row for the height, then fills the rows again
 }
 
 // setIfChanged sets a label's text only when it differs: every SetText

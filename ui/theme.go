@@ -35,17 +35,3 @@ func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
 func (t *appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 
 func (t *appTheme) Size(n fyne.ThemeSizeName) float32 { return theme.DefaultTheme().Size(n) }
-
-// sizedTheme changes only the text size, for the receive view's own font
-// size setting (container.NewThemeOverride applies it to that subtree).
-type sizedTheme struct {
-	fyne.Theme
-	text float32
-}
-
-func (t *sizedTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == theme.SizeNameText && t.text > 0 {
-		return t.text
-	}
-	return t.Theme.Size(n)
-}

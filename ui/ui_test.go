@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
@@ -334,4 +335,37 @@ func TestNextSessionShortcuts(t *testing.T) {
 	press(fyne.KeyPageUp)
 	press(fyne.KeyPageUp)
 	want(2)
+}
+
+// The receive view's font size (Settings) reaches the rows on screen and
+// their height.
+func TestReceiveFontSize(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	peer, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	peer.Write([]byte("AB"))
+	tickUntil(t, a, "AB shown", func() bool { return strings.Contains(viewText(p), "AB") })
+	a.win.Resize(fyne.NewSize(1200, 800))
+	row := func() *canvas.Text {
+		for _, o := range test.LaidOutObjects(p.recv.list) {
+			if txt, ok := o.(*canvas.Text); ok && strings.Contains(txt.Text, "AB") {
+				return txt
+			}
+		}
+		t.Fatal("the AB row is not on screen")
+		return nil
+	}
+	before := row().Size().Height
+	p.setFontSize(24)
+	r := row()
+	if r.TextSize != 24 {
+		t.Fatalf("row %q has size %v", r.Text, r.TextSize)
+	}
+	if r.Size().Height <= before {
+		t.Fatalf("row height %v after 24 pt, %v before", r.Size().Height, before)
+	}
 }
