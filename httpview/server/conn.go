@@ -25,8 +25,19 @@ func (l *listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		// Linux lets a socket's send buffer grow to 4 MiB. A thousand
+		// slow readers each holding that much pushed the kernel into TCP
+		// memory pressure, and then a normal request waited seconds; a
+		// fixed buffer bounds what each can pin and is ample on loopback
+		// and a LAN.
+		_ = tc.SetWriteBuffer(sendBuffer)
+	}
 	return l.s.newConn(nc), nil
 }
+
+// sendBuffer is each connection's socket send buffer.
+const sendBuffer = 256 << 10
 
 // conn tees a connection. It deliberately does not implement io.ReaderFrom,
 // so net/http cannot sendfile past the tee.

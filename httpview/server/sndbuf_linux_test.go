@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"netassist/assets"
+)
+
+// Each accepted connection's send buffer is fixed, so a thousand slow
+// readers cannot push the kernel into TCP memory pressure (Linux would let
+// each grow to tcp_wmem's 4 MiB).
+func TestSendBufferBounded(t *testing.T) {
+	s := startServer(t, Config{Site: assets.Site})
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var sc *conn
+	waitFor(t, "the connection accepted", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for k := range s.conns {
+			sc = k
+		}
+		return sc != nil
+	})
+	raw, err := sc.Conn.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int
+	var gerr error
+	raw.Control(func(fd uintptr) { size, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF) })
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	// Linux caps what is set at net.core.wmem_max and reports twice that
+	// (room for its bookkeeping). Unset, it would read tcp_wmem's default.
+	want := 2 * sendBuffer
+	if b, err := os.ReadFile("/proc/sys/net/core/wmem_max"); err == nil {
+		if m, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			want = 2 * min(sendBuffer, m)
+		}
+	}
+	if size != want {
+		t.Fatalf("SO_SNDBUF reads %d, want %d: the send buffer was not set", size, want)
+	}
+}
