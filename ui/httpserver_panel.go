@@ -88,10 +88,15 @@ func (p *httpServerPanel) setShown(f func() bool) { p.isShown = f }
 func (p *httpServerPanel) onShown() {
 	if p.listStale {
 		p.listStale = false
-		p.list.Refresh()
-		if p.selected != 0 {
-			p.showSelected()
-		}
+		p.showList()
+	}
+}
+
+// showList repaints the request list and the selected exchange.
+func (p *httpServerPanel) showList() {
+	p.list.Refresh()
+	if p.selected != 0 {
+		p.showSelected()
 	}
 }
 
@@ -488,10 +493,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			if p.isShown != nil && !p.isShown() {
 				p.listStale = true
 			} else {
-				p.list.Refresh()
-				if p.selected != 0 {
-					p.showSelected()
-				}
+				p.showList()
 			}
 		}
 		if len(errs) > 0 {

@@ -305,6 +305,11 @@ func (v *recvView) apply(u viewUpdate) {
 		return
 	}
 	v.showBanner(drops, false)
+	v.repaint()
+}
+
+// repaint shows the ring's rows, at the bottom when following.
+func (v *recvView) repaint() {
 	v.list.Refresh()
 	if v.following {
 		v.list.ScrollToBottom()
@@ -350,10 +355,7 @@ func (v *recvView) onShown() {
 	drops := v.feedDrops
 	v.mu.Unlock()
 	v.showBanner(drops, true)
-	v.list.Refresh()
-	if v.following {
-		v.list.ScrollToBottom()
-	}
+	v.repaint()
 }
 
 // groupDigits writes 1234567 as 1,234,567.
