@@ -1,7 +1,6 @@
 package netassist
 
 import (
-	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -47,12 +46,12 @@ func NewSaver(dir, session string) (*Saver, error) {
 	if err := os.MkdirAll(full, 0o755); err != nil {
 		return nil, fmt.Errorf("create save folder: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(full, "events.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	ev, err := openSaveFile(filepath.Join(full, "events.jsonl"))
 	if err != nil {
 		return nil, fmt.Errorf("create events.jsonl: %w", err)
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
-	w := &saveWriter{dir: full, events: f, ev: bufio.NewWriterSize(f, 256<<10), raw: map[string]*rawFile{}}
+	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
 	go s.loop(w)
 	return s, nil
 }
@@ -100,27 +99,55 @@ func (s *Saver) Close() error {
 	return s.err
 }
 
+// directFlushEvery spaces out idle flushes of direct files: each one writes
+// a partial block through the page cache that the next direct write must
+// push out again, so flushing after every chunk of a steady stream would
+// cost more than it shows.
+const directFlushEvery = 50 * time.Millisecond
+
 func (s *Saver) loop(w *saveWriter) {
 	defer close(s.done)
-	for ev := range s.jobs {
-		if s.failed() {
-			continue // drain so writers never block on a dead saver
-		}
-		err := w.write(ev)
-		putBuf(ev.Data)
-		if err != nil {
-			s.fail(err)
-			continue
-		}
-		if len(s.jobs) == 0 {
-			// Idle: make what we have readable now, not at close.
-			if err := w.flush(); err != nil {
+	later := time.NewTimer(time.Hour)
+	later.Stop()
+	armed := false
+	for {
+		select {
+		case ev, ok := <-s.jobs:
+			if !ok {
+				later.Stop()
+				if err := w.close(); err != nil {
+					s.fail(err)
+				}
+				return
+			}
+			if s.failed() {
+				putBuf(ev.Data)
+				continue // drain so writers never block on a dead saver
+			}
+			err := w.write(ev)
+			putBuf(ev.Data)
+			if err != nil {
 				s.fail(err)
+				continue
+			}
+			if len(s.jobs) == 0 {
+				// Idle: make what we have readable now, not at close.
+				if err := w.flush(false); err != nil {
+					s.fail(err)
+				}
+				if w.pending && !armed {
+					later.Reset(directFlushEvery)
+					armed = true
+				}
+			}
+		case <-later.C:
+			armed = false
+			if !s.failed() {
+				if err := w.flush(true); err != nil {
+					s.fail(err)
+				}
 			}
 		}
-	}
-	if err := w.close(); err != nil {
-		s.fail(err)
 	}
 }
 
@@ -148,18 +175,15 @@ func (s *Saver) Err() error {
 
 // saveWriter is owned by the saver goroutine.
 type saveWriter struct {
-	dir    string
-	events *os.File
-	ev     *bufio.Writer
-	raw    map[string]*rawFile
-	clock  uint64 // for least-recently-used closing
-	line   []byte
-}
-
-type rawFile struct {
-	f    *os.File
-	w    *bufio.Writer
-	used uint64
+	dir         string
+	events      *saveFile
+	raw         map[string]*saveFile
+	clock       uint64 // for least-recently-used closing
+	line        []byte
+	disk        *diskIO
+	directFiles int
+	lastDirect  time.Time // last flush of the direct files
+	pending     bool      // direct files hold data an idle flush skipped
 }
 
 // jsonEvent is the shape of one events.jsonl line (write builds it by
@@ -208,7 +232,7 @@ func (w *saveWriter) write(ev Event) error {
 	}
 	b = append(b, "}\n"...)
 	w.line = b
-	if _, err := w.ev.Write(b); err != nil {
+	if err := w.writeFile(w.events, b); err != nil {
 		return fmt.Errorf("write events.jsonl: %w", err)
 	}
 	if (ev.Kind == EvRx || ev.Kind == EvTx) && len(ev.Data) > 0 {
@@ -216,8 +240,8 @@ func (w *saveWriter) write(ev Event) error {
 		if err != nil {
 			return err
 		}
-		if _, err := rf.w.Write(ev.Data); err != nil {
-			return fmt.Errorf("write %s: %w", rf.f.Name(), err)
+		if err := w.writeFile(rf, ev.Data); err != nil {
+			return fmt.Errorf("write %s: %w", rf.name(), err)
 		}
 	}
 	return nil
@@ -252,7 +276,7 @@ func peerFilePart(peer string) string {
 	return safeName(strings.ReplaceAll(host, ":", "-")) + "_" + port
 }
 
-func (w *saveWriter) rawFor(ev Event) (*rawFile, error) {
+func (w *saveWriter) rawFor(ev Event) (*saveFile, error) {
 	name := RawFileName(ev.Conn, ev.Peer, ev.Kind)
 	w.clock++
 	if rf, ok := w.raw[name]; ok {
@@ -264,11 +288,11 @@ func (w *saveWriter) rawFor(ev Event) (*rawFile, error) {
 			return nil, err
 		}
 	}
-	f, err := os.OpenFile(filepath.Join(w.dir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	rf, err := openSaveFile(filepath.Join(w.dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	rf := &rawFile{f: f, w: bufio.NewWriterSize(f, 64<<10), used: w.clock}
+	rf.used = w.clock
 	w.raw[name] = rf
 	return rf, nil
 }
@@ -283,39 +307,54 @@ func (w *saveWriter) closeOldest() error {
 	}
 	rf := w.raw[oldest]
 	delete(w.raw, oldest)
-	return closeRaw(rf)
-}
-
-func closeRaw(rf *rawFile) error {
-	err := rf.w.Flush()
-	if cerr := rf.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (w *saveWriter) flush() error {
-	if err := w.ev.Flush(); err != nil {
-		return fmt.Errorf("write events.jsonl: %w", err)
-	}
-	for _, rf := range w.raw {
-		if err := rf.w.Flush(); err != nil {
-			return fmt.Errorf("write %s: %w", rf.f.Name(), err)
-		}
+	if err := w.closeFile(rf); err != nil {
+		return fmt.Errorf("write %s: %w", rf.name(), err)
 	}
 	return nil
 }
 
-func (w *saveWriter) close() error {
-	err := w.flush()
-	for name, rf := range w.raw {
-		if cerr := closeRaw(rf); err == nil {
-			err = cerr
+// flush makes what was written readable. Direct files are flushed at most
+// every directFlushEvery unless force; w.pending tells that one was skipped.
+func (w *saveWriter) flush(force bool) error {
+	now := time.Now()
+	direct := force || now.Sub(w.lastDirect) >= directFlushEvery
+	w.pending = false
+	for _, sf := range w.files() {
+		if sf.direct && !direct {
+			w.pending = w.pending || len(sf.buf) > 0
+			continue
 		}
-		delete(w.raw, name)
+		if err := w.flushFile(sf); err != nil {
+			return fmt.Errorf("write %s: %w", sf.name(), err)
+		}
 	}
-	if cerr := w.events.Close(); err == nil {
-		err = cerr
+	if direct {
+		w.lastDirect = now
+	}
+	return nil
+}
+
+// files is events.jsonl and the open raw files.
+func (w *saveWriter) files() []*saveFile {
+	fs := make([]*saveFile, 0, 1+len(w.raw))
+	fs = append(fs, w.events)
+	for _, rf := range w.raw {
+		fs = append(fs, rf)
+	}
+	return fs
+}
+
+// close flushes and closes every file, waiting for the direct writes.
+func (w *saveWriter) close() error {
+	var err error
+	for _, sf := range w.files() {
+		if cerr := w.closeFile(sf); cerr != nil && err == nil {
+			err = fmt.Errorf("write %s: %w", sf.name(), cerr)
+		}
+	}
+	clear(w.raw)
+	if derr := w.disk.Err(); err == nil {
+		err = derr
 	}
 	return err
 }

@@ -134,11 +134,12 @@ func TestRawFileName(t *testing.T) {
 }
 
 func TestEventLineIsValidJSON(t *testing.T) {
-	w := &saveWriter{}
-	var buf bytes.Buffer
-	w.ev = bufio.NewWriter(&buf)
-	w.raw = map[string]*rawFile{}
-	w.dir = t.TempDir()
+	dir := t.TempDir()
+	ev, err := openSaveFile(filepath.Join(dir, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &saveWriter{dir: dir, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
 	at := time.Date(2026, 11, 21, 13, 44, 0, 123456789, time.UTC)
 	evs := []Event{
 		{Time: at, Session: `s "1"`, Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte{0, '\r', '\n', 0xA7}},
@@ -149,8 +150,14 @@ func TestEventLineIsValidJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.close()
-	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	if err := w.close(); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(buf), []byte("\n"))
 	for i, line := range lines {
 		var je jsonEvent
 		if err := json.Unmarshal(line, &je); err != nil {

@@ -1,0 +1,86 @@
+package netassist
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// A big saved file is exact however its writes, flushes and reopenings
+// fall: whole blocks direct, partial ones through the page cache.
+func TestSaveFileExactAcrossModes(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "conn1_127.0.0.1_1.rx")
+	w := &saveWriter{dir: dir, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
+	sf, err := openSaveFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var want []byte
+	wentDirect := false
+	for len(want) < 9<<20 {
+		p := make([]byte, 1+rng.IntN(300<<10))
+		for i := range p {
+			p[i] = byte(rng.Uint32())
+		}
+		if err := w.writeFile(sf, p); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, p...)
+		wentDirect = wentDirect || sf.direct
+		switch rng.IntN(8) {
+		case 0: // an idle flush: everything so far is readable
+			if err := w.flushFile(sf); err != nil {
+				t.Fatal(err)
+			}
+			sf.barrier()
+			got, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("after a flush at %d bytes the file holds %d bytes, equal=%v", len(want), len(got), bytes.Equal(got, want[:min(len(got), len(want))]))
+			}
+		case 1: // closed to make room for other files, then reopened
+			if err := w.closeFile(sf); err != nil {
+				t.Fatal(err)
+			}
+			if sf, err = openSaveFile(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.closeFile(sf); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.disk.Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("file holds %d bytes; want %d (equal prefix: %v)", len(got), len(want), bytes.Equal(got, want[:min(len(got), len(want))]))
+	}
+	if runtime.GOOS == "linux" && !wentDirect {
+		t.Logf("the temp folder's file system refused direct writes; only buffered writes were checked")
+	}
+	if w.directFiles != 0 {
+		t.Fatalf("%d direct files left counted", w.directFiles)
+	}
+}
+
+func TestAlignedBuf(t *testing.T) {
+	for range 4 {
+		b := alignedBuf(directBufSize)
+		b = b[:1]
+		if len(b) != 1 || cap(b) != directBufSize || uintptrOf(b)%directAlign != 0 {
+			t.Fatalf("cap %d, address %% %d = %d", cap(b), directAlign, uintptrOf(b)%directAlign)
+		}
+	}
+}
