@@ -54,6 +54,7 @@ type recvView struct {
 	pending      display.Batch
 	pendingDrops uint64
 	lastView     time.Time
+	lastRows     int // rows in the last batch shown
 
 	mu         sync.Mutex // guards feedDrops, the pump adds, the UI reads
 	feedDrops  uint64
@@ -255,6 +256,15 @@ type viewUpdate struct {
 // rasterising rows on the UI thread is what a flood would otherwise cost.
 const viewEvery = 100 * time.Millisecond
 
+// Under a flood each repaint replaces every visible row, and each of those
+// is rasterised anew on the UI thread, which then has no time left for
+// input. After a batch larger than any screen of rows, the next one waits
+// floodViewEvery: four frames a second show the flood as well as ten.
+const (
+	floodViewEvery = 250 * time.Millisecond
+	floodRows      = 200
+)
+
 // prepare drains events into rows; it runs on the pump's goroutine.
 func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now time.Time) (viewUpdate, bool) {
 	chunks := make([]display.Chunk, 0, len(evs))
@@ -279,12 +289,16 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 		v.pending.Merge(v.fmtr.Format(chunks))
 	}
 	v.pendingDrops += uint64(drops.Bytes)
-	if (len(v.pending.Rows) == 0 && v.pendingDrops == 0) || now.Sub(v.lastView) < viewEvery {
+	every := viewEvery
+	if v.lastRows >= floodRows {
+		every = floodViewEvery
+	}
+	if (len(v.pending.Rows) == 0 && v.pendingDrops == 0) || now.Sub(v.lastView) < every {
 		return viewUpdate{}, false
 	}
 	u := viewUpdate{batch: v.pending, dropped: v.pendingDrops}
 	v.pending, v.pendingDrops = display.Batch{}, 0
-	v.lastView = now
+	v.lastView, v.lastRows = now, len(u.batch.Rows)
 	return u, true
 }
 
