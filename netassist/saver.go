@@ -1,7 +1,6 @@
 package netassist
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,7 +222,7 @@ func (w *saveWriter) write(ev Event) error {
 	b = strconv.AppendInt(b, int64(len(ev.Data)), 10)
 	if ev.Kind == EvRx || ev.Kind == EvTx {
 		b = append(b, `,"data":"`...)
-		b = base64.StdEncoding.AppendEncode(b, ev.Data)
+		b = appendBase64(b, ev.Data)
 		b = append(b, '"')
 	}
 	if ev.Detail != "" {
