@@ -22,17 +22,38 @@ func TestSaveFileExactAcrossModes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var want []byte
 	wentDirect := false
-	for len(want) < 9<<20 {
+	for len(want) < 16<<20 {
 		p := make([]byte, 1+rng.IntN(300<<10))
 		for i := range p {
 			p[i] = byte(rng.Uint32())
 		}
-		if err := w.writeFile(sf, p); err != nil {
-			t.Fatal(err)
+		if rng.IntN(2) == 0 {
+			if err := w.writeFile(sf, p); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, p...)
+		} else {
+			if err := w.writeBase64(sf, p); err != nil {
+				t.Fatal(err)
+			}
+			want = appendBase64(want, p)
 		}
-		want = append(want, p...)
 		wentDirect = wentDirect || sf.direct
-		switch rng.IntN(8) {
+		switch rng.IntN(9) {
+		case 8: // base64 meets the end of a block buffer with 0-3 bytes left
+			if sf.direct {
+				w.block(sf)
+				gap := make([]byte, cap(sf.buf)-len(sf.buf)-rng.IntN(4))
+				if err := w.writeFile(sf, gap); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, gap...)
+				p = p[:1+rng.IntN(20)]
+				if err := w.writeBase64(sf, p); err != nil {
+					t.Fatal(err)
+				}
+				want = appendBase64(want, p)
+			}
 		case 0: // an idle flush: everything so far is readable
 			if err := w.flushFile(sf); err != nil {
 				t.Fatal(err)

@@ -179,6 +179,7 @@ type saveWriter struct {
 	raw         map[string]*saveFile
 	clock       uint64 // for least-recently-used closing
 	line        []byte
+	enc         []byte // base64 of a payload for a buffered events.jsonl
 	disk        *diskIO
 	directFiles int
 	lastDirect  time.Time // last flush of the direct files
@@ -222,8 +223,13 @@ func (w *saveWriter) write(ev Event) error {
 	b = strconv.AppendInt(b, int64(len(ev.Data)), 10)
 	if ev.Kind == EvRx || ev.Kind == EvTx {
 		b = append(b, `,"data":"`...)
-		b = appendBase64(b, ev.Data)
-		b = append(b, '"')
+		if err := w.writeFile(w.events, b); err != nil {
+			return fmt.Errorf("write events.jsonl: %w", err)
+		}
+		if err := w.writeBase64(w.events, ev.Data); err != nil {
+			return fmt.Errorf("write events.jsonl: %w", err)
+		}
+		b = append(b[:0], '"')
 	}
 	if ev.Detail != "" {
 		b = append(b, `,"detail":`...)
