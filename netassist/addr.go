@@ -2,6 +2,7 @@ package netassist
 
 import (
 	"net"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,4 +127,15 @@ func ReachableAt(bound string) []string {
 		out = append(out, net.JoinHostPort(a, port))
 	}
 	return out
+}
+
+// NeedsLookup tells whether addr's host is a name to resolve rather than an
+// IP literal, i.e. whether sending to it may wait on DNS.
+func NeedsLookup(addr string) bool {
+	host, _, err := net.SplitHostPort(strings.TrimSpace(addr))
+	if err != nil {
+		return false
+	}
+	_, err = netip.ParseAddr(host)
+	return err != nil
 }

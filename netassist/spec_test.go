@@ -60,3 +60,14 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+func TestNeedsLookup(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:9": false, "[::1]:9": false, "[fe80::1%lo]:9": false, " 10.0.0.2:53 ": false,
+		"localhost:9": true, "example.test:80": true, "no-port": false,
+	} {
+		if got := NeedsLookup(addr); got != want {
+			t.Errorf("NeedsLookup(%q) = %v; want %v", addr, got, want)
+		}
+	}
+}

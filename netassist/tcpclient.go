@@ -27,7 +27,11 @@ func NewTCPClient(cfg Config, hub *Hub) *TCPClient {
 func (c *TCPClient) Hub() *Hub { return c.hub }
 
 // Start connects; host names are resolved and IPv6 works as IPv4 does.
-func (c *TCPClient) Start() error {
+func (c *TCPClient) Start() error { return c.StartContext(context.Background()) }
+
+// StartContext is Start that gives up when ctx ends (the window's Cancel
+// while connecting).
+func (c *TCPClient) StartContext(ctx context.Context) error {
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
@@ -43,7 +47,7 @@ func (c *TCPClient) Start() error {
 		}
 		d.LocalAddr = la
 	}
-	nc, err := d.DialContext(context.Background(), "tcp", c.cfg.Remote)
+	nc, err := d.DialContext(ctx, "tcp", c.cfg.Remote)
 	if err != nil {
 		return wrapErr("connect", c.cfg.Remote, err)
 	}

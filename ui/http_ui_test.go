@@ -117,6 +117,7 @@ func TestHTTPClientPanel(t *testing.T) {
 	p.remoteHost.SetText("127.0.0.1")
 	p.remotePort.SetText(port)
 	test.Tap(p.openBtn)
+	tickUntil(t, a, "connected", func() bool { return p.sess.Load() != nil || p.sessErr.Visible() })
 	if p.sess.Load() == nil {
 		t.Fatalf("not connected: %s", p.sessErr.Text)
 	}

@@ -25,7 +25,11 @@ type netPanel struct {
 	kind netassist.Kind
 	hub  *netassist.Hub // one per panel, for the panel's whole life
 
-	sess atomic.Pointer[sessionBox] // nil while closed
+	sess    atomic.Pointer[sessionBox]     // nil while closed
+	attempt atomic.Pointer[connectAttempt] // a client connecting, or nil
+
+	lookupMu sync.Mutex   // guards lookups
+	lookups  []lookupSend // UDP sends waiting for a name lookup, in order
 
 	// settings
 	localHost  *widget.SelectEntry
@@ -97,6 +101,7 @@ func newNetPanel(a *App, kind netassist.Kind, n int) *netPanel {
 	p := &netPanel{app: a, kind: kind, hub: netassist.NewHub(fmt.Sprintf("%s-%d", kind, n), a.totals)}
 	p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 	p.send = newSendBox(a.win, p.sendData, p.reportAsync)
+	p.send.sendNow = p.sendFromBox
 	return p
 }
 
@@ -308,6 +313,9 @@ func (p *netPanel) fill(cfg netassist.Config) {
 }
 
 func (p *netPanel) onOpenClose() {
+	if p.cancelConnect() {
+		return
+	}
 	if p.sess.Load() != nil {
 		p.closeSession()
 		return
@@ -335,17 +343,26 @@ func (p *netPanel) open(cfg netassist.Config) error {
 		s = client.New(client.Config{Addr: cfg.Remote, TLS: cfg.TLS, Insecure: cfg.InsecureTLS, Timeout: cfg.ConnectTimeout}, p.hub)
 	}
 	p.showSessErr("")
+	if _, ok := s.(contextStarter); ok {
+		p.startConnect(s, cfg)
+		return nil
+	}
 	if err := s.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
 		return err
 	}
+	p.opened(s, cfg)
+	return nil
+}
+
+// opened shows a started session; main goroutine.
+func (p *netPanel) opened(s netassist.Session, cfg netassist.Config) {
 	p.sess.Store(&sessionBox{s: s})
 	p.setOpen(true)
 	p.saveSettings(cfg)
 	p.saveOptions()
 	p.reach.SetText(p.reachText(s))
 	p.focusSend()
-	return nil
 }
 
 func (p *netPanel) reachText(s netassist.Session) string {
@@ -406,6 +423,7 @@ func (p *netPanel) showSessErr(msg string) { showErrLine(p.sessErr, msg) }
 
 // shutdown closes the session for good (tab closed or app quitting).
 func (p *netPanel) shutdown() {
+	p.dropConnect()
 	p.send.stopRepeating()
 	if b := p.sess.Swap(nil); b != nil {
 		b.s.Close()

@@ -82,12 +82,16 @@ func (p *netPanel) prepare(now time.Time) func() {
 		p.statusAt = now
 	}
 	_, saving := p.hub.Saving()
+	connected := p.connectOutcome()
 	if !changed && !connsChanged && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
-		status == p.statusShown && saving == p.savingShown {
+		status == p.statusShown && saving == p.savingShown && connected == nil {
 		return nil // nothing to show: no work for the UI thread
 	}
 	p.statusShown, p.savingShown = status, saving
 	return func() {
+		if connected != nil {
+			connected()
+		}
 		if changed {
 			p.recv.apply(upd)
 		}

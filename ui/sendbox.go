@@ -26,9 +26,12 @@ type sendFunc func(data []byte) error
 // sendBox is the send area: the text, its options, repeat, file, history
 // and an inline error that names the position of bad input.
 type sendBox struct {
-	win    fyne.Window
-	send   sendFunc
-	report func(err error) // errors from background sends (repeat, file)
+	win  fyne.Window
+	send sendFunc
+	// sendNow, when set, is what the Send button uses instead of send: it
+	// may hand a send that would wait (a name lookup) to a goroutine.
+	sendNow sendFunc
+	report  func(err error) // errors from background sends (repeat, file)
 
 	entry    *sendEntry
 	mode     *widget.RadioGroup
@@ -135,7 +138,11 @@ func (b *sendBox) onSend() {
 		b.showErr(errors.New(T("send.empty", "Nothing to send: the box is empty.")))
 		return
 	}
-	if err := b.send(data); err != nil {
+	send := b.send
+	if b.sendNow != nil {
+		send = b.sendNow
+	}
+	if err := send(data); err != nil {
 		b.showErr(err)
 		return
 	}

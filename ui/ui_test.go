@@ -167,6 +167,10 @@ func TestTCPClientAndUDPPanels(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer peer.Close()
+	tickUntil(t, a, "client connected", func() bool { return c.sess.Load() != nil })
+	if c.openBtn.Text != T("sess.close", "Close") || !strings.Contains(c.reach.Text, "Connected from") {
+		t.Fatalf("connected client shows %q, %q", c.openBtn.Text, c.reach.Text)
+	}
 	test.Type(c.send.entry, "ping")
 	test.Tap(c.send.sendBtn)
 	got := make([]byte, 4)
@@ -194,6 +198,22 @@ func TestTCPClientAndUDPPanels(t *testing.T) {
 	n, _, err := pc.ReadFrom(buf)
 	if err != nil || string(buf[:n]) != "dgram" {
 		t.Fatalf("udp peer got %q %v", buf[:n], err)
+	}
+	// To a name, the lookup and send happen off the UI thread, in order.
+	_, pport, _ := net.SplitHostPort(pc.LocalAddr().String())
+	u.udpDest.SetText("localhost:" + pport)
+	for _, m := range []string{"named-1", "named-2"} {
+		u.send.entry.SetText(m)
+		test.Tap(u.send.sendBtn)
+		if u.send.errLabel.Visible() {
+			t.Fatalf("send to a name: %q", u.send.errLabel.Text)
+		}
+	}
+	for _, m := range []string{"named-1", "named-2"} {
+		n, _, err := pc.ReadFrom(buf)
+		if err != nil || string(buf[:n]) != m {
+			t.Fatalf("udp peer got %q %v; want %q", buf[:n], err, m)
+		}
 	}
 	// A datagram too large is refused whole, with a clear message. (Typing
 	// 65,508 characters into the test driver's entry would take minutes.)

@@ -47,7 +47,11 @@ func New(cfg Config, hub *netassist.Hub) *Client {
 func (c *Client) Hub() *netassist.Hub { return c.hub }
 
 // Start connects (and for TLS completes the handshake) synchronously.
-func (c *Client) Start() error {
+func (c *Client) Start() error { return c.StartContext(context.Background()) }
+
+// StartContext is Start that gives up when ctx ends (the window's Cancel
+// while connecting).
+func (c *Client) StartContext(ctx context.Context) error {
 	if !c.started.CompareAndSwap(false, true) {
 		return netassist.ErrStarted
 	}
@@ -55,7 +59,7 @@ func (c *Client) Start() error {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	d := net.Dialer{}
 	nc, err := d.DialContext(ctx, "tcp", c.cfg.Addr)
