@@ -258,10 +258,11 @@ const viewEvery = 100 * time.Millisecond
 
 // Under a flood each repaint replaces every visible row, and each of those
 // is rasterised anew on the UI thread, which then has no time left for
-// input. After a batch larger than any screen of rows, the next one waits
-// floodViewEvery: four frames a second show the flood as well as ten.
+// input, and on a 2-core machine took CPU from the saver. After a batch
+// larger than any screen of rows, the next one waits floodViewEvery: two
+// frames a second show a flood as well as ten.
 const (
-	floodViewEvery = 250 * time.Millisecond
+	floodViewEvery = 500 * time.Millisecond
 	floodRows      = 200
 )
 
