@@ -170,11 +170,16 @@ func (c *capture) orphanRequest(m message, note string) {
 // begin is called when a handler starts; it lists the exchange and makes it
 // the owner of what is written next.
 func (c *capture) begin(r *http.Request, now time.Time) uint64 {
+	return c.beginRequest(r.Method, r.RequestURI, now)
+}
+
+// beginRequest is begin for a request the fast lane answers.
+func (c *capture) beginRequest(method, target string, now time.Time) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer c.held(len(c.tx)) // runs before the unlock
 	c.endResponse(now)      // whatever was written so far belongs to the one before
-	e := Exchange{Conn: c.id, Client: c.peer, Start: now, Method: r.Method, Target: r.RequestURI}
+	e := Exchange{Conn: c.id, Client: c.peer, Start: now, Method: method, Target: target}
 	wait := false
 	switch {
 	case len(c.reqs) > 0:
@@ -192,7 +197,7 @@ func (c *capture) begin(r *http.Request, now time.Time) uint64 {
 	if wait {
 		c.waitReq = id
 	}
-	c.owner, c.ownerMethod = id, r.Method
+	c.owner, c.ownerMethod = id, method
 	return id
 }
 

@@ -15,25 +15,119 @@ import (
 
 // listener hands net/http connections that report every byte to the
 // Recorder and the capture, so the raw views are what crossed the socket.
+// With the fast lane on, each connection starts in the fast lane and
+// reaches net/http's Accept only when the lane hands it over.
 type listener struct {
 	net.Listener
-	s *Server
+	s        *Server
+	fast     bool
+	handoff  chan net.Conn // connections for net/http
+	errs     chan error    // accept errors for net/http
+	closed   chan struct{} // closed by Close
+	loopOnce sync.Once
+	shutOnce sync.Once
+}
+
+func newListener(ln net.Listener, s *Server, fast bool) *listener {
+	return &listener{Listener: ln, s: s, fast: fast, handoff: make(chan net.Conn), errs: make(chan error), closed: make(chan struct{})}
+}
+
+// Close stops accepting; net/http's Serve, waiting in Accept, returns.
+func (l *listener) Close() error {
+	l.shutOnce.Do(func() { close(l.closed) })
+	return l.Listener.Close()
 }
 
 func (l *listener) Accept() (net.Conn, error) {
-	nc, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	if !l.fast {
+		nc, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		return l.s.newConn(tuned(nc)), nil
 	}
+	l.loopOnce.Do(func() {
+		l.s.handlers.Add(1)
+		go l.acceptLoop()
+	})
+	select {
+	case c := <-l.handoff:
+		return c, nil
+	case err := <-l.errs:
+		return nil, err
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+// acceptLoop accepts for the fast lane; errors go to net/http's Serve,
+// which retries temporary ones and returns on the others.
+func (l *listener) acceptLoop() {
+	defer l.s.handlers.Done()
+	for {
+		nc, err := l.Listener.Accept()
+		if err != nil {
+			select {
+			case l.errs <- err:
+			case <-l.closed:
+				return
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(5 * time.Millisecond) // e.g. out of file descriptors
+			continue
+		}
+		c := l.s.newConn(tuned(nc))
+		l.s.handlers.Add(1)
+		go l.s.fastLane(c, l)
+	}
+}
+
+// handOver gives c to net/http; pending are bytes already read (and
+// captured) that net/http must read first.
+func (l *listener) handOver(c *conn, pending []byte) {
+	_ = c.SetDeadline(time.Time{})
+	rc := net.Conn(c)
+	if len(pending) > 0 {
+		rc = &replayConn{conn: c, pending: append([]byte(nil), pending...)}
+	}
+	select {
+	case l.handoff <- rc:
+	case <-l.closed:
+		c.Close()
+	}
+}
+
+// replayConn serves bytes the fast lane read before reading on; they were
+// captured when first read, so they are not recorded again.
+type replayConn struct {
+	*conn
+	pending []byte
+}
+
+func (r *replayConn) Read(p []byte) (int, error) {
+	if len(r.pending) > 0 {
+		n := copy(p, r.pending)
+		r.pending = r.pending[n:]
+		return n, nil
+	}
+	return r.conn.Read(p)
+}
+
+// tuned fixes the socket's send buffer. Linux lets it grow to 4 MiB; a
+// thousand slow readers each holding that much pushed the kernel into TCP
+// memory pressure, and then a normal request waited seconds. A fixed
+// buffer bounds what each can pin and is ample on loopback and a LAN.
+func tuned(nc net.Conn) net.Conn {
 	if tc, ok := nc.(*net.TCPConn); ok {
-		// Linux lets a socket's send buffer grow to 4 MiB. A thousand
-		// slow readers each holding that much pushed the kernel into TCP
-		// memory pressure, and then a normal request waited seconds; a
-		// fixed buffer bounds what each can pin and is ample on loopback
-		// and a LAN.
 		_ = tc.SetWriteBuffer(sendBuffer)
 	}
-	return l.s.newConn(nc), nil
+	return nc
 }
 
 // sendBuffer is each connection's socket send buffer.

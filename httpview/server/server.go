@@ -91,6 +91,9 @@ type Server struct {
 	etags    sync.Map   // embedded file name → ETag (its files have no modification time)
 	files    *fileCache // small files of the folder; nil for the sample site
 
+	noFastLane bool          // tests: every request through net/http
+	fastServed atomic.Uint64 // requests the fast lane answered
+
 	hs *http.Server
 	ln net.Listener
 
@@ -179,6 +182,9 @@ func (s *Server) Start() error {
 		ReadTimeout:       s.readTimeout,
 		IdleTimeout:       s.idleTimeout,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			if rc, ok := c.(*replayConn); ok {
+				c = rc.conn
+			}
 			return context.WithValue(ctx, connKey{}, c)
 		},
 		ErrorLog: log.New(logWriter{s.log}, "", 0),
@@ -194,7 +200,7 @@ func (s *Server) Start() error {
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
-		err := s.hs.Serve(&listener{Listener: ln, s: s})
+		err := s.hs.Serve(newListener(ln, s, !s.noFastLane))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}

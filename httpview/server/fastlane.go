@@ -1,0 +1,226 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The fast lane answers the commonest request of all, a plain GET or HEAD
+// of a small file of the served folder that the file cache holds, without
+// net/http: parsing it into an http.Request, its header maps, response
+// writer and background read cost more than twice what the answer itself
+// does. The bytes still go through the capturing conn, so the raw views,
+// the request list and --save see exactly what crossed the socket.
+//
+// It is deliberately narrow. Anything else on a connection, or a request
+// that has not arrived whole in what was read, hands the connection with
+// the bytes read so far to net/http, which then serves it to the end as
+// before: ranges and conditional requests, folders, errors, manual mode,
+// bodies, odd or oversized headers, HTTP/1.0, "Connection: close" and
+// slow clients all keep net/http's handling.
+
+// fastMaxHead is the longest request head the fast lane reads itself.
+const fastMaxHead = 4 << 10
+
+// fastLane serves c until it ends or needs net/http. Runs on its own
+// goroutine, counted in s.handlers.
+func (s *Server) fastLane(c *conn, l *listener) {
+	defer s.handlers.Done()
+	buf := make([]byte, 0, fastMaxHead)
+	var out []byte // the response being written, reused
+	wait := s.readHeaderTimeout
+	for {
+		if wait > 0 {
+			_ = c.SetReadDeadline(time.Now().Add(wait))
+		}
+		n, err := c.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if len(buf) > 0 && !errors.Is(err, net.ErrClosed) {
+				l.handOver(c, buf) // net/http answers or times out what came
+				return
+			}
+			c.Close() // an idle connection ended or timed out, as net/http would
+			return
+		}
+		for len(buf) > 0 {
+			used, ok := s.fastServe(c, buf, &out)
+			if !ok {
+				l.handOver(c, buf)
+				return
+			}
+			if cap(out) > 64<<10 {
+				out = nil // a thousand idle keep-alives must not each hold a big file
+			}
+			buf = buf[:copy(buf, buf[used:])]
+		}
+		wait = s.idleTimeout
+	}
+}
+
+// fastServe answers the request at the start of b and says how many bytes
+// it took; ok is false when net/http must do it (nothing was written then).
+// out is scratch space for the response: the capture and the recorder copy
+// what they keep.
+func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
+	req, used, ok := parseSimpleRequest(b)
+	if !ok {
+		return 0, false
+	}
+	resp, ok := s.fastResponse(req, (*out)[:0])
+	if !ok {
+		return 0, false
+	}
+	*out = resp
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return 0, false
+	}
+	s.handlers.Add(1)
+	s.mu.Unlock()
+	defer s.handlers.Done()
+	s.fastServed.Add(1)
+	c.cap.beginRequest(req.method, req.target, time.Now())
+	if _, err := c.Write(resp); err != nil {
+		c.Close() // the next read ends the lane
+	}
+	return used, true
+}
+
+// simpleRequest is a request the fast lane may answer.
+type simpleRequest struct {
+	method, target string
+}
+
+// parseSimpleRequest reads a complete request head at the start of b that
+// the fast lane can answer; anything unusual, or a head not complete in b,
+// is not ok.
+func parseSimpleRequest(b []byte) (r simpleRequest, used int, ok bool) {
+	end := bytes.Index(b, []byte("\r\n\r\n"))
+	if end < 0 {
+		return r, 0, false
+	}
+	head := b[:end+2] // each line ends with CRLF
+	line, rest, _ := bytes.Cut(head, []byte("\r\n"))
+	method, line, _ := bytes.Cut(line, []byte(" "))
+	target, proto, _ := bytes.Cut(line, []byte(" "))
+	if (string(method) != http.MethodGet && string(method) != http.MethodHead) ||
+		string(proto) != "HTTP/1.1" || !simpleTarget(target) {
+		return r, 0, false
+	}
+	hosts := 0
+	for len(rest) > 0 {
+		var h []byte
+		h, rest, _ = bytes.Cut(rest, []byte("\r\n"))
+		name, value, found := bytes.Cut(h, []byte(":"))
+		if !found || len(name) == 0 || !tokenBytes(name) || !fieldValue(value) {
+			return r, 0, false
+		}
+		switch strings.ToLower(string(name)) {
+		case "host":
+			hosts++
+			if len(bytes.TrimSpace(value)) == 0 {
+				return r, 0, false
+			}
+		case "connection":
+			if !strings.EqualFold(string(bytes.TrimSpace(value)), "keep-alive") {
+				return r, 0, false
+			}
+		case "content-length", "transfer-encoding", "expect", "upgrade", "range", "if-range",
+			"if-modified-since", "if-unmodified-since", "if-none-match", "if-match", "trailer", "te":
+			return r, 0, false
+		}
+	}
+	if hosts != 1 {
+		return r, 0, false
+	}
+	return simpleRequest{method: string(method), target: string(target)}, end + 4, true
+}
+
+// simpleTarget accepts an origin-form path of unreserved characters and
+// slashes: no query, no percent-encoding, nothing that needs decoding.
+func simpleTarget(t []byte) bool {
+	if len(t) == 0 || t[0] != '/' {
+		return false
+	}
+	for _, c := range t {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '/', c == '-', c == '.', c == '_', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func tokenBytes(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func fieldValue(b []byte) bool {
+	for _, c := range b {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// fastResponse appends the whole response to r to b when serveStatic would
+// serve a regular file from the cache with a plain 200; otherwise ok is
+// false.
+// The header fields are those net/http and its ServeContent send, in
+// their order (the test compares the two byte for byte).
+func (s *Server) fastResponse(r simpleRequest, b []byte) (resp []byte, ok bool) {
+	if s.files == nil || s.cfg.Manual || s.embedded {
+		return nil, false
+	}
+	name, code := cleanPath(r.target, s.cfg.ShowDotfiles)
+	if code != 0 {
+		return nil, false
+	}
+	if strings.HasSuffix(r.target, "/") {
+		name = indexOf(name)
+	}
+	fi, err := fs.Stat(s.fsys, name)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	data, ok := s.files.content(s.root, name, fi)
+	if !ok {
+		return nil, false
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = http.DetectContentType(data[:min(len(data), 512)])
+	}
+	b = append(b, "HTTP/1.1 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, "\r\nContent-Type: "...)
+	b = append(b, ctype...)
+	if mt := fi.ModTime(); !mt.IsZero() && !mt.Equal(time.Unix(0, 0)) {
+		b = append(b, "\r\nLast-Modified: "...)
+		b = mt.UTC().AppendFormat(b, http.TimeFormat)
+	}
+	b = append(b, "\r\nDate: "...) // net/http adds it after the handler's fields
+	b = time.Now().UTC().AppendFormat(b, http.TimeFormat)
+	b = append(b, "\r\n\r\n"...)
+	if r.method == http.MethodGet {
+		b = append(b, data...)
+	}
+	return b, true
+}
