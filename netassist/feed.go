@@ -24,7 +24,14 @@ type Feed struct {
 	// flood almost every chunk is dropped before the window drains it, and
 	// copying each into fresh memory made gigabytes of garbage.
 	spare [][]byte
+	// noTraffic drops rx and tx events: for a window that shows traffic
+	// another way (the HTTP server's request list) and only wants the rest.
+	noTraffic bool
 }
+
+// SkipTraffic makes the feed pass on every event but rx and tx ones, whose
+// payloads would be copied for nobody. Call it before the feed is used.
+func (f *Feed) SkipTraffic() { f.noTraffic = true }
 
 // maxSpare bounds the recycled buffers a feed keeps.
 const maxSpare = 16
@@ -49,6 +56,9 @@ func NewFeed(maxBytes, maxEvents int) *Feed {
 
 // Push copies ev into the feed, dropping the oldest events when full.
 func (f *Feed) Push(ev Event) {
+	if f.noTraffic && (ev.Kind == EvRx || ev.Kind == EvTx) {
+		return
+	}
 	data := ev.Data
 	if len(data) > f.maxBytes {
 		// One chunk larger than the whole feed: keep its newest bytes only.

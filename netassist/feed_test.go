@@ -91,3 +91,16 @@ func TestFeedRecyclesDroppedBuffers(t *testing.T) {
 		t.Fatalf("last event %q", evs[len(evs)-1].Data)
 	}
 }
+
+func TestFeedSkipTraffic(t *testing.T) {
+	f := NewFeed(0, 0)
+	f.SkipTraffic()
+	f.Push(Event{Kind: EvRx, Data: []byte("x")})
+	f.Push(Event{Kind: EvTx, Data: []byte("y")})
+	f.Push(Event{Kind: EvError, Detail: "disk full"})
+	f.Push(Event{Kind: EvConnect, Conn: 1})
+	evs, drops := f.Drain()
+	if len(evs) != 2 || evs[0].Kind != EvError || evs[1].Kind != EvConnect || drops != (FeedDrops{}) {
+		t.Fatalf("%+v %+v", evs, drops)
+	}
+}

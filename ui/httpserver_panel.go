@@ -101,7 +101,11 @@ func (p *httpServerPanel) showList() {
 }
 
 func newHTTPServerPanel(a *App, n int) *httpServerPanel {
-	return &httpServerPanel{app: a, hub: netassist.NewHub(fmt.Sprintf("http-server-%d", n), a.totals)}
+	hub := netassist.NewHub(fmt.Sprintf("http-server-%d", n), a.totals)
+	// The request list shows the traffic (from the server's capture); the
+	// feed only carries errors and connection events to this panel.
+	hub.Feed.SkipTraffic()
+	return &httpServerPanel{app: a, hub: hub}
 }
 
 func (p *httpServerPanel) title() string { return kindTitle(netassist.KindHTTPServer) }
