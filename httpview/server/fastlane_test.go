@@ -176,3 +176,26 @@ func TestSimpleRequestParsing(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the fast lane takes, net/http reads the same way: same method,
+// same target, same length, a Host, and nothing that would make net/http
+// answer differently (a body, a close).
+func FuzzSimpleRequest(f *testing.F) {
+	f.Add([]byte("GET /a.txt HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"))
+	f.Add([]byte("HEAD /sub/ HTTP/1.1\r\nhost: x\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\n"))
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: x\r\nX: \t v \r\n\r\n"))
+	f.Add([]byte("GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, used, ok := parseSimpleRequest(b)
+		if !ok {
+			return
+		}
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(b[:used])))
+		if err != nil {
+			t.Fatalf("fast lane took %q; net/http: %v", b[:used], err)
+		}
+		if req.Method != r.method || req.RequestURI != r.target || req.Host == "" || req.ContentLength != 0 || req.Close || req.ProtoMinor != 1 {
+			t.Fatalf("fast lane %+v; net/http %s %s host %q length %d close %v for %q", r, req.Method, req.RequestURI, req.Host, req.ContentLength, req.Close, b[:used])
+		}
+	})
+}
