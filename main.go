@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
@@ -45,14 +44,6 @@ func main() {
 		// collecting mostly costs memory: measured 25 MB less peak RSS in the
 		// flood benchmark at the same throughput.
 		debug.SetGCPercent(50)
-	}
-	if os.Getenv("GOMAXPROCS") == "" {
-		// The UI thread's GL calls and the saver's direct disk writes block
-		// in C or the kernel while still holding one of the scheduler's Ps
-		// until the runtime takes it back, up to milliseconds later; on a
-		// 2-core machine that left the network and saver goroutines waiting
-		// for a P while a core was free. Two spare Ps keep them running.
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 2)
 	}
 	var opens specList
 	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT, tcp-client://HOST:PORT, udp://HOST:PORT[?remote=HOST:PORT], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1] (repeatable)")
