@@ -76,6 +76,18 @@ func newConn(id uint64, c *net.TCPConn, rec Recorder, session string, closeFIN b
 // State is the connection's close-handshake state.
 func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
 
+// handOff records what was read. A full-size buffer goes to the saver
+// without a copy when saving is on: in a saved flood that copy was a
+// gigabyte of memmove on the read path. It reports whether the saver kept
+// buf.
+func (c *Conn) handOff(buf []byte) bool {
+	if h, ok := c.rec.(*Hub); ok && cap(buf) == poolBufSize {
+		return h.recordOwned(Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf})
+	}
+	c.record(EvRx, buf, "")
+	return false
+}
+
 func (c *Conn) record(kind EventKind, data []byte, detail string) {
 	c.rec.Record(Event{Time: time.Now(), Session: c.session, Kind: kind, Conn: c.ID, Peer: c.Peer, Data: data, Detail: detail})
 }
@@ -95,8 +107,9 @@ func (c *Conn) readLoop() {
 		n, err := c.c.Read(buf)
 		if n > 0 {
 			c.Counters.addRx(n)
-			c.record(EvRx, buf[:n], "")
-			if n == len(buf) && len(buf) < maxReadBuf {
+			if c.handOff(buf[:n]) {
+				buf = getBuf(poolBufSize)[:poolBufSize] // the saver keeps the old one
+			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
 			}
 		}

@@ -56,6 +56,26 @@ func (h *Hub) Record(ev Event) {
 	h.Feed.Push(ev)
 }
 
+// recordOwned is Record for an rx event whose Data (a pool buffer) the
+// saver may keep instead of copying; it reports whether it did.
+func (h *Hub) recordOwned(ev Event) bool {
+	s := h.saver.Load()
+	if s == nil {
+		h.Record(ev)
+		return false
+	}
+	h.Counters.addRx(len(ev.Data))
+	if h.totals != nil {
+		h.totals.addRx(len(ev.Data))
+	}
+	h.Feed.Push(ev) // copies what it shows before the saver may reuse the buffer
+	kept, err := s.writeOwned(ev)
+	if err != nil {
+		h.stopSaving(s, err)
+	}
+	return kept
+}
+
 // StartSaving begins saving into a new folder under dir and returns it.
 // Saving already on is left as it is.
 func (h *Hub) StartSaving(dir string) (string, error) {

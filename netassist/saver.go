@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,7 @@ type Saver struct {
 	err     error // first write error; once set, Write fails fast
 	closed  bool
 	closeMu sync.Mutex
+	adopted atomic.Uint64 // payloads taken over without a copy (tests)
 }
 
 // Files a saver keeps open at once; older ones are closed and reopened in
@@ -80,6 +82,29 @@ func (s *Saver) Write(ev Event) error {
 	}
 	s.jobs <- ev
 	return nil
+}
+
+// writeOwned is Write for ev whose Data, a buffer from getBuf, the saver
+// takes over (it goes back to the pool once written). kept is false when it
+// was not queued and still belongs to the caller.
+func (s *Saver) writeOwned(ev Event) (kept bool, err error) {
+	s.mu.Lock()
+	err, closed := s.err, s.closed
+	s.mu.Unlock()
+	if err != nil {
+		return false, err
+	}
+	if closed {
+		return false, errors.New("saver closed")
+	}
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return false, errors.New("saver closed")
+	}
+	s.jobs <- ev
+	s.adopted.Add(1)
+	return true, nil
 }
 
 // Close flushes everything queued and closes the files.

@@ -171,3 +171,45 @@ func TestEventLineIsValidJSON(t *testing.T) {
 		}
 	}
 }
+
+// A flood's full read buffers go to the saver without a copy; the files
+// stay exact and the display still gets its copy.
+func TestSaveTakesOverReadBuffers(t *testing.T) {
+	dir := t.TempDir()
+	s, w := startServer(t, "127.0.0.1:0", true)
+	folder, err := s.hub.StartSaving(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := s.hub.saver.Load()
+	rng := rand.New(rand.NewPCG(7, 8))
+	want := make([]byte, 24<<20)
+	for i := range want {
+		want[i] = byte(rng.Uint32())
+	}
+	c := dial(t, s.LocalAddr())
+	for off := 0; off < len(want); off += 1 << 20 {
+		if _, err := c.Write(want[off : off+1<<20]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	evs := w.waitFor(t, "disconnect", has(EvDisconnect, ""))
+	if err := s.hub.StopSaving(); err != nil {
+		t.Fatal(err)
+	}
+	if sv.adopted.Load() == 0 {
+		t.Fatal("no read buffer was handed to the saver")
+	}
+	peer := c.LocalAddr().(*net.TCPAddr)
+	raw, err := os.ReadFile(filepath.Join(folder, RawFileName(1, peer.String(), EvRx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(raw, want) {
+		t.Fatalf("raw file differs: %d bytes; want %d", len(raw), len(want))
+	}
+	if got := rxBytes(evs, 1); !bytes.Equal(got, want) {
+		t.Fatalf("the display got %d bytes, not the %d sent", len(got), len(want))
+	}
+}
