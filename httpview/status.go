@@ -17,6 +17,12 @@ func StatusCode(b []byte) int {
 	if st, ok := asciiStatus(line); ok {
 		return st
 	}
+	return fieldsStatus(line)
+}
+
+// fieldsStatus is StatusCode's general way for one line, which the fast
+// path must agree with.
+func fieldsStatus(line []byte) int {
 	f := strings.Fields(string(line))
 	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
 		return 0

@@ -3,8 +3,6 @@ package httpview
 import (
 	"bytes"
 	"math/rand/v2"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -40,15 +38,7 @@ var statusSeeds = []string{
 func statusOfFields(b []byte) int {
 	b = bytes.TrimLeft(b, "\r\n")
 	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := strings.Fields(string(line))
-	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 {
-		return 0
-	}
-	n, err := strconv.Atoi(f[1])
-	if err != nil {
-		return 0
-	}
-	return n
+	return fieldsStatus(line)
 }
 
 func checkStatusOf(t *testing.T, b []byte) {

@@ -36,6 +36,17 @@ func (h *Hub) Record(ev Event) {
 	if ev.Session == "" {
 		ev.Session = h.name
 	}
+	h.count(ev)
+	if s := h.saver.Load(); s != nil && ev.Kind != EvInfo {
+		if err := s.Write(ev); err != nil {
+			h.stopSaving(s, err)
+		}
+	}
+	h.Feed.Push(ev)
+}
+
+// count adds rx and tx payloads to the session's and the app's counters.
+func (h *Hub) count(ev Event) {
 	switch ev.Kind {
 	case EvRx:
 		h.Counters.addRx(len(ev.Data))
@@ -48,12 +59,6 @@ func (h *Hub) Record(ev Event) {
 			h.totals.addTx(len(ev.Data))
 		}
 	}
-	if s := h.saver.Load(); s != nil && ev.Kind != EvInfo {
-		if err := s.Write(ev); err != nil {
-			h.stopSaving(s, err)
-		}
-	}
-	h.Feed.Push(ev)
 }
 
 // recordOwned is Record for an rx event whose Data (a pool buffer) the
@@ -64,10 +69,7 @@ func (h *Hub) recordOwned(ev Event) bool {
 		h.Record(ev)
 		return false
 	}
-	h.Counters.addRx(len(ev.Data))
-	if h.totals != nil {
-		h.totals.addRx(len(ev.Data))
-	}
+	h.count(ev)
 	h.Feed.Push(ev) // copies what it shows before the saver may reuse the buffer
 	kept, err := s.writeOwned(ev)
 	if err != nil {

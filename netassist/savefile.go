@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -43,8 +44,7 @@ type saveFile struct {
 	tail     []byte        // bytes from off already written through the cache, when buf is nil
 	jobs     chan ioJob    // direct mode: to the file's disk goroutine
 	ioDone   chan struct{} // closed when that goroutine ends
-	buffered bool          // set by the disk goroutine when the file system refused a direct write
-	bufMu    sync.Mutex
+	buffered atomic.Bool   // set by the disk goroutines when the file system refused a direct write
 }
 
 // openSaveFile opens name for appending; reopening continues at its end.
@@ -65,12 +65,6 @@ func openSaveFile(name string) (*saveFile, error) {
 }
 
 func (sf *saveFile) name() string { return sf.f.Name() }
-
-func (sf *saveFile) ioBuffered() bool {
-	sf.bufMu.Lock()
-	defer sf.bufMu.Unlock()
-	return sf.buffered
-}
 
 // writeFile appends p.
 func (w *saveWriter) writeFile(sf *saveFile, p []byte) error {
@@ -214,7 +208,7 @@ func (w *saveWriter) closeFile(sf *saveFile) error {
 	return err
 }
 
-// ioJob is one write of a direct file, or a barrier.
+// ioJob is one write of a direct file, or a barrier (tests wait on one).
 type ioJob struct {
 	buf     []byte // from off; whole blocks go direct, a partial end through the cache
 	off     int64
@@ -325,12 +319,9 @@ func writeDirect(sf *saveFile, j ioJob) error {
 		if err != nil && errors.Is(err, syscall.EINVAL) {
 			// The file system accepted O_DIRECT but not this write: go on
 			// through the page cache.
-			sf.bufMu.Lock()
-			if !sf.buffered {
-				sf.buffered = true
+			if sf.buffered.CompareAndSwap(false, true) {
 				err = setDirectIO(sf.f, false)
 			}
-			sf.bufMu.Unlock()
 			if err == nil || errors.Is(err, syscall.EINVAL) {
 				_, err = sf.f.WriteAt(j.buf[:whole], j.off)
 			}
@@ -343,7 +334,7 @@ func writeDirect(sf *saveFile, j ioJob) error {
 	if len(rest) == 0 {
 		return nil
 	}
-	if sf.ioBuffered() {
+	if sf.buffered.Load() {
 		_, err := sf.f.WriteAt(rest, j.off+int64(whole))
 		return err
 	}
@@ -355,16 +346,6 @@ func writeDirect(sf *saveFile, j ioJob) error {
 		err = derr
 	}
 	return err
-}
-
-// barrier waits until sf's disk goroutine has done every job queued so far.
-func (sf *saveFile) barrier() {
-	if !sf.direct {
-		return
-	}
-	ch := make(chan struct{})
-	sf.jobs <- ioJob{barrier: ch}
-	<-ch
 }
 
 func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }

@@ -105,3 +105,13 @@ func TestAlignedBuf(t *testing.T) {
 		}
 	}
 }
+
+// barrier waits until sf's disk goroutine has done every job queued so far.
+func (sf *saveFile) barrier() {
+	if !sf.direct {
+		return
+	}
+	ch := make(chan struct{})
+	sf.jobs <- ioJob{barrier: ch}
+	<-ch
+}

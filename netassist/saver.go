@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net"
 	"os"
 	"path/filepath"
@@ -63,24 +64,16 @@ func (s *Saver) Dir() string { return s.dir }
 // Write queues ev for saving; it copies ev.Data. It returns the first write
 // error once one happened.
 func (s *Saver) Write(ev Event) error {
-	s.mu.Lock()
-	err, closed := s.err, s.closed
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	if closed {
-		return errors.New("saver closed")
+	if err := s.usable(); err != nil {
+		return err // before copying for nothing
 	}
 	if ev.Data != nil {
 		ev.Data = append(getBuf(len(ev.Data)), ev.Data...)
 	}
-	s.closeMu.Lock()
-	defer s.closeMu.Unlock()
-	if s.closed {
-		return errors.New("saver closed")
+	if err := s.enqueue(ev); err != nil {
+		putBuf(ev.Data)
+		return err
 	}
-	s.jobs <- ev
 	return nil
 }
 
@@ -88,23 +81,40 @@ func (s *Saver) Write(ev Event) error {
 // takes over (it goes back to the pool once written). kept is false when it
 // was not queued and still belongs to the caller.
 func (s *Saver) writeOwned(ev Event) (kept bool, err error) {
-	s.mu.Lock()
-	err, closed := s.err, s.closed
-	s.mu.Unlock()
-	if err != nil {
+	if err := s.enqueue(ev); err != nil {
 		return false, err
 	}
-	if closed {
-		return false, errors.New("saver closed")
+	s.adopted.Add(1)
+	return true, nil
+}
+
+var errSaverClosed = errors.New("saver closed")
+
+// usable is the first write error, or errSaverClosed once closed.
+func (s *Saver) usable() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	if s.closed {
+		return errSaverClosed
+	}
+	return nil
+}
+
+// enqueue hands ev to the saver goroutine, waiting while its queue is full.
+func (s *Saver) enqueue(ev Event) error {
+	if err := s.usable(); err != nil {
+		return err
 	}
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
 	if s.closed {
-		return false, errors.New("saver closed")
+		return errSaverClosed
 	}
 	s.jobs <- ev
-	s.adopted.Add(1)
-	return true, nil
+	return nil
 }
 
 // Close flushes everything queued and closes the files.
@@ -349,7 +359,7 @@ func (w *saveWriter) flush(force bool) error {
 	now := time.Now()
 	direct := force || now.Sub(w.lastDirect) >= directFlushEvery
 	w.pending = false
-	for _, sf := range w.files() {
+	for sf := range w.files() {
 		if sf.direct && !direct {
 			w.pending = w.pending || len(sf.buf) > 0
 			continue
@@ -364,20 +374,25 @@ func (w *saveWriter) flush(force bool) error {
 	return nil
 }
 
-// files is events.jsonl and the open raw files.
-func (w *saveWriter) files() []*saveFile {
-	fs := make([]*saveFile, 0, 1+len(w.raw))
-	fs = append(fs, w.events)
-	for _, rf := range w.raw {
-		fs = append(fs, rf)
+// files yields events.jsonl and the open raw files, without building a
+// list at every idle flush.
+func (w *saveWriter) files() iter.Seq[*saveFile] {
+	return func(yield func(*saveFile) bool) {
+		if !yield(w.events) {
+			return
+		}
+		for _, rf := range w.raw {
+			if !yield(rf) {
+				return
+			}
+		}
 	}
-	return fs
 }
 
 // close flushes and closes every file, waiting for the direct writes.
 func (w *saveWriter) close() error {
 	var err error
-	for _, sf := range w.files() {
+	for sf := range w.files() {
 		if cerr := w.closeFile(sf); cerr != nil && err == nil {
 			err = fmt.Errorf("write %s: %w", sf.name(), cerr)
 		}

@@ -44,13 +44,7 @@ func TestSaveIsLossless(t *testing.T) {
 		t.Fatal(err)
 	}
 	peer := c.LocalAddr().(*net.TCPAddr)
-	raw, err := os.ReadFile(filepath.Join(folder, RawFileName(1, peer.String(), EvRx)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(raw, want) {
-		t.Fatalf("raw file differs: %d bytes; want %d", len(raw), len(want))
-	}
+	checkRawFile(t, folder, peer.String(), want)
 	// events.jsonl holds the same bytes, in order, with the named fields.
 	f, _ := os.Open(filepath.Join(folder, "events.jsonl"))
 	defer f.Close()
@@ -202,14 +196,20 @@ func TestSaveTakesOverReadBuffers(t *testing.T) {
 		t.Fatal("no read buffer was handed to the saver")
 	}
 	peer := c.LocalAddr().(*net.TCPAddr)
-	raw, err := os.ReadFile(filepath.Join(folder, RawFileName(1, peer.String(), EvRx)))
+	checkRawFile(t, folder, peer.String(), want)
+	if got := rxBytes(evs, 1); !bytes.Equal(got, want) {
+		t.Fatalf("the display got %d bytes, not the %d sent", len(got), len(want))
+	}
+}
+
+// checkRawFile compares connection 1's saved .rx file from peer with want.
+func checkRawFile(t *testing.T, folder, peer string, want []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(folder, RawFileName(1, peer, EvRx)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(raw, want) {
 		t.Fatalf("raw file differs: %d bytes; want %d", len(raw), len(want))
-	}
-	if got := rxBytes(evs, 1); !bytes.Equal(got, want) {
-		t.Fatalf("the display got %d bytes, not the %d sent", len(got), len(want))
 	}
 }

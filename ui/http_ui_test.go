@@ -75,11 +75,7 @@ func TestParseAsHTTPOnTCPServer(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
 	test.Tap(p.parseChk)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialPeer(t, addr)
 	// Two pipelined requests on one connection.
 	io.WriteString(c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
 	tickUntil(t, a, "two requests", func() bool { return len(p.http.msgs) == 2 })

@@ -23,20 +23,9 @@ type lookupSend struct {
 // sendFromBox is the send box's Send button: sendData, except for a UDP
 // datagram to a name. Main goroutine.
 func (p *netPanel) sendFromBox(data []byte) error {
-	b := p.sess.Load()
-	if b == nil {
+	u, dest, ok := p.namedUDPDest()
+	if !ok {
 		return p.sendData(data)
-	}
-	u, ok := b.s.(*netassist.UDP)
-	if !ok || p.replyLastOn() {
-		return p.sendData(data)
-	}
-	dest := p.udpDestText()
-	if err := netassist.CheckHostPort(dest, true); err != nil {
-		return err
-	}
-	if !netassist.NeedsLookup(dest) {
-		return u.SendTo(dest, data)
 	}
 	p.lookupMu.Lock()
 	defer p.lookupMu.Unlock()
@@ -48,6 +37,21 @@ func (p *netPanel) sendFromBox(data []byte) error {
 		go p.runLookups()
 	}
 	return nil
+}
+
+// namedUDPDest is the open UDP session and its valid destination when
+// that is a host name to look up (not "reply to the last sender").
+func (p *netPanel) namedUDPDest() (*netassist.UDP, string, bool) {
+	b := p.sess.Load()
+	if b == nil || p.replyLastOn() {
+		return nil, "", false
+	}
+	u, ok := b.s.(*netassist.UDP)
+	dest := p.udpDestText()
+	if !ok || netassist.CheckHostPort(dest, true) != nil || !netassist.NeedsLookup(dest) {
+		return nil, "", false
+	}
+	return u, dest, true
 }
 
 // runLookups sends the queued datagrams in order, then ends.

@@ -42,6 +42,17 @@ func tickUntil(t *testing.T, a *App, what string, cond func() bool) {
 	}
 }
 
+// dialPeer connects a peer to addr for the rest of the test.
+func dialPeer(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 func openServer(t *testing.T, a *App) (*netPanel, string) {
 	t.Helper()
 	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
@@ -60,11 +71,7 @@ func viewText(p *netPanel) string { return p.recv.ring.Text() }
 func TestSendBoxReachesPeer(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
-	peer, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
+	peer := dialPeer(t, addr)
 	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
 
 	test.Type(p.send.entry, `GET\r\n\x00\xA7`)
@@ -99,8 +106,7 @@ func TestSendBoxReachesPeer(t *testing.T) {
 func TestBadHexSendsNothing(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
-	peer, _ := net.Dial("tcp", addr)
-	defer peer.Close()
+	peer := dialPeer(t, addr)
 	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
 	p.send.mode.SetSelected(T("send.hex", "Hex"))
 	test.Type(p.send.entry, "48 65 6G")
@@ -227,8 +233,7 @@ func TestDisplayTrimSaysSo(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
 	p.recv.ring.SetCap(50)
-	peer, _ := net.Dial("tcp", addr)
-	defer peer.Close()
+	peer := dialPeer(t, addr)
 	for i := 0; i < 200; i++ {
 		peer.Write([]byte("line\n"))
 		time.Sleep(100 * time.Microsecond)
@@ -246,11 +251,9 @@ func TestDisplayTrimSaysSo(t *testing.T) {
 func TestServerSendToSelectedAndDisconnect(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
-	c1, _ := net.Dial("tcp", addr)
-	defer c1.Close()
+	c1 := dialPeer(t, addr)
 	tickUntil(t, a, "one", func() bool { return len(p.conns.infos) == 1 })
-	c2, _ := net.Dial("tcp", addr)
-	defer c2.Close()
+	c2 := dialPeer(t, addr)
 	tickUntil(t, a, "two", func() bool { return len(p.conns.infos) == 2 })
 	p.target.SetSelected(T("send.toselected", "Send to selected"))
 	p.conns.setSelected(p.conns.infos[1].ID, true)
@@ -297,11 +300,7 @@ func TestOptionsRemembered(t *testing.T) {
 func TestPauseAndHexShortcuts(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
-	peer, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
+	peer := dialPeer(t, addr)
 	mod := fyne.KeyModifierShortcutDefault
 	press := func(k fyne.KeyName, extra fyne.KeyModifier) {
 		// What the window does with a typed Ctrl/Cmd shortcut.
@@ -362,11 +361,7 @@ func TestNextSessionShortcuts(t *testing.T) {
 func TestReceiveFontSize(t *testing.T) {
 	a := newTestApp(t)
 	p, addr := openServer(t, a)
-	peer, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
+	peer := dialPeer(t, addr)
 	peer.Write([]byte("AB"))
 	tickUntil(t, a, "AB shown", func() bool { return strings.Contains(viewText(p), "AB") })
 	a.win.Resize(fyne.NewSize(1200, 800))

@@ -15,8 +15,8 @@ import (
 
 // listener hands net/http connections that report every byte to the
 // Recorder and the capture, so the raw views are what crossed the socket.
-// With the fast lane on, each connection starts in the fast lane and
-// reaches net/http's Accept only when the lane hands it over.
+// Its own goroutine accepts them; with the fast lane on, each starts there
+// and reaches net/http's Accept only when the lane hands it over.
 type listener struct {
 	net.Listener
 	s        *Server
@@ -39,13 +39,6 @@ func (l *listener) Close() error {
 }
 
 func (l *listener) Accept() (net.Conn, error) {
-	if !l.fast {
-		nc, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		return l.s.newConn(tuned(nc)), nil
-	}
 	l.loopOnce.Do(func() {
 		l.s.handlers.Add(1)
 		go l.acceptLoop()
@@ -60,8 +53,8 @@ func (l *listener) Accept() (net.Conn, error) {
 	}
 }
 
-// acceptLoop accepts for the fast lane; errors go to net/http's Serve,
-// which retries temporary ones and returns on the others.
+// acceptLoop accepts; errors go to net/http's Serve, which retries
+// temporary ones and returns on the others.
 func (l *listener) acceptLoop() {
 	defer l.s.handlers.Done()
 	for {
@@ -83,6 +76,10 @@ func (l *listener) acceptLoop() {
 			continue
 		}
 		c := l.s.newConn(tuned(nc))
+		if !l.fast {
+			l.handOver(c, nil)
+			continue
+		}
 		l.s.handlers.Add(1)
 		go l.s.fastLane(c, l)
 	}

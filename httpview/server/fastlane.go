@@ -81,13 +81,11 @@ func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
 	}
 	*out = resp
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	closed := s.closed // the lane itself is counted in s.handlers
+	s.mu.Unlock()
+	if closed {
 		return 0, false
 	}
-	s.handlers.Add(1)
-	s.mu.Unlock()
-	defer s.handlers.Done()
 	s.fastServed.Add(1)
 	c.cap.beginRequest(req.method, req.target, time.Now())
 	if _, err := c.Write(resp); err != nil {

@@ -72,8 +72,8 @@ func (d diskPeer) rate() float64 {
 	return float64(d.Bytes) / d.Secs
 }
 
-// writePeer writes n bytes in 256 KiB writes to a new file in dir, as the
-// saver does (no fsync), and removes it.
+// writePeer writes n bytes in 256 KiB writes through the page cache to a
+// new file in dir (no fsync), and removes it.
 func writePeer(dir string, n int64) diskPeer {
 	d := diskPeer{Bytes: n}
 	f, err := os.CreateTemp(dir, "disk-peer-*.bin")
