@@ -31,6 +31,7 @@ type Saver struct {
 	closed  bool
 	closeMu sync.Mutex
 	adopted atomic.Uint64 // payloads taken over without a copy (tests)
+	openRaw atomic.Int64  // raw files open now (tests)
 }
 
 // Files a saver keeps open at once; older ones are closed and reopened in
@@ -53,7 +54,7 @@ func NewSaver(dir, session string) (*Saver, error) {
 		return nil, fmt.Errorf("create events.jsonl: %w", err)
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
-	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
+	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail), open: &s.openRaw}
 	go s.loop(w)
 	return s, nil
 }
@@ -212,7 +213,8 @@ type saveWriter struct {
 	dir         string
 	events      *saveFile
 	raw         map[string]*saveFile
-	clock       uint64 // for least-recently-used closing
+	open        *atomic.Int64 // len(raw), for tests
+	clock       uint64        // for least-recently-used closing
 	line        []byte
 	enc         []byte // base64 of a payload for a buffered events.jsonl
 	disk        *diskIO
@@ -284,6 +286,15 @@ func (w *saveWriter) write(ev Event) error {
 			return fmt.Errorf("write %s: %w", rf.name(), err)
 		}
 	}
+	if ev.Kind == EvDisconnect && ev.Conn != 0 {
+		// The connection's files are complete: let go of their buffers
+		// and descriptors now rather than when 256 others have opened.
+		for _, kind := range []EventKind{EvRx, EvTx} {
+			if err := w.closeRaw(RawFileName(ev.Conn, ev.Peer, kind)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -334,6 +345,7 @@ func (w *saveWriter) rawFor(ev Event) (*saveFile, error) {
 	}
 	rf.used = w.clock
 	w.raw[name] = rf
+	w.open.Add(1)
 	return rf, nil
 }
 
@@ -345,8 +357,18 @@ func (w *saveWriter) closeOldest() error {
 			oldest, at = name, rf.used
 		}
 	}
-	rf := w.raw[oldest]
-	delete(w.raw, oldest)
+	return w.closeRaw(oldest)
+}
+
+// closeRaw closes the raw file name if it is open; a later write reopens
+// it and appends.
+func (w *saveWriter) closeRaw(name string) error {
+	rf, ok := w.raw[name]
+	if !ok {
+		return nil
+	}
+	delete(w.raw, name)
+	w.open.Add(-1)
 	if err := w.closeFile(rf); err != nil {
 		return fmt.Errorf("write %s: %w", rf.name(), err)
 	}
@@ -398,6 +420,7 @@ func (w *saveWriter) close() error {
 		}
 	}
 	clear(w.raw)
+	w.open.Store(0)
 	if derr := w.disk.Err(); err == nil {
 		err = derr
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -133,7 +134,7 @@ func TestEventLineIsValidJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &saveWriter{dir: dir, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
+	w := &saveWriter{dir: dir, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(nil), open: new(atomic.Int64)}
 	at := time.Date(2026, 11, 21, 13, 44, 0, 123456789, time.UTC)
 	evs := []Event{
 		{Time: at, Session: `s "1"`, Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte{0, '\r', '\n', 0xA7}},
@@ -211,5 +212,58 @@ func checkRawFile(t *testing.T, folder, peer string, want []byte) {
 	}
 	if !bytes.Equal(raw, want) {
 		t.Fatalf("raw file differs: %d bytes; want %d", len(raw), len(want))
+	}
+}
+
+// A connection's raw files are closed when it ends (so a server that saw
+// thousands of connections holds no buffers or descriptors for them), and
+// a later write to the same name appends.
+func TestSaveClosesFilesOfEndedConnection(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewSaver(dir, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const peer = "127.0.0.1:5555"
+	write := func(ev Event) {
+		t.Helper()
+		ev.Session, ev.Peer, ev.Time = "s", peer, time.Now()
+		if err := s.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitOpen := func(want int64) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); s.openRaw.Load() != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d raw files open; want %d", s.openRaw.Load(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	write(Event{Kind: EvConnect, Conn: 7})
+	write(Event{Kind: EvRx, Conn: 7, Data: []byte("one\x00")})
+	write(Event{Kind: EvTx, Conn: 7, Data: []byte("back")})
+	write(Event{Kind: EvRx, Conn: 8, Data: []byte("other")})
+	waitOpen(3)
+	write(Event{Kind: EvDisconnect, Conn: 7, Detail: ReasonFIN})
+	waitOpen(1) // conn 8's file stays open
+	write(Event{Kind: EvRx, Conn: 7, Data: []byte("\r\ntwo")})
+	waitOpen(2)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s.openRaw.Load() != 0 {
+		t.Fatalf("%d raw files open after Close", s.openRaw.Load())
+	}
+	for name, want := range map[string]string{
+		RawFileName(7, peer, EvRx): "one\x00\r\ntwo",
+		RawFileName(7, peer, EvTx): "back",
+		RawFileName(8, peer, EvRx): "other",
+	} {
+		got, err := os.ReadFile(filepath.Join(s.Dir(), name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
 	}
 }
