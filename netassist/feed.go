@@ -27,7 +27,12 @@ type Feed struct {
 	// noTraffic drops rx and tx events: for a window that shows traffic
 	// another way (the HTTP server's request list) and only wants the rest.
 	noTraffic bool
+	notify    func() // told of every push, so an idle pump can wake up
 }
+
+// SetNotify makes every Push call fn (which must not block). Call it before
+// the feed is used.
+func (f *Feed) SetNotify(fn func()) { f.notify = fn }
 
 // SkipTraffic makes the feed pass on every event but rx and tx ones, whose
 // payloads would be copied for nobody. Call it before the feed is used.
@@ -56,6 +61,9 @@ func NewFeed(maxBytes, maxEvents int) *Feed {
 
 // Push copies ev into the feed, dropping the oldest events when full.
 func (f *Feed) Push(ev Event) {
+	if f.notify != nil {
+		defer f.notify()
+	}
 	if f.noTraffic && (ev.Kind == EvRx || ev.Kind == EvTx) {
 		return
 	}

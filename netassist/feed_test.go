@@ -104,3 +104,20 @@ func TestFeedSkipTraffic(t *testing.T) {
 		t.Fatalf("%+v %+v", evs, drops)
 	}
 }
+
+// Every push tells the feed's listener, skipped traffic included (an HTTP
+// request shows in the list, not in the feed).
+func TestFeedNotifies(t *testing.T) {
+	f := NewFeed(0, 0)
+	f.SkipTraffic()
+	n := 0
+	f.SetNotify(func() { n++ })
+	f.Push(Event{Kind: EvRx, Data: []byte("x")})
+	f.Push(Event{Kind: EvConnect})
+	if n != 2 {
+		t.Fatalf("notified %d times; want 2", n)
+	}
+	if evs, _ := f.Drain(); len(evs) != 1 {
+		t.Fatalf("%d events kept; want the connect only", len(evs))
+	}
+}

@@ -451,6 +451,10 @@ func (p *httpServerPanel) showSelected() {
 	}
 }
 
+// feed is what the pump listens to for new events (requests too: the feed
+// skips their bytes, not the push).
+func (p *httpServerPanel) feed() *netassist.Feed { return p.hub.Feed }
+
 // prepare runs on the pump goroutine.
 func (p *httpServerPanel) prepare(now time.Time) func() {
 	evs, _ := p.hub.Feed.Drain()

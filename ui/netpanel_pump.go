@@ -181,3 +181,6 @@ func (p *netPanel) connections() int {
 	}
 	return 0
 }
+
+// feed is what the pump listens to for new events.
+func (p *netPanel) feed() *netassist.Feed { return p.hub.Feed }

@@ -19,6 +19,16 @@ type preparer interface {
 // (no-op) closure, to measure its responsiveness.
 const heartbeatEvery = 200 * time.Millisecond
 
+// After idleAfter without anything to show, the pump ticks every
+// idleInterval instead of ~30 times a second, until a feed tells it of new
+// events: an idle window should cost nothing, and traffic must still show
+// at once. What no feed announces (a request on an open HTTP connection,
+// the outcome of a connect) shows within idleInterval.
+const (
+	idleAfter    = time.Second
+	idleInterval = 250 * time.Millisecond
+)
+
 // pump is the only way network updates reach widgets: one goroutine per
 // window ticks at ~30 Hz and schedules at most one closure at a time, so a
 // flood can never queue work faster than the UI runs it.
@@ -32,19 +42,39 @@ type pump struct {
 
 	inFlight atomic.Bool
 	started  atomic.Bool
-	lastBeat time.Time // pump goroutine only
+	lastBeat time.Time   // pump goroutine only
+	idle     atomic.Bool // at the idle pace: a feed's push wakes it
+	wakeCh   chan struct{}
 	stop     chan struct{}
 	done     chan struct{}
 }
 
 func newPump(schedule func(func()), lag *netassist.MaxTracker) *pump {
-	return &pump{schedule: schedule, lag: lag, interval: time.Second / 30, stop: make(chan struct{}), done: make(chan struct{})}
+	return &pump{schedule: schedule, lag: lag, interval: time.Second / 30,
+		wakeCh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
+// add makes pr part of every round; a panel with a feed has it wake the
+// pump when idle.
 func (p *pump) add(pr preparer) {
+	if f, ok := pr.(interface{ feed() *netassist.Feed }); ok {
+		f.feed().SetNotify(p.wake)
+	}
 	p.mu.Lock()
 	p.panels = append(p.panels, pr)
 	p.mu.Unlock()
+}
+
+// wake ends the pump's idle pace; it never blocks, and costs an atomic
+// load when the pump is not idle (feeds call it for every event).
+func (p *pump) wake() {
+	if !p.idle.Load() {
+		return
+	}
+	select {
+	case p.wakeCh <- struct{}{}:
+	default:
+	}
 }
 
 func (p *pump) remove(pr preparer) {
@@ -69,20 +99,60 @@ func (p *pump) run() {
 	defer close(p.done)
 	t := time.NewTicker(p.interval)
 	defer t.Stop()
+	var pace pace
+	pace.busy(time.Now())
 	for {
 		select {
 		case <-p.stop:
 			return
+		case <-p.wakeCh:
+			now := time.Now()
+			if pace.busy(now) {
+				p.idle.Store(false)
+				t.Reset(p.interval)
+				p.tick(now)
+			}
 		case now := <-t.C:
-			p.tick(now)
+			if p.tick(now) {
+				if pace.busy(now) {
+					p.idle.Store(false)
+					t.Reset(p.interval)
+				}
+			} else if pace.quiet(now) {
+				p.idle.Store(true)
+				t.Reset(idleInterval)
+			}
 		}
 	}
 }
 
-// tick does one round; tests call it directly with an inline scheduler.
-func (p *pump) tick(now time.Time) {
+// pace is the pump's choice between its normal and its idle interval.
+type pace struct {
+	idle   bool
+	lastAt time.Time // when there was last something to do
+}
+
+// busy notes activity at now; it reports whether the pump was idle.
+func (s *pace) busy(now time.Time) (wasIdle bool) {
+	wasIdle, s.idle, s.lastAt = s.idle, false, now
+	return wasIdle
+}
+
+// quiet notes a round with nothing to do; it reports whether the pump has
+// just become idle.
+func (s *pace) quiet(now time.Time) bool {
+	if s.idle || now.Sub(s.lastAt) < idleAfter {
+		return false
+	}
+	s.idle = true
+	return true
+}
+
+// tick does one round; tests call it directly with an inline scheduler. It
+// reports whether there was anything to do.
+func (p *pump) tick(now time.Time) bool {
 	if !p.inFlight.CompareAndSwap(false, true) {
-		return // the UI has not applied the last round yet: skip, never queue
+		return true // the UI has not applied the last round yet: skip, never queue
 	}
 	p.mu.Lock()
 	panels := append([]preparer(nil), p.panels...)
@@ -98,7 +168,7 @@ func (p *pump) tick(now time.Time) {
 	// should cost (almost) nothing.
 	if len(applies) == 0 && now.Sub(p.lastBeat) < heartbeatEvery {
 		p.inFlight.Store(false)
-		return
+		return false
 	}
 	p.lastBeat = now
 	scheduled := time.Now()
@@ -111,6 +181,7 @@ func (p *pump) tick(now time.Time) {
 		}
 		p.inFlight.Store(false)
 	})
+	return len(applies) > 0
 }
 
 func (p *pump) close() {
