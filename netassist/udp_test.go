@@ -36,7 +36,16 @@ func TestUDPEachDatagramIsOneEvent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			evs := w.waitFor(t, "3 datagrams", func([]Event) bool { return u.hub.Counters.Snapshot().RxChunks == 3 })
+			// The counters move before the event is recorded: wait for both.
+			evs := w.waitFor(t, "3 datagrams", func(evs []Event) bool {
+				n := 0
+				for _, e := range evs {
+					if e.Kind == EvRx {
+						n++
+					}
+				}
+				return n == 3 && u.hub.Counters.Snapshot().RxChunks == 3
+			})
 			var sizes []int
 			for _, e := range evs {
 				if e.Kind == EvRx {
