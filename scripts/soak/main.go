@@ -299,7 +299,7 @@ func run() error {
 	sinkConn.Close()
 	how := s.quit(app, exited)
 	fmt.Println("exit:", how)
-	if how != "Ctrl+Q, exit status 0" && how != "SIGTERM, exit status 0" {
+	if how != "Ctrl+Q, exit status 0" && how != "SIGTERM, exit status 0" { // SIGTERM: no xdotool
 		s.fail("the app did not exit cleanly: %s", how)
 	}
 
@@ -740,8 +740,9 @@ func (s *soak) reportLags(ms []metric, started time.Time) {
 	}
 }
 
-// quit presses Ctrl+Q in the window; if the app has not exited 20 s later
-// it gets SIGTERM, then SIGKILL.
+// quit presses Ctrl+Q in the window. If the app has not exited 20 s later
+// it gets SIGQUIT, whose goroutine dump in app.log shows where it hung;
+// without xdotool it gets SIGTERM, as a desktop session ending would send.
 func (s *soak) quit(app *exec.Cmd, exited <-chan error) string {
 	status := func(err error) string {
 		if err == nil {
@@ -749,20 +750,31 @@ func (s *soak) quit(app *exec.Cmd, exited <-chan error) string {
 		}
 		return err.Error()
 	}
-	c := exec.Command("xdotool", "search", "--onlyvisible", "--name", "NetAssist", "windowactivate", "--sync", "key", "ctrl+q")
-	c.Env = s.env
-	if err := c.Run(); err == nil {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		app.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			return "SIGTERM, " + status(err)
+		case <-time.After(20 * time.Second):
+		}
+	} else {
+		c := exec.Command("xdotool", "search", "--onlyvisible", "--name", "NetAssist", "windowactivate", "--sync", "key", "ctrl+q")
+		c.Env = s.env
+		out, err := c.CombinedOutput()
+		if err != nil {
+			return fmt.Sprintf("xdotool could not press Ctrl+Q: %v %s", err, bytes.TrimSpace(out))
+		}
 		select {
 		case err := <-exited:
 			return "Ctrl+Q, " + status(err)
 		case <-time.After(20 * time.Second):
 		}
-	}
-	app.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-exited:
-		return "SIGTERM, " + status(err)
-	case <-time.After(20 * time.Second):
+		app.Process.Signal(syscall.SIGQUIT)
+		select {
+		case err := <-exited:
+			return "still running 20 s after Ctrl+Q; SIGQUIT (goroutine dump in app.log), " + status(err)
+		case <-time.After(20 * time.Second):
+		}
 	}
 	syscall.Kill(-app.Process.Pid, syscall.SIGKILL)
 	return "SIGKILL, " + status(<-exited)
