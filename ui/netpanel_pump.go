@@ -20,6 +20,10 @@ func (p *netPanel) prepare(now time.Time) func() {
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	}
 	upd, changed := p.recv.prepare(evs, drops, now)
+	// In a flood every change costs a frame, and each frame redraws the
+	// whole window on the UI thread: the status line and the connection
+	// list wait for the rows' next repaint and go in the same frame.
+	hold := !changed && p.recv.flooding(now)
 	var msgs []trafficMsg
 	var lost bool
 	if p.http != nil {
@@ -47,7 +51,7 @@ func (p *netPanel) prepare(now time.Time) func() {
 		case *netassist.TCPServer:
 			// The list's figures move with traffic, so refresh it when
 			// connections change and, for the counters, twice a second.
-			if v := s.Version(); v != p.connVersion || now.Sub(p.connAt) > 500*time.Millisecond {
+			if v := s.Version(); !hold && (v != p.connVersion || now.Sub(p.connAt) > 500*time.Millisecond) {
 				p.connVersion, p.connAt = v, now
 				conns = s.Conns()
 				// Unchanged figures need no repaint.
@@ -77,7 +81,7 @@ func (p *netPanel) prepare(now time.Time) func() {
 	// The figures are rewritten a few times a second: each rewrite measures
 	// the line again on the UI thread, and nobody reads faster.
 	status := p.statusShown
-	if now.Sub(p.statusAt) >= statusEvery || ended != nil || status == "" {
+	if (!hold && now.Sub(p.statusAt) >= statusEvery) || ended != nil || status == "" {
 		status = p.statusText(snap, nconn, p.rate.Rx, p.rate.Tx)
 		p.statusAt = now
 	}

@@ -266,6 +266,12 @@ const (
 	floodRows      = 200
 )
 
+// flooding tells whether the view is showing a flood: its last batch was
+// one, not long ago. Pump goroutine.
+func (v *recvView) flooding(now time.Time) bool {
+	return v.lastRows >= floodRows && now.Sub(v.lastView) < 2*floodViewEvery
+}
+
 // prepare drains events into rows; it runs on the pump's goroutine.
 func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now time.Time) (viewUpdate, bool) {
 	chunks := make([]display.Chunk, 0, len(evs))

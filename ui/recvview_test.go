@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +37,49 @@ func TestFloodRepaintsLessOften(t *testing.T) {
 	count([]byte("quiet again\n"), 600*time.Millisecond) // the flood's last interval
 	if n := count([]byte("quiet again\n"), time.Second); n != 10 {
 		t.Fatalf("after the flood a line per tick was shown %d times in a second; want 10", n)
+	}
+}
+
+// In a flood the status line waits for the rows' repaint, so the window
+// draws twice a second rather than at every change of the figures.
+func TestFloodUpdatesWindowTogether(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	at := time.Now()
+	flood := bytes.Repeat([]byte("row\n"), 100)
+	tick := func() bool {
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		f := p.prepare(at)
+		if f != nil {
+			f()
+		}
+		at = at.Add(10 * time.Millisecond)
+		return f != nil
+	}
+	for range 20 { // into the flood
+		tick()
+	}
+	frames := 0
+	for range 100 { // one second
+		if tick() {
+			frames++
+		}
+	}
+	if frames != 2 {
+		t.Fatalf("a second of flood changed the window %d times; want 2", frames)
+	}
+	if !strings.Contains(p.statusLatest, "RX") {
+		t.Fatalf("status %q", p.statusLatest)
+	}
+	// Once the flood stops, the figures move on their own again.
+	before := p.statusLatest
+	for range 200 {
+		at = at.Add(10 * time.Millisecond)
+		if f := p.prepare(at); f != nil {
+			f()
+		}
+	}
+	if p.statusLatest == before {
+		t.Fatalf("status stuck at %q after the flood", before)
 	}
 }
