@@ -362,7 +362,7 @@ func (r *report) markdown() string {
 	}
 	if i := r.Idle; i != nil {
 		w("\n## 6. Idle CPU, %d s\n\n", idleSecs)
-		w("utime+stime from `/proc/PID/stat` over %d s, after 3 s of settling, as %% of one core; Xvfb's own CPU over the same seconds beside it. ", idleSecs)
+		w("utime+stime from `/proc/PID/stat` over %d s, after 3 s of settling, as %% of one core. The app and the peer idle side by side over the same seconds, so the machine's other load falls on both; Xvfb's own CPU (serving both) beside them. ", idleSecs)
 		w("Fyne's event loop (v2.7.1) polls the window system 60 times a second whatever the app does, so a bare Fyne window is the floor; the target is on what NetAssist adds to it.\n\n")
 		w("| Process | CPU s | %% of a core | Xvfb %% of a core | Connections (metrics) |\n|---|---|---|---|---|\n")
 		rows := []idleRun{i.App}
