@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 	"testing"
 )
 
@@ -15,7 +14,7 @@ import (
 func TestSaveFileExactAcrossModes(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "conn1_127.0.0.1_1.rx")
-	w := &saveWriter{dir: dir, raw: map[string]*saveFile{}, disk: newDiskIO(nil), open: new(atomic.Int64)}
+	w := &saveWriter{dir: dir, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
 	sf, err := openSaveFile(name)
 	if err != nil {
 		t.Fatal(err)

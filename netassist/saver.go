@@ -54,7 +54,7 @@ func NewSaver(dir, session string) (*Saver, error) {
 		return nil, fmt.Errorf("create events.jsonl: %w", err)
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
-	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail), open: &s.openRaw}
+	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
 	go s.loop(w)
 	return s, nil
 }
@@ -153,6 +153,7 @@ func (s *Saver) loop(w *saveWriter) {
 				if err := w.close(); err != nil {
 					s.fail(err)
 				}
+				s.openRaw.Store(0)
 				return
 			}
 			if s.failed() {
@@ -161,6 +162,7 @@ func (s *Saver) loop(w *saveWriter) {
 			}
 			err := w.write(ev)
 			putBuf(ev.Data)
+			s.openRaw.Store(int64(len(w.raw)))
 			if err != nil {
 				s.fail(err)
 				continue
@@ -213,8 +215,7 @@ type saveWriter struct {
 	dir         string
 	events      *saveFile
 	raw         map[string]*saveFile
-	open        *atomic.Int64 // len(raw), for tests
-	clock       uint64        // for least-recently-used closing
+	clock       uint64 // for least-recently-used closing
 	line        []byte
 	enc         []byte // base64 of a payload for a buffered events.jsonl
 	disk        *diskIO
@@ -345,7 +346,6 @@ func (w *saveWriter) rawFor(ev Event) (*saveFile, error) {
 	}
 	rf.used = w.clock
 	w.raw[name] = rf
-	w.open.Add(1)
 	return rf, nil
 }
 
@@ -368,7 +368,6 @@ func (w *saveWriter) closeRaw(name string) error {
 		return nil
 	}
 	delete(w.raw, name)
-	w.open.Add(-1)
 	if err := w.closeFile(rf); err != nil {
 		return fmt.Errorf("write %s: %w", rf.name(), err)
 	}
@@ -420,7 +419,6 @@ func (w *saveWriter) close() error {
 		}
 	}
 	clear(w.raw)
-	w.open.Store(0)
 	if derr := w.disk.Err(); err == nil {
 		err = derr
 	}

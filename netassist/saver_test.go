@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -134,7 +133,7 @@ func TestEventLineIsValidJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &saveWriter{dir: dir, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(nil), open: new(atomic.Int64)}
+	w := &saveWriter{dir: dir, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
 	at := time.Date(2026, 11, 21, 13, 44, 0, 123456789, time.UTC)
 	evs := []Event{
 		{Time: at, Session: `s "1"`, Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte{0, '\r', '\n', 0xA7}},

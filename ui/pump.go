@@ -42,8 +42,8 @@ type pump struct {
 
 	inFlight atomic.Bool
 	started  atomic.Bool
-	lastBeat time.Time   // pump goroutine only
-	idle     atomic.Bool // at the idle pace: a feed's push wakes it
+	lastBeat time.Time // pump goroutine only
+	pace     pace      // at the idle pace a feed's push wakes the pump
 	wakeCh   chan struct{}
 	stop     chan struct{}
 	done     chan struct{}
@@ -68,7 +68,7 @@ func (p *pump) add(pr preparer) {
 // wake ends the pump's idle pace; it never blocks, and costs an atomic
 // load when the pump is not idle (feeds call it for every event).
 func (p *pump) wake() {
-	if !p.idle.Load() {
+	if !p.pace.idle.Load() {
 		return
 	}
 	select {
@@ -99,27 +99,23 @@ func (p *pump) run() {
 	defer close(p.done)
 	t := time.NewTicker(p.interval)
 	defer t.Stop()
-	var pace pace
-	pace.busy(time.Now())
+	p.pace.busy(time.Now())
 	for {
 		select {
 		case <-p.stop:
 			return
 		case <-p.wakeCh:
 			now := time.Now()
-			if pace.busy(now) {
-				p.idle.Store(false)
+			if p.pace.busy(now) {
 				t.Reset(p.interval)
 				p.tick(now)
 			}
 		case now := <-t.C:
 			if p.tick(now) {
-				if pace.busy(now) {
-					p.idle.Store(false)
+				if p.pace.busy(now) {
 					t.Reset(p.interval)
 				}
-			} else if pace.quiet(now) {
-				p.idle.Store(true)
+			} else if p.pace.quiet(now) {
 				t.Reset(idleInterval)
 			}
 		}
@@ -128,23 +124,23 @@ func (p *pump) run() {
 
 // pace is the pump's choice between its normal and its idle interval.
 type pace struct {
-	idle   bool
-	lastAt time.Time // when there was last something to do
+	idle   atomic.Bool // read by wake on the network goroutines
+	lastAt time.Time   // when there was last something to do; pump goroutine
 }
 
 // busy notes activity at now; it reports whether the pump was idle.
 func (s *pace) busy(now time.Time) (wasIdle bool) {
-	wasIdle, s.idle, s.lastAt = s.idle, false, now
-	return wasIdle
+	s.lastAt = now
+	return s.idle.Swap(false)
 }
 
 // quiet notes a round with nothing to do; it reports whether the pump has
 // just become idle.
 func (s *pace) quiet(now time.Time) bool {
-	if s.idle || now.Sub(s.lastAt) < idleAfter {
+	if s.idle.Load() || now.Sub(s.lastAt) < idleAfter {
 		return false
 	}
-	s.idle = true
+	s.idle.Store(true)
 	return true
 }
 

@@ -64,10 +64,10 @@ func TestIdlePumpWokenByFeed(t *testing.T) {
 			}
 		}
 	}
-	waitFor("the pump never went idle", p.idle.Load)
+	waitFor("the pump never went idle", p.pace.idle.Load)
 	fp.f.Push(netassist.Event{Kind: netassist.EvRx, Data: []byte("skipped")})
-	waitFor("a push did not wake the pump", func() bool { return !p.idle.Load() })
+	waitFor("a push did not wake the pump", func() bool { return !p.pace.idle.Load() })
 	fp.f.Push(netassist.Event{Kind: netassist.EvConnect})
 	waitFor("the event did not reach the UI", func() bool { return fp.drained.Load() == 1 })
-	waitFor("the pump did not go idle again", p.idle.Load)
+	waitFor("the pump did not go idle again", p.pace.idle.Load)
 }
