@@ -47,3 +47,10 @@ type Event struct {
 type Recorder interface {
 	Record(ev Event)
 }
+
+// ConnNumberer hands out connection ids. A Hub is one: it numbers the
+// connections of its session for the session's whole life, across Close
+// and Open, so that a save folder never holds two connections under one id.
+type ConnNumberer interface {
+	NextConn() uint64
+}

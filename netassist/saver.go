@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"net"
 	"os"
@@ -44,9 +45,12 @@ const saveQueue = 32
 
 // NewSaver creates dir/<session>-<time>/ and starts writing into it.
 func NewSaver(dir, session string) (*Saver, error) {
-	name := fmt.Sprintf("%s-%s", safeName(session), time.Now().Format("20060102-150405.000"))
-	full := filepath.Join(dir, name)
-	if err := os.MkdirAll(full, 0o755); err != nil {
+	return newSaverAt(dir, session, time.Now())
+}
+
+func newSaverAt(dir, session string, at time.Time) (*Saver, error) {
+	full, err := newSaveFolder(dir, safeName(session)+"-"+at.Format("20060102-150405.000"))
+	if err != nil {
 		return nil, fmt.Errorf("create save folder: %w", err)
 	}
 	ev, err := openSaveFile(filepath.Join(full, "events.jsonl"))
@@ -57,6 +61,29 @@ func NewSaver(dir, session string) (*Saver, error) {
 	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
 	go s.loop(w)
 	return s, nil
+}
+
+// newSaveFolder creates a folder named name under dir, or name-2, name-3…
+// when that exists: a folder belongs to one saver, so the files and
+// connection ids in it are one run's (saving turned off and on again within
+// the same millisecond must not append to the last run's files).
+func newSaveFolder(dir, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	for i := 1; ; i++ {
+		full := filepath.Join(dir, name)
+		if i > 1 {
+			full += "-" + strconv.Itoa(i)
+		}
+		err := os.Mkdir(full, 0o755)
+		if err == nil {
+			return full, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 1000 {
+			return "", err
+		}
+	}
 }
 
 // Dir is the folder this saver writes into.
