@@ -18,6 +18,7 @@ const (
 	EvTx         EventKind = "tx"         // bytes sent
 	EvError      EventKind = "error"      // something failed; Detail says what
 	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
+	EvSave       EventKind = "save"       // events.jsonl's first line: saving began, and the folder's format
 )
 
 // Disconnect reasons carried in Event.Detail of EvDisconnect.

@@ -278,10 +278,6 @@ type jsonEvent struct {
 	Detail  string `json:"detail,omitempty"`
 }
 
-// EvSave is the kind of events.jsonl's first line, which says when saving
-// began and the folder's format.
-const EvSave EventKind = "save"
-
 // writeHeader writes the first line of events.jsonl.
 func (w *saveWriter) writeHeader(session string, at time.Time) error {
 	b := w.begin(Event{Time: at, Session: session, Kind: EvSave})
