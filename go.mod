@@ -5,7 +5,6 @@ go 1.26.8
 require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/andybalholm/brotli v1.2.8
-	github.com/segmentio/asm v1.2.1
 	github.com/sirupsen/logrus v1.9.3
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -533,8 +534,26 @@ type savedEvent struct {
 	Conn    uint64 `json:"conn"`
 	Peer    string `json:"peer"`
 	Bytes   int    `json:"bytes"`
-	Data    []byte `json:"data"` // base64 in the file
+	File    string `json:"file"`   // rx, tx: the raw file holding the payload
+	Offset  int64  `json:"offset"` // rx, tx: where the payload starts in File
+	Format  int    `json:"format"` // the first line ("save") only
 	Detail  string `json:"detail"`
+}
+
+// payload reads the bytes an rx or tx event points to in session folder
+// dir; ok is false while the raw file does not hold them all yet.
+func payload(dir string, e savedEvent) (data []byte, ok bool, err error) {
+	f, err := os.Open(filepath.Join(dir, e.File))
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	data = make([]byte, e.Bytes)
+	n, err := f.ReadAt(data, e.Offset)
+	if errors.Is(err, io.EOF) {
+		return data[:n], false, nil
+	}
+	return data, err == nil, err
 }
 
 // readEvents parses the complete lines of an events.jsonl file.

@@ -157,7 +157,7 @@ func TestSaveIsByteExact(t *testing.T) {
 		done := 0
 		for _, e := range ents {
 			m := rawName.FindStringSubmatch(e.Name())
-			if e.Name() == "events.jsonl" {
+			if e.Name() == "events.jsonl" || e.Name() == "README.txt" {
 				continue
 			}
 			if m == nil {
@@ -198,9 +198,14 @@ func TestSaveIsByteExact(t *testing.T) {
 		}
 	}
 
-	// events.jsonl: the rx events of each peer, decoded and joined, are the
-	// same bytes; each peer has a connect event with the same connection id.
+	// events.jsonl (format 2): the bytes the rx events of each peer point
+	// to, joined, are the same bytes, and each points to its peer's raw
+	// file right after the one before; each peer has a connect event with
+	// the same connection id.
 	events := filepath.Join(dir, "events.jsonl")
+	if evs := readEvents(t, events); len(evs) == 0 || evs[0].Event != "save" || evs[0].Format != 2 {
+		t.Fatalf("events.jsonl does not start with the format 2 header: %+v", evs)
+	}
 	var rx map[int][]byte
 	waitFor(t, 60*time.Second, "events.jsonl to hold every received byte", func() (bool, error) {
 		rx = map[int][]byte{}
@@ -208,17 +213,21 @@ func TestSaveIsByteExact(t *testing.T) {
 			if e.Event != "rx" {
 				continue
 			}
-			if e.Bytes != len(e.Data) {
-				return false, fmt.Errorf("rx event of %s: bytes %d but data decodes to %d bytes", e.Peer, e.Bytes, len(e.Data))
-			}
 			pport := peerPort(e.Peer)
+			if e.File != rxFile[pport] || e.Offset != int64(len(rx[pport])) {
+				return false, fmt.Errorf("rx event of %s points at %s offset %d; want %s offset %d", e.Peer, e.File, e.Offset, rxFile[pport], len(rx[pport]))
+			}
+			data, ok, err := payload(dir, e)
+			if err != nil || !ok {
+				return false, err
+			}
 			if byPort[pport] == nil {
 				return false, fmt.Errorf("rx event from %q, which is none of the peers", e.Peer)
 			}
 			if e.Conn != connOf[pport] {
 				return false, fmt.Errorf("rx event of %s has conn %d, its raw file %s", e.Peer, e.Conn, rxFile[pport])
 			}
-			rx[pport] = append(rx[pport], e.Data...)
+			rx[pport] = append(rx[pport], data...)
 		}
 		for port, p := range byPort {
 			if len(rx[port]) < len(p.data) {

@@ -62,7 +62,7 @@ func TestSavedFilesNotWorldWritable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dirs != 3 || files != 3 { // NetAssist, captures, the session folder; events.jsonl, .rx, .tx
-		t.Fatalf("%d folders and %d files under %s; want 3 and 3", dirs, files, folder)
+	if dirs != 3 || files != 4 { // NetAssist, captures, the session folder; README.txt, events.jsonl, .rx, .tx
+		t.Fatalf("%d folders and %d files under %s; want 3 and 4", dirs, files, folder)
 	}
 }

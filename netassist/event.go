@@ -18,6 +18,7 @@ const (
 	EvTx         EventKind = "tx"         // bytes sent
 	EvError      EventKind = "error"      // something failed; Detail says what
 	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
+	EvSave       EventKind = "save"       // events.jsonl's first line: saving began, and the folder's format
 )
 
 // Disconnect reasons carried in Event.Detail of EvDisconnect.
@@ -46,4 +47,11 @@ type Event struct {
 // that their raw bytes are counted and saved like any other session's.
 type Recorder interface {
 	Record(ev Event)
+}
+
+// ConnNumberer hands out connection ids. A Hub is one: it numbers the
+// connections of its session for the session's whole life, across Close
+// and Open, so that a save folder never holds two connections under one id.
+type ConnNumberer interface {
+	NextConn() uint64
 }

@@ -36,7 +36,7 @@ func TestFaultDiskFull(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := dial(t, s.LocalAddr())
-		sent := randomTraffic(uint64(len(host)), 3<<20) // 3 MiB + base64 in events.jsonl: far over 1 MiB
+		sent := randomTraffic(uint64(len(host)), 3<<20) // 3 MiB: far over 1 MiB
 		writeRandomly(t, c, sent, 1)
 		evs := w.await(t, "saving stopped", func(evs []Event) bool {
 			for _, e := range evs {

@@ -2,7 +2,6 @@ package netassist
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -743,8 +742,11 @@ func TestFaultSaveFolderDisappears(t *testing.T) {
 	})
 }
 
-// checkJSONL asserts that every complete line of an events.jsonl parses
-// and that its rx data of connection 1 is a prefix of sent.
+// checkJSONL asserts that every complete line of an events.jsonl parses,
+// that the rx events of connection 1 follow each other in its raw file,
+// and that the bytes they point to (as far as the file holds them: the
+// disk may have failed between a line and its payload) are a prefix of
+// sent.
 func checkJSONL(t *testing.T, name string, sent []byte) {
 	t.Helper()
 	b, err := os.ReadFile(name)
@@ -754,17 +756,26 @@ func checkJSONL(t *testing.T, name string, sent []byte) {
 	lines := bytes.Split(b, []byte("\n"))
 	lines = lines[:len(lines)-1] // the last is empty or cut short by the failure
 	var data []byte
+	var next int64
 	for _, l := range lines {
 		var je jsonEvent
 		if err := json.Unmarshal(l, &je); err != nil {
 			t.Fatalf("line %q: %v", l, err)
 		}
-		if je.Event == "rx" && je.Conn == 1 {
-			d, err := base64.StdEncoding.DecodeString(je.Data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data = append(data, d...)
+		if je.Event != "rx" || je.Conn != 1 {
+			continue
+		}
+		if je.Offset != next {
+			t.Fatalf("rx event at offset %d; the one before ended at %d", je.Offset, next)
+		}
+		next += int64(je.Bytes)
+		raw, err := os.ReadFile(filepath.Join(filepath.Dir(name), je.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := min(int(je.Offset)+je.Bytes, len(raw))
+		if int(je.Offset) < end {
+			data = append(data, raw[je.Offset:end]...)
 		}
 	}
 	if !bytes.HasPrefix(sent, data) {

@@ -14,9 +14,10 @@ type Hub struct {
 	Feed     *Feed
 	totals   *Counters // all sessions since launch, for --metrics; may be nil
 
-	saveMu sync.Mutex // serialises saver swaps against Record's use
-	saver  atomic.Pointer[Saver]
-	now    func() time.Time
+	saveMu  sync.Mutex    // serialises saver swaps against Record's use
+	connIDs atomic.Uint64 // the last connection id handed out
+	saver   atomic.Pointer[Saver]
+	now     func() time.Time
 }
 
 // NewHub makes the recorder of the session called name. totals, if not nil,
@@ -27,6 +28,11 @@ func NewHub(name string, totals *Counters) *Hub {
 
 // Name is the session's name as it appears in events.
 func (h *Hub) Name() string { return h.name }
+
+// NextConn implements ConnNumberer: every session that records into h
+// takes its connection ids from here, so ids never repeat while h lives
+// (a reopened server does not start again from 1).
+func (h *Hub) NextConn() uint64 { return h.connIDs.Add(1) }
 
 // Record implements Recorder.
 func (h *Hub) Record(ev Event) {

@@ -18,9 +18,8 @@ import (
 // on, 2 MiB direct writes ran about three times faster than buffered ones,
 // and a gigabyte capture no longer evicts everything else from memory.
 // Only the few files a flood makes big go direct; each such file's disk
-// writes run on a goroutine of its own, so encoding the next chunk overlaps
-// them and the raw file and events.jsonl are written side by side (the
-// disk takes two streams faster than one).
+// writes run on a goroutine of its own, so taking the next chunk from the
+// socket overlaps them.
 const (
 	directAlign    = 4096
 	directBufSize  = 2 << 20
@@ -33,8 +32,9 @@ const (
 // in direct mode its disk writes are done in order by its own goroutine.
 type saveFile struct {
 	f    *os.File
-	size int64 // bytes handed to this file so far
-	used uint64
+	size int64  // bytes handed to this file so far: the offset of the next write
+	used uint64 // for least-recently-used closing
+	base string // the file's name in its folder
 
 	bw *bufio.Writer // buffered mode; nil once direct
 
@@ -81,43 +81,6 @@ func (w *saveWriter) writeFile(sf *saveFile, p []byte) error {
 		n := copy(sf.buf[len(sf.buf):cap(sf.buf)], p)
 		sf.buf = sf.buf[:len(sf.buf)+n]
 		p = p[n:]
-		w.submitFull(sf)
-	}
-	return w.disk.Err()
-}
-
-// writeBase64 appends the base64 of p. A direct file gets it encoded
-// straight into its block buffer: in a flood events.jsonl takes 1.33 bytes
-// per byte received, and copying them once more cost as much CPU as the
-// disk writes.
-func (w *saveWriter) writeBase64(sf *saveFile, p []byte) error {
-	if err := w.maybeDirect(sf, (len(p)+2)/3*4); err != nil {
-		return err
-	}
-	if !sf.direct {
-		w.enc = appendBase64(w.enc[:0], p)
-		return w.writeFile(sf, w.enc)
-	}
-	for len(p) > 0 {
-		w.block(sf)
-		room := (cap(sf.buf) - len(sf.buf)) / 4 * 3 // a multiple of 3: no padding mid-way
-		if room == 0 {
-			// Under 4 bytes left in the block: one group across it.
-			k := min(len(p), 3)
-			var g [4]byte
-			encodeBase64(g[:], p[:k])
-			if err := w.writeFile(sf, g[:]); err != nil {
-				return err
-			}
-			p = p[k:]
-			continue
-		}
-		k := min(len(p), room)
-		e := (k + 2) / 3 * 4
-		encodeBase64(sf.buf[len(sf.buf):len(sf.buf)+e], p[:k])
-		sf.buf = sf.buf[:len(sf.buf)+e]
-		sf.size += int64(e)
-		p = p[k:]
 		w.submitFull(sf)
 	}
 	return w.disk.Err()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"net"
 	"os"
@@ -44,10 +45,16 @@ const saveQueue = 32
 
 // NewSaver creates dir/<session>-<time>/ and starts writing into it.
 func NewSaver(dir, session string) (*Saver, error) {
-	name := fmt.Sprintf("%s-%s", safeName(session), time.Now().Format("20060102-150405.000"))
-	full := filepath.Join(dir, name)
-	if err := os.MkdirAll(full, 0o755); err != nil {
+	return newSaverAt(dir, session, time.Now())
+}
+
+func newSaverAt(dir, session string, at time.Time) (*Saver, error) {
+	full, err := newSaveFolder(dir, safeName(session)+"-"+at.Format("20060102-150405.000"))
+	if err != nil {
 		return nil, fmt.Errorf("create save folder: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(full, "README.txt"), []byte(savedReadme), 0o644); err != nil {
+		return nil, fmt.Errorf("create README.txt: %w", err)
 	}
 	ev, err := openSaveFile(filepath.Join(full, "events.jsonl"))
 	if err != nil {
@@ -55,8 +62,35 @@ func NewSaver(dir, session string) (*Saver, error) {
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
 	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
+	if err := w.writeHeader(session, at); err != nil {
+		w.close()
+		return nil, fmt.Errorf("write events.jsonl: %w", err)
+	}
 	go s.loop(w)
 	return s, nil
+}
+
+// newSaveFolder creates a folder named name under dir, or name-2, name-3…
+// when that exists: a folder belongs to one saver, so the files and
+// connection ids in it are one run's (saving turned off and on again within
+// the same millisecond must not append to the last run's files).
+func newSaveFolder(dir, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	for i := 1; ; i++ {
+		full := filepath.Join(dir, name)
+		if i > 1 {
+			full += "-" + strconv.Itoa(i)
+		}
+		err := os.Mkdir(full, 0o755)
+		if err == nil {
+			return full, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 1000 {
+			return "", err
+		}
+	}
 }
 
 // Dir is the folder this saver writes into.
@@ -217,30 +251,45 @@ type saveWriter struct {
 	raw         map[string]*saveFile
 	clock       uint64 // for least-recently-used closing
 	line        []byte
-	enc         []byte // base64 of a payload for a buffered events.jsonl
 	disk        *diskIO
 	directFiles int
 	lastDirect  time.Time // last flush of the direct files
 	pending     bool      // direct files hold data an idle flush skipped
 }
 
+// SaveFormat is the version of the saved folder's layout, written in the
+// first line of events.jsonl. 1 (no such line) carried every payload again
+// as base64 in "data"; 2 points into the raw files instead.
+const SaveFormat = 2
+
 // jsonEvent is the shape of one events.jsonl line (write builds it by
-// hand; tests and readers decode into this).
+// hand; tests and readers decode into this). An rx or tx event's payload is
+// Bytes bytes of File (a raw file in the same folder) from Offset.
 type jsonEvent struct {
 	Time    string `json:"time"`
 	Session string `json:"session"`
 	Event   string `json:"event"`
+	Format  int    `json:"format,omitempty"` // the first line only: SaveFormat
 	Conn    uint64 `json:"conn,omitempty"`
 	Peer    string `json:"peer,omitempty"`
 	Bytes   int    `json:"bytes"`
-	Data    string `json:"data,omitempty"`
+	File    string `json:"file,omitempty"`
+	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail,omitempty"`
 }
 
-func (w *saveWriter) write(ev Event) error {
-	// One line per event, built by hand into a reused buffer: at flood
-	// speed json.Marshal's copies of the base64 payload cost more than
-	// the disk.
+// writeHeader writes the first line of events.jsonl.
+func (w *saveWriter) writeHeader(session string, at time.Time) error {
+	b := w.begin(Event{Time: at, Session: session, Kind: EvSave})
+	b = append(b, `,"format":`...)
+	b = strconv.AppendInt(b, SaveFormat, 10)
+	b = append(b, "}\n"...)
+	w.line = b
+	return w.writeFile(w.events, b)
+}
+
+// begin starts ev's line in the reused buffer: time, session, event.
+func (w *saveWriter) begin(ev Event) []byte {
 	b := w.line[:0]
 	b = append(b, `{"time":"`...)
 	b = ev.Time.AppendFormat(b, time.RFC3339Nano)
@@ -248,7 +297,22 @@ func (w *saveWriter) write(ev Event) error {
 	b = appendJSONString(b, ev.Session)
 	b = append(b, `,"event":"`...)
 	b = append(b, ev.Kind...)
-	b = append(b, '"')
+	return append(b, '"')
+}
+
+func (w *saveWriter) write(ev Event) error {
+	// The payload goes to its raw file only; the line says where it is.
+	var rf *saveFile
+	payload := ev.Kind == EvRx || ev.Kind == EvTx
+	if payload {
+		var err error
+		if rf, err = w.rawFor(ev); err != nil {
+			return err
+		}
+	}
+	// One line per event, built by hand into a reused buffer (a flood
+	// writes one per read).
+	b := w.begin(ev)
 	if ev.Conn != 0 {
 		b = append(b, `,"conn":`...)
 		b = strconv.AppendUint(b, ev.Conn, 10)
@@ -259,15 +323,12 @@ func (w *saveWriter) write(ev Event) error {
 	}
 	b = append(b, `,"bytes":`...)
 	b = strconv.AppendInt(b, int64(len(ev.Data)), 10)
-	if ev.Kind == EvRx || ev.Kind == EvTx {
-		b = append(b, `,"data":"`...)
-		if err := w.writeFile(w.events, b); err != nil {
-			return fmt.Errorf("write events.jsonl: %w", err)
-		}
-		if err := w.writeBase64(w.events, ev.Data); err != nil {
-			return fmt.Errorf("write events.jsonl: %w", err)
-		}
-		b = append(b[:0], '"')
+	if payload {
+		// Raw file names hold only letters, digits, '.', '-' and '_'.
+		b = append(b, `,"file":"`...)
+		b = append(b, rf.base...)
+		b = append(b, `","offset":`...)
+		b = strconv.AppendInt(b, rf.size, 10)
 	}
 	if ev.Detail != "" {
 		b = append(b, `,"detail":`...)
@@ -278,11 +339,7 @@ func (w *saveWriter) write(ev Event) error {
 	if err := w.writeFile(w.events, b); err != nil {
 		return fmt.Errorf("write events.jsonl: %w", err)
 	}
-	if (ev.Kind == EvRx || ev.Kind == EvTx) && len(ev.Data) > 0 {
-		rf, err := w.rawFor(ev)
-		if err != nil {
-			return err
-		}
+	if payload && len(ev.Data) > 0 {
 		if err := w.writeFile(rf, ev.Data); err != nil {
 			return fmt.Errorf("write %s: %w", rf.name(), err)
 		}
@@ -310,13 +367,14 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // RawFileName is the raw file of one connection and direction, e.g.
-// "conn3_127.0.0.1_5555.rx"; UDP (conn 0) uses "udp_IP_port.rx".
+// "conn3_127.0.0.1_5555.rx". A UDP session (conn 0) keeps all its
+// datagrams of one direction in "udp.rx" or "udp.tx", one after another;
+// each datagram's event says where it is and which peer it was.
 func RawFileName(conn uint64, peer string, kind EventKind) string {
-	prefix := "udp"
-	if conn != 0 {
-		prefix = "conn" + strconv.FormatUint(conn, 10)
+	if conn == 0 {
+		return "udp." + string(kind)
 	}
-	return prefix + "_" + peerFilePart(peer) + "." + string(kind)
+	return "conn" + strconv.FormatUint(conn, 10) + "_" + peerFilePart(peer) + "." + string(kind)
 }
 
 func peerFilePart(peer string) string {
@@ -344,7 +402,7 @@ func (w *saveWriter) rawFor(ev Event) (*saveFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	rf.used = w.clock
+	rf.used, rf.base = w.clock, name
 	w.raw[name] = rf
 	return rf, nil
 }

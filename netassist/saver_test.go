@@ -3,12 +3,13 @@ package netassist
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,37 +46,36 @@ func TestSaveIsLossless(t *testing.T) {
 	}
 	peer := c.LocalAddr().(*net.TCPAddr)
 	checkRawFile(t, folder, peer.String(), want)
-	// events.jsonl holds the same bytes, in order, with the named fields.
-	f, _ := os.Open(filepath.Join(folder, "events.jsonl"))
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
+	// events.jsonl says it is format 2, and its rx events point at the
+	// same bytes, in order, with the named fields.
+	lines := readSaved(t, folder)
+	if lines[0].Event != "save" || lines[0].Format != SaveFormat {
+		t.Fatalf("first line %+v; want the save header with format %d", lines[0].jsonEvent, SaveFormat)
+	}
 	var fromJSON []byte
 	kinds := map[string]int{}
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("bad line %q: %v", sc.Text(), err)
-		}
+	for _, l := range lines[1:] {
 		for _, k := range []string{"time", "session", "event", "bytes"} {
-			if _, ok := m[k]; !ok {
-				t.Fatalf("line lacks %q: %s", k, sc.Text())
+			if _, ok := l.fields[k]; !ok {
+				t.Fatalf("line lacks %q: %s", k, l.text)
 			}
 		}
-		if _, err := time.Parse(time.RFC3339Nano, m["time"].(string)); err != nil {
+		if _, err := time.Parse(time.RFC3339Nano, l.Time); err != nil {
 			t.Fatal(err)
 		}
-		kinds[m["event"].(string)]++
-		if m["event"] == "rx" {
-			d, _ := base64.StdEncoding.DecodeString(m["data"].(string))
-			if int(m["bytes"].(float64)) != len(d) || m["peer"] != peer.String() {
-				t.Fatalf("rx line inconsistent: %s", sc.Text())
+		kinds[l.Event]++
+		if l.Event == "rx" {
+			if l.Peer != peer.String() || l.File != RawFileName(1, peer.String(), EvRx) {
+				t.Fatalf("rx line inconsistent: %s", l.text)
 			}
-			fromJSON = append(fromJSON, d...)
+			if _, ok := l.fields["data"]; ok {
+				t.Fatalf("rx line carries the payload again: %.200s", l.text)
+			}
+			fromJSON = append(fromJSON, l.data...)
 		}
 	}
 	if !bytes.Equal(fromJSON, want) {
-		t.Fatalf("events.jsonl data differs: %d bytes", len(fromJSON))
+		t.Fatalf("events.jsonl points at %d bytes that differ from what was sent", len(fromJSON))
 	}
 	if kinds["connect"] != 1 || kinds["disconnect"] != 1 {
 		t.Fatalf("event kinds %v", kinds)
@@ -83,6 +83,66 @@ func TestSaveIsLossless(t *testing.T) {
 	if s.hub.Counters.Snapshot().RxBytes != uint64(len(want)) {
 		t.Fatal("counter differs from what was sent")
 	}
+	// Each byte is saved once: events.jsonl is a small part of the folder.
+	st, err := os.Stat(filepath.Join(folder, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > int64(len(want))/20 {
+		t.Fatalf("events.jsonl is %d bytes for %d bytes received", st.Size(), len(want))
+	}
+}
+
+// savedLine is one line of events.jsonl with the payload it points to.
+type savedLine struct {
+	jsonEvent
+	fields map[string]json.RawMessage
+	text   string
+	data   []byte // rx and tx: read from File at Offset
+}
+
+// readSaved reads a finished save folder's events.jsonl and the payloads
+// its rx and tx events point to; a range outside its raw file fails.
+func readSaved(t *testing.T, folder string) []savedLine {
+	t.Helper()
+	f, err := os.Open(filepath.Join(folder, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	raw := map[string][]byte{}
+	var out []savedLine
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		l := savedLine{text: sc.Text()}
+		if err := json.Unmarshal(sc.Bytes(), &l.jsonEvent); err != nil {
+			t.Fatalf("bad line %q: %v", sc.Text(), err)
+		}
+		if err := json.Unmarshal(sc.Bytes(), &l.fields); err != nil {
+			t.Fatalf("bad line %q: %v", sc.Text(), err)
+		}
+		if l.Event == "rx" || l.Event == "tx" {
+			b, ok := raw[l.File]
+			if !ok {
+				if b, err = os.ReadFile(filepath.Join(folder, l.File)); err != nil && l.Bytes > 0 {
+					t.Fatalf("line %s: %v", l.text, err)
+				}
+				raw[l.File] = b
+			}
+			if l.Offset < 0 || l.Offset+int64(l.Bytes) > int64(len(b)) {
+				t.Fatalf("line %s points past the end of %s (%d bytes)", l.text, l.File, len(b))
+			}
+			l.data = b[l.Offset : l.Offset+int64(l.Bytes)]
+		}
+		out = append(out, l)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatal("events.jsonl is empty")
+	}
+	return out
 }
 
 func TestSaveFolderVanishes(t *testing.T) {
@@ -93,8 +153,20 @@ func TestSaveFolderVanishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Record(Event{Kind: EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte("kept")})
-	os.RemoveAll(folder)
-	os.WriteFile(folder, []byte("a file where the folder was"), 0o644)
+	// Wait for the saver to have made its file: a file it creates while
+	// the folder is being removed would keep the folder there.
+	for deadline := time.Now().Add(10 * time.Second); !exists(filepath.Join(folder, RawFileName(1, "127.0.0.1:1", EvRx))); {
+		if time.Now().After(deadline) {
+			t.Fatal("the saver made no raw file")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := os.RemoveAll(folder); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(folder, []byte("a file where the folder was"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// Raw files of new connections cannot be created now.
 	for i := 0; i < 3; i++ {
 		h.Record(Event{Kind: EvRx, Conn: uint64(10 + i), Peer: "127.0.0.1:2", Data: []byte("lost")})
@@ -118,7 +190,8 @@ func TestRawFileName(t *testing.T) {
 	cases := map[string]string{
 		RawFileName(3, "127.0.0.1:5555", EvRx): "conn3_127.0.0.1_5555.rx",
 		RawFileName(4, "[::1]:80", EvTx):       "conn4_--1_80.tx",
-		RawFileName(0, "10.0.0.2:9", EvRx):     "udp_10.0.0.2_9.rx",
+		RawFileName(0, "10.0.0.2:9", EvRx):     "udp.rx",
+		RawFileName(0, "[::1]:9", EvTx):        "udp.tx",
 	}
 	for got, want := range cases {
 		if got != want {
@@ -138,6 +211,7 @@ func TestEventLineIsValidJSON(t *testing.T) {
 	evs := []Event{
 		{Time: at, Session: `s "1"`, Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte{0, '\r', '\n', 0xA7}},
 		{Time: at, Session: "s", Kind: EvError, Detail: "bad\n\"thing\"\x01"},
+		{Time: at, Session: "s", Kind: EvRx, Conn: 3, Peer: "[::1]:80", Data: []byte("more")},
 	}
 	for _, ev := range evs {
 		if err := w.write(ev); err != nil {
@@ -147,22 +221,58 @@ func TestEventLineIsValidJSON(t *testing.T) {
 	if err := w.close(); err != nil {
 		t.Fatal(err)
 	}
-	buf, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+	lines := readSaved(t, dir)
+	for i, l := range lines {
+		ev := evs[i]
+		if l.Time != "2026-11-21T13:44:00.123456789Z" || l.Session != ev.Session || l.Event != string(ev.Kind) ||
+			l.Conn != ev.Conn || l.Peer != ev.Peer || l.Bytes != len(ev.Data) || !bytes.Equal(l.data, ev.Data) || l.Detail != ev.Detail {
+			t.Errorf("line %d = %+v; from %+v", i, l.jsonEvent, ev)
+		}
+	}
+	if lines[2].Offset != 4 || lines[2].File != "conn3_--1_80.rx" {
+		t.Errorf("second rx line at %s offset %d; want conn3_--1_80.rx offset 4", lines[2].File, lines[2].Offset)
+	}
+}
+
+// Each UDP datagram is one event pointing into the session's udp.rx or
+// udp.tx, with its peer; empty datagrams too.
+func TestSaveUDPDatagrams(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewSaver(dir, "udp-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := bytes.Split(bytes.TrimSpace(buf), []byte("\n"))
-	for i, line := range lines {
-		var je jsonEvent
-		if err := json.Unmarshal(line, &je); err != nil {
-			t.Fatalf("line %q: %v", line, err)
+	evs := []Event{
+		{Kind: EvRx, Peer: "127.0.0.1:7001", Data: []byte("one\x00")},
+		{Kind: EvRx, Peer: "127.0.0.2:7002", Data: []byte{}},
+		{Kind: EvTx, Peer: "127.0.0.2:7002", Data: []byte("reply")},
+		{Kind: EvRx, Peer: "[::1]:7003", Data: []byte("\r\nthree")},
+	}
+	for _, ev := range evs {
+		ev.Time, ev.Session = time.Now(), "udp-1"
+		if err := s.Write(ev); err != nil {
+			t.Fatal(err)
 		}
-		ev := evs[i]
-		d, _ := base64.StdEncoding.DecodeString(je.Data)
-		if je.Time != "2026-11-21T13:44:00.123456789Z" || je.Session != ev.Session || je.Event != string(ev.Kind) ||
-			je.Conn != ev.Conn || je.Peer != ev.Peer || je.Bytes != len(ev.Data) || !bytes.Equal(d, ev.Data) || je.Detail != ev.Detail {
-			t.Errorf("line %d = %+v; from %+v", i, je, ev)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := readSaved(t, s.Dir())[1:]
+	if len(lines) != len(evs) {
+		t.Fatalf("%d lines; want %d", len(lines), len(evs))
+	}
+	for i, l := range lines {
+		if l.Peer != evs[i].Peer || l.File != "udp."+string(evs[i].Kind) || !bytes.Equal(l.data, evs[i].Data) {
+			t.Errorf("datagram %d saved as %s", i, l.text)
 		}
+	}
+	for name, want := range map[string]string{"udp.rx": "one\x00\r\nthree", "udp.tx": "reply"} {
+		if got, err := os.ReadFile(filepath.Join(s.Dir(), name)); err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), "README.txt")); err != nil {
+		t.Errorf("no README.txt in the folder: %v", err)
 	}
 }
 
@@ -255,6 +365,16 @@ func TestSaveClosesFilesOfEndedConnection(t *testing.T) {
 	if s.openRaw.Load() != 0 {
 		t.Fatalf("%d raw files open after Close", s.openRaw.Load())
 	}
+	// The events point at the right bytes across the reopening.
+	var rx7 []string
+	for _, l := range readSaved(t, s.Dir()) {
+		if l.Event == "rx" && l.Conn == 7 {
+			rx7 = append(rx7, fmt.Sprintf("%d:%s", l.Offset, l.data))
+		}
+	}
+	if got := strings.Join(rx7, ","); got != "0:one\x00,4:\r\ntwo" {
+		t.Errorf("conn 7's rx events point at %q", got)
+	}
 	for name, want := range map[string]string{
 		RawFileName(7, peer, EvRx): "one\x00\r\ntwo",
 		RawFileName(7, peer, EvTx): "back",
@@ -265,4 +385,9 @@ func TestSaveClosesFilesOfEndedConnection(t *testing.T) {
 			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
 		}
 	}
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }

@@ -52,7 +52,7 @@ func (c *TCPClient) StartContext(ctx context.Context) error {
 		return wrapErr("connect", c.cfg.Remote, err)
 	}
 	tc := nc.(*net.TCPConn)
-	conn := newConn(1, tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
+	conn := newConn(c.hub.NextConn(), tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
 	c.conn.Store(conn)
 	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})
 	conn.start()

@@ -18,7 +18,6 @@ type TCPServer struct {
 	ln      net.Listener
 	started atomic.Bool
 	wg      sync.WaitGroup
-	nextID  atomic.Uint64
 
 	mu    sync.Mutex
 	conns map[uint64]*Conn
@@ -80,7 +79,7 @@ func (s *TCPServer) acceptLoop() {
 		}
 		backoff = 0
 		tc := c.(*net.TCPConn)
-		conn := newConn(s.nextID.Add(1), tc, s.hub, s.hub.Name(), s.cfg.CloseOnFIN, &s.wg, s.forget)
+		conn := newConn(s.hub.NextConn(), tc, s.hub, s.hub.Name(), s.cfg.CloseOnFIN, &s.wg, s.forget)
 		s.mu.Lock()
 		if s.conns == nil { // closed meanwhile
 			s.mu.Unlock()

@@ -31,6 +31,7 @@ type Client struct {
 	hub     *netassist.Hub
 	conn    net.Conn
 	peer    string
+	id      uint64 // the connection's id, from the hub
 	started atomic.Bool
 	once    sync.Once
 	wg      sync.WaitGroup
@@ -67,6 +68,7 @@ func (c *Client) StartContext(ctx context.Context) error {
 		return netassist.WrapError("connect", c.cfg.Addr, err)
 	}
 	c.peer = nc.RemoteAddr().String()
+	c.id = c.hub.NextConn()
 	if c.cfg.TLS {
 		host, _, _ := net.SplitHostPort(c.cfg.Addr)
 		tc := tls.Client(nc, &tls.Config{ServerName: host, InsecureSkipVerify: c.cfg.Insecure})
@@ -78,7 +80,7 @@ func (c *Client) StartContext(ctx context.Context) error {
 	}
 	c.conn = nc
 	c.hub.Record(netassist.Event{Kind: netassist.EvOpen, Peer: c.peer, Detail: nc.LocalAddr().String()})
-	c.hub.Record(netassist.Event{Kind: netassist.EvConnect, Conn: 1, Peer: c.peer})
+	c.hub.Record(netassist.Event{Kind: netassist.EvConnect, Conn: c.id, Peer: c.peer})
 	c.wg.Add(1)
 	go c.readLoop()
 	return nil
@@ -101,7 +103,7 @@ func (c *Client) readLoop() {
 	for {
 		n, err := c.conn.Read(buf)
 		if n > 0 {
-			c.hub.Record(netassist.Event{Kind: netassist.EvRx, Conn: 1, Peer: c.peer, Data: buf[:n]})
+			c.hub.Record(netassist.Event{Kind: netassist.EvRx, Conn: c.id, Peer: c.peer, Data: buf[:n]})
 		}
 		if err != nil {
 			reason := netassist.ReasonError
@@ -113,7 +115,7 @@ func (c *Client) readLoop() {
 			case errors.Is(err, net.ErrClosed):
 				reason = netassist.ReasonLocal
 			default:
-				c.hub.Record(netassist.Event{Kind: netassist.EvError, Conn: 1, Peer: c.peer, Detail: netassist.WrapError("read", c.peer, err).Error()})
+				c.hub.Record(netassist.Event{Kind: netassist.EvError, Conn: c.id, Peer: c.peer, Detail: netassist.WrapError("read", c.peer, err).Error()})
 			}
 			c.finish(reason)
 			return
@@ -124,7 +126,7 @@ func (c *Client) readLoop() {
 func (c *Client) finish(reason string) {
 	c.once.Do(func() {
 		c.conn.Close()
-		c.hub.Record(netassist.Event{Kind: netassist.EvDisconnect, Conn: 1, Peer: c.peer, Detail: reason})
+		c.hub.Record(netassist.Event{Kind: netassist.EvDisconnect, Conn: c.id, Peer: c.peer, Detail: reason})
 		close(c.done)
 	})
 }
@@ -146,7 +148,7 @@ func (c *Client) Send(data []byte) error {
 	c.conn.SetWriteDeadline(at.Add(10 * time.Second))
 	n, err := c.conn.Write(data)
 	if n > 0 {
-		c.hub.Record(netassist.Event{Time: at, Kind: netassist.EvTx, Conn: 1, Peer: c.peer, Data: data[:n]})
+		c.hub.Record(netassist.Event{Time: at, Kind: netassist.EvTx, Conn: c.id, Peer: c.peer, Data: data[:n]})
 	}
 	if err != nil {
 		return netassist.WrapError("send", c.peer, err)

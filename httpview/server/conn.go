@@ -143,8 +143,17 @@ type conn struct {
 	closeOnce sync.Once
 }
 
+// connID numbers a new connection: from the recorder when it keeps the
+// numbers (a Hub does, so a reopened server does not reuse them), else here.
+func (s *Server) connID() uint64 {
+	if n, ok := s.rec.(netassist.ConnNumberer); ok {
+		return n.NextConn()
+	}
+	return s.nextConn.Add(1)
+}
+
 func (s *Server) newConn(nc net.Conn) *conn {
-	id := s.nextConn.Add(1)
+	id := s.connID()
 	c := &conn{Conn: nc, s: s, id: id, peer: nc.RemoteAddr().String()}
 	c.cap = newCapture(s.store, id, c.peer)
 	s.record(netassist.EvConnect, c, nil, "", time.Now())

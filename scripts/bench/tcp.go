@@ -25,6 +25,7 @@ type floodRun struct {
 	SavedSHA   string
 	SavedSize  int64
 	EventsSize int64 // events.jsonl size
+	FolderSize int64 // every file in the session folder: what saving put on the disk
 	Err        string
 }
 
@@ -252,11 +253,24 @@ func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string,
 			if st, err := os.Stat(filepath.Join(filepath.Dir(f), "events.jsonl")); err == nil {
 				r.EventsSize = st.Size()
 			}
+			r.FolderSize = folderSize(filepath.Dir(f))
 		}
 	}
 	logf("%s: closed after %.2f s (metrics %.1f s, saved %.2f s), %.0f MB/s, counted %d, peak RSS %d MB (HWM %d MB), max ui_lag %.1f ms %s",
 		title, r.Secs, r.MetricSecs, r.SavedSecs, r.rate(n)/1e6, r.Counted, r.Win.MaxRSS>>20, r.HWM>>20, r.Win.MaxLag, r.Err)
 	return r
+}
+
+// folderSize adds up the sizes of the files in dir.
+func folderSize(dir string) int64 {
+	ents, _ := os.ReadDir(dir)
+	var n int64
+	for _, e := range ents {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			n += info.Size()
+		}
+	}
+	return n
 }
 
 // rxFile finds the one .rx file of a TCP server session saved under dir.

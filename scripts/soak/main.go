@@ -31,6 +31,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -780,19 +781,27 @@ func (s *soak) quit(app *exec.Cmd, exited <-chan error) string {
 	return "SIGKILL, " + status(<-exited)
 }
 
-// checkSaved compares every peer's stream with its saved .rx file.
+// checkSaved compares every peer's stream with what was saved of it: a
+// connection's .rx file, or a UDP peer's datagrams in udp.rx, found through
+// events.jsonl.
 func (s *soak) checkSaved() {
 	folders, _ := filepath.Glob(filepath.Join(s.save, "*"))
-	var files []string
+	byPeer := map[string][]string{} // "<ip>_<port>.rx" → saved files (or UDP peers' streams)
+	shaOf := map[string]string{}    // the SHA-256 of a UDP peer's stream, by its made-up name
 	for _, f := range folders {
-		rx, _ := filepath.Glob(filepath.Join(f, "*.rx"))
-		files = append(files, rx...)
-	}
-	byPeer := map[string][]string{} // "<ip>_<port>.rx" → saved files
-	for _, f := range files {
-		base := filepath.Base(f)
-		if i := strings.IndexByte(base, '_'); i >= 0 {
-			byPeer[base[i+1:]] = append(byPeer[base[i+1:]], f)
+		rx, _ := filepath.Glob(filepath.Join(f, "conn*.rx"))
+		for _, name := range rx {
+			base := filepath.Base(name)
+			if i := strings.IndexByte(base, '_'); i >= 0 {
+				byPeer[base[i+1:]] = append(byPeer[base[i+1:]], name)
+			}
+		}
+		for peer, sum := range udpStreams(f) {
+			host, port, _ := net.SplitHostPort(peer)
+			name := filepath.Join(f, "udp.rx#"+peer)
+			key := strings.ReplaceAll(host, ":", "-") + "_" + port + ".rx"
+			byPeer[key] = append(byPeer[key], name)
+			shaOf[name] = sum
 		}
 	}
 	ok, bad := map[string]int{}, 0
@@ -816,7 +825,11 @@ func (s *soak) checkSaved() {
 			if claimed[f] || !strings.HasPrefix(filepath.Base(filepath.Dir(f)), st.what) {
 				continue
 			}
-			if got = fileSHA(f); got == want {
+			got = shaOf[f]
+			if got == "" {
+				got = fileSHA(f)
+			}
+			if got == want {
 				claimed[f] = true
 				break
 			}
@@ -836,6 +849,49 @@ func (s *soak) checkSaved() {
 	if bad > 10 {
 		s.errs = append(s.errs, fmt.Sprintf("… and %d more differ", bad-10))
 	}
+}
+
+// udpStreams reads a UDP session folder's events.jsonl (format 2) and
+// gives the SHA-256 of each peer's datagrams joined in order, read from
+// udp.rx at the offsets the events give.
+func udpStreams(folder string) map[string]string {
+	raw, err := os.Open(filepath.Join(folder, "udp.rx"))
+	if err != nil {
+		return nil
+	}
+	defer raw.Close()
+	ev, err := os.Open(filepath.Join(folder, "events.jsonl"))
+	if err != nil {
+		return nil
+	}
+	defer ev.Close()
+	hs := map[string]hash.Hash{}
+	sc := bufio.NewScanner(ev)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e struct {
+			Event  string `json:"event"`
+			Conn   uint64 `json:"conn"`
+			Peer   string `json:"peer"`
+			Bytes  int64  `json:"bytes"`
+			File   string `json:"file"`
+			Offset int64  `json:"offset"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Event != "rx" || e.File != "udp.rx" {
+			continue
+		}
+		h := hs[e.Peer]
+		if h == nil {
+			h = sha256.New()
+			hs[e.Peer] = h
+		}
+		io.Copy(h, io.NewSectionReader(raw, e.Offset, e.Bytes))
+	}
+	out := map[string]string{}
+	for peer, h := range hs {
+		out[peer] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out
 }
 
 func fileSHA(name string) string {
