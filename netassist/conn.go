@@ -254,6 +254,10 @@ func (c *Conn) waitQueued(d time.Duration) {
 	}
 }
 
+// testHookBeforeHalfClosed lets a test deliver the peer's FIN at the
+// moment HalfClose is about to record its own.
+var testHookBeforeHalfClosed func(*Conn)
+
 // HalfClose sends FIN after what is queued: we stop sending, the peer may
 // go on sending (the first half of the four-way close).
 func (c *Conn) HalfClose() error {
@@ -265,12 +269,19 @@ func (c *Conn) HalfClose() error {
 	if err := c.c.CloseWrite(); err != nil {
 		return wrapErr("shutdown", c.Peer, err)
 	}
-	if c.State() == StatePeerClosed {
-		c.finish(ReasonLocal, nil)
+	if testHookBeforeHalfClosed != nil {
+		testHookBeforeHalfClosed(c)
+	}
+	// One atomic step: a peer FIN read meanwhile has moved the state to
+	// PeerClosed, and then both sides are done. A plain store here could
+	// overwrite that FIN and leave the connection open for ever.
+	if c.state.CompareAndSwap(int32(StateOpen), int32(StateHalfClosed)) {
+		c.record(EvInfo, nil, "local_fin")
 		return nil
 	}
-	c.state.Store(int32(StateHalfClosed))
-	c.record(EvInfo, nil, "local_fin")
+	if c.State() == StatePeerClosed {
+		c.finish(ReasonLocal, nil)
+	}
 	return nil
 }
 

@@ -31,10 +31,15 @@ func (c *TCPClient) Start() error { return c.StartContext(context.Background()) 
 
 // StartContext is Start that gives up when ctx ends (the window's Cancel
 // while connecting).
-func (c *TCPClient) StartContext(ctx context.Context) error {
+func (c *TCPClient) StartContext(ctx context.Context) (err error) {
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
+	defer func() {
+		if err != nil {
+			c.started.Store(false) // a failed Start may be tried again
+		}
+	}()
 	timeout := c.cfg.ConnectTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -35,10 +35,15 @@ func NewTCPServer(cfg Config, hub *Hub) *TCPServer {
 func (s *TCPServer) Hub() *Hub { return s.hub }
 
 // Start listens; the error says why not at once (port in use…).
-func (s *TCPServer) Start() error {
+func (s *TCPServer) Start() (err error) {
 	if !s.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
+	defer func() {
+		if err != nil {
+			s.started.Store(false) // a failed Start may be tried again
+		}
+	}()
 	ln, err := net.Listen("tcp", s.cfg.Local)
 	if err != nil {
 		return wrapErr("listen", s.cfg.Local, err)
