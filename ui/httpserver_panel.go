@@ -310,7 +310,7 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	p.showSessErr("")
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
-		return netassist.WrapError("listen", cfg.Local, err)
+		return err // a folder problem or an engine error; errText says which
 	}
 	p.srv.Store(srv)
 	p.setOpen(true)

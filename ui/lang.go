@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"netassist/assets"
+	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
 )
@@ -60,6 +61,10 @@ func errText(err error) string {
 	if errors.As(err, &ie) {
 		return inputErrText(ie)
 	}
+	var fe *server.FolderError
+	if errors.As(err, &fe) {
+		return folderErrText(fe)
+	}
 	var oe *netassist.OpError
 	if !errors.As(err, &oe) {
 		return err.Error()
@@ -95,6 +100,18 @@ func errText(err error) string {
 		return Tf("err.broadcast_denied", "The system refused to broadcast to %s.", oe.Addr)
 	}
 	return Tf("err.network", "Network error: %s", oe.Error())
+}
+
+func folderErrText(e *server.FolderError) string {
+	switch e.Reason() {
+	case server.FolderMissing:
+		return Tf("err.folder_missing", "The folder %s does not exist. Choose another folder to serve.", e.Path)
+	case server.FolderNotDir:
+		return Tf("err.folder_not_dir", "%s is a file, not a folder. Choose the folder that holds it.", e.Path)
+	case server.FolderNoAccess:
+		return Tf("err.folder_no_access", "NetAssist may not read the folder %s. Choose another folder or change its permissions.", e.Path)
+	}
+	return Tf("err.folder_other", "The folder %s cannot be served.", e.Path)
 }
 
 func inputErrText(e *codec.InputError) string {
