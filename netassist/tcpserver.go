@@ -44,7 +44,7 @@ func (s *TCPServer) Start() (err error) {
 			s.started.Store(false) // a failed Start may be tried again
 		}
 	}()
-	ln, err := net.Listen("tcp", s.cfg.Local)
+	ln, err := net.Listen(listenNetwork("tcp", s.cfg.Local), s.cfg.Local)
 	if err != nil {
 		return wrapErr("listen", s.cfg.Local, err)
 	}

@@ -55,7 +55,7 @@ func (u *UDP) Start() (err error) {
 		}
 		return serr
 	}}
-	pc, err := lc.ListenPacket(context.Background(), "udp", u.cfg.Local)
+	pc, err := lc.ListenPacket(context.Background(), listenNetwork("udp", u.cfg.Local), u.cfg.Local)
 	if err != nil {
 		return wrapErr("bind", u.cfg.Local, err)
 	}

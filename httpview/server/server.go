@@ -167,7 +167,7 @@ func (s *Server) Start() error {
 		s.root, s.fsys = root, root.FS()
 	}
 
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := net.Listen(netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
 	if err != nil {
 		if s.root != nil {
 			s.root.Close()
