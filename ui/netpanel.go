@@ -176,6 +176,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	switch p.kind {
 	case netassist.KindTCPServer:
 		p.conns = newConnList(p.onConnAction)
+		p.conns.onSelect = p.onConnSelected
 		recvObj = container.NewHSplit(recvObj, p.conns.build())
 		recvObj.(*container.Split).Offset = 0.7
 		p.target = widget.NewRadioGroup([]string{T("send.toall", "Send to all"), T("send.toselected", "Send to selected")}, func(sel string) {
