@@ -72,10 +72,12 @@ type httpServerPanel struct {
 
 	version     uint64 // pump goroutine only
 	rate        netassist.RateMeter
+	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
 	lastAt      time.Time
 	statusAt    time.Time
 	statusShown string
 	statusCount int
+	served      uint64 // requests served: kept in the list + let go
 
 	isShown   func() bool // main goroutine: whether this tab is on screen
 	listStale bool        // main goroutine: exchanges changed while hidden
@@ -312,6 +314,7 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
 		return err // a folder problem or an engine error; errText says which
 	}
+	p.startClean()
 	p.srv.Store(srv)
 	p.setOpen(true)
 	if cfg.Manual {
@@ -334,6 +337,21 @@ func urls(addrs []string) []string {
 		out[i] = "http://" + a + "/"
 	}
 	return out
+}
+
+// startClean forgets the last session's exchanges, panes and counters, so
+// a reopened server starts as a new one (main goroutine).
+func (p *httpServerPanel) startClean() {
+	p.exch, p.selected, p.shown = nil, 0, [4]int64{}
+	p.list.UnselectAll()
+	p.list.Refresh()
+	p.list.ScrollToTop()
+	p.reqView.show(nil, true, "")
+	p.respView.show(nil, false, "")
+	p.answerFor.SetText("")
+	p.showAnswerErr(nil)
+	p.hub.Counters.Reset()
+	p.fresh.Store(true)
 }
 
 func (p *httpServerPanel) closeServer() {
@@ -464,6 +482,10 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			errs = append(errs, ev.Detail)
 		}
 	}
+	if p.fresh.CompareAndSwap(true, false) {
+		p.version, p.lastAt, p.statusAt, p.statusCount, p.served = 0, time.Time{}, time.Time{}, 0, 0
+		p.rate = netassist.RateMeter{}
+	}
 	snap := p.hub.Counters.Snapshot()
 	p.rate.Update(snap, now)
 	rx, tx := p.rate.Rx, p.rate.Tx
@@ -476,6 +498,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
 			p.version, p.lastAt = v, now
 			exch = srv.Exchanges()
+			p.served = uint64(len(exch)) + srv.Dropped()
 			changed = true
 		}
 	}
@@ -487,7 +510,12 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			n = p.statusCount
 		}
 		p.statusCount = n
-		status = Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", n,
+		// The list keeps the last MaxExchanges; past that, say both.
+		requests := groupDigits(uint64(n))
+		if p.served > uint64(n) {
+			requests = Tf("http.requests_kept", "%s (the list keeps the last %s)", groupDigits(p.served), groupDigits(uint64(n)))
+		}
+		status = Tf("http.statusline", "Requests: %s    RX %s B · %s/s    TX %s B · %s/s", requests,
 			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx))
 		p.statusAt = now
 	}
