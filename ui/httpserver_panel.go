@@ -117,7 +117,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.host = widget.NewSelectEntry(netassist.ListenAddrs())
 	p.host.SetText(pr.StringWithFallback("http-server.host", "127.0.0.1"))
 	p.port = widget.NewEntry()
-	p.port.SetText(pr.StringWithFallback("http-server.port", "8080"))
+	p.port.SetText(p.app.freePort("tcp", pr.StringWithFallback("http-server.port", "8080")))
 	p.root = widget.NewEntry()
 	p.root.SetPlaceHolder(T("http.sample", "(sample site)"))
 	p.root.SetText(pr.String("http-server.root"))
@@ -291,7 +291,7 @@ func (p *httpServerPanel) onOpenClose() {
 		return
 	}
 	if err := p.open(cfg); err != nil {
-		p.showSessErr(errText(err))
+		p.showSessErr(p.app.openErrText(err, "tcp", cfg.Local))
 	}
 }
 

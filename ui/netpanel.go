@@ -326,8 +326,17 @@ func (p *netPanel) onOpenClose() {
 		return
 	}
 	if err := p.open(cfg); err != nil {
-		p.showSessErr(errText(err))
+		p.showSessErr(p.openErrText(err, cfg))
 	}
+}
+
+// openErrText is errText for a failed Open.
+func (p *netPanel) openErrText(err error, cfg netassist.Config) string {
+	proto := "tcp"
+	if p.kind == netassist.KindUDP {
+		proto = "udp"
+	}
+	return p.app.openErrText(err, proto, cfg.Local)
 }
 
 // open starts a session from cfg, exactly as pressing Open does.
