@@ -52,7 +52,7 @@ type Conn struct {
 	c        *net.TCPConn
 	rec      Recorder
 	session  string
-	closeFIN bool // close when the peer sends FIN
+	closeFIN atomic.Bool // close when the peer sends FIN; the user may change it while open
 	onGone   func(*Conn)
 
 	state            atomic.Int32
@@ -66,12 +66,18 @@ type Conn struct {
 }
 
 func newConn(id uint64, c *net.TCPConn, rec Recorder, session string, closeFIN bool, wg *sync.WaitGroup, onGone func(*Conn)) *Conn {
-	return &Conn{
+	conn := &Conn{
 		ID: id, Peer: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Opened: time.Now(),
-		c: c, rec: rec, session: session, closeFIN: closeFIN, wg: wg, onGone: onGone,
+		c: c, rec: rec, session: session, wg: wg, onGone: onGone,
 		wrote: make(chan struct{}, 1),
 	}
+	conn.closeFIN.Store(closeFIN)
+	return conn
 }
+
+// SetCloseOnFIN says whether a FIN from the peer from now on ends the
+// connection (a FIN already seen is not acted on again).
+func (c *Conn) SetCloseOnFIN(on bool) { c.closeFIN.Store(on) }
 
 // State is the connection's close-handshake state.
 func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
@@ -144,7 +150,7 @@ func (c *Conn) onPeerFIN() {
 		c.onPeerFIN() // half-closed or closed meanwhile: decide again
 		return
 	}
-	if c.closeFIN {
+	if c.closeFIN.Load() {
 		c.waitQueued(writeDeadline)
 		c.finish(ReasonFIN, nil)
 		return

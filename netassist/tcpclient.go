@@ -13,6 +13,7 @@ type TCPClient struct {
 	cfg       Config
 	hub       *Hub
 	started   atomic.Bool
+	cfgMu     sync.Mutex // CloseOnFIN may change while connecting
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 	conn      atomic.Pointer[Conn]
@@ -57,11 +58,25 @@ func (c *TCPClient) StartContext(ctx context.Context) (err error) {
 		return wrapErr("connect", c.cfg.Remote, err)
 	}
 	tc := nc.(*net.TCPConn)
+	c.cfgMu.Lock()
 	conn := newConn(1, tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
 	c.conn.Store(conn)
+	c.cfgMu.Unlock()
 	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})
 	conn.start()
 	return nil
+}
+
+// SetCloseOnFIN changes "close when the peer closes" for the connection,
+// now or once it is made.
+func (c *TCPClient) SetCloseOnFIN(on bool) {
+	c.cfgMu.Lock()
+	c.cfg.CloseOnFIN = on
+	conn := c.conn.Load()
+	c.cfgMu.Unlock()
+	if conn != nil {
+		conn.SetCloseOnFIN(on)
+	}
 }
 
 // Conn is the connection, nil before Start.

@@ -15,10 +15,11 @@ type TCPServer struct {
 	cfg Config
 	hub *Hub
 
-	ln      net.Listener
-	started atomic.Bool
-	wg      sync.WaitGroup
-	nextID  atomic.Uint64
+	ln        net.Listener
+	started   atomic.Bool
+	keepOnFIN atomic.Bool // the inverse of "close when the peer closes", as set now
+	wg        sync.WaitGroup
+	nextID    atomic.Uint64
 
 	mu    sync.Mutex
 	conns map[uint64]*Conn
@@ -29,7 +30,20 @@ type TCPServer struct {
 
 // NewTCPServer makes a server that will listen on cfg.Local.
 func NewTCPServer(cfg Config, hub *Hub) *TCPServer {
-	return &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}}
+	s := &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}}
+	s.keepOnFIN.Store(!cfg.CloseOnFIN)
+	return s
+}
+
+// SetCloseOnFIN changes "close when the peer closes" while the server is
+// open: for the connections it has and the ones it will accept.
+func (s *TCPServer) SetCloseOnFIN(on bool) {
+	s.keepOnFIN.Store(!on)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		c.SetCloseOnFIN(on)
+	}
 }
 
 func (s *TCPServer) Hub() *Hub { return s.hub }
@@ -85,13 +99,14 @@ func (s *TCPServer) acceptLoop() {
 		}
 		backoff = 0
 		tc := c.(*net.TCPConn)
-		conn := newConn(s.nextID.Add(1), tc, s.hub, s.hub.Name(), s.cfg.CloseOnFIN, &s.wg, s.forget)
+		conn := newConn(s.nextID.Add(1), tc, s.hub, s.hub.Name(), !s.keepOnFIN.Load(), &s.wg, s.forget)
 		s.mu.Lock()
 		if s.conns == nil { // closed meanwhile
 			s.mu.Unlock()
 			tc.Close()
 			return
 		}
+		conn.SetCloseOnFIN(!s.keepOnFIN.Load()) // as set now, under the lock SetCloseOnFIN takes
 		s.conns[conn.ID] = conn
 		s.mu.Unlock()
 		s.version.Add(1)

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
 )
 
 // The README tutorial's last step: "Select the connection and press
@@ -91,4 +94,21 @@ func rowHighlighted(l *connList, id uint64) bool {
 		}
 	}
 	return false
+}
+
+// Unticking "Close when peer closes" on an open server applies at once: a
+// client's FIN then leaves its connection open.
+func TestCloseOnFINLive(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	if !p.closeOnFIN.Checked {
+		t.Fatal("close on FIN should be ticked by default")
+	}
+	p.closeOnFIN.SetChecked(false)
+	c := dialPeer(t, addr)
+	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
+	c.(*net.TCPConn).CloseWrite()
+	tickUntil(t, a, "peer FIN shown", func() bool {
+		return len(p.conns.infos) == 1 && p.conns.infos[0].State == netassist.StatePeerClosed
+	})
 }

@@ -144,7 +144,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 		settings = append(settings, widget.NewLabel(T("sess.timeout", "Connect timeout (s)")), p.timeout)
 	}
 	if p.kind == netassist.KindTCPServer || p.kind == netassist.KindTCPClient {
-		p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), nil)
+		p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), p.onCloseOnFIN)
 		p.closeOnFIN.SetChecked(true)
 		settings = append(settings, p.closeOnFIN)
 	}

@@ -108,6 +108,20 @@ func noSelectionText() string {
 	return T("conns.noselection", "No connection is selected: click a connection in the list (or tick it), then press the button again.")
 }
 
+// finSetter is a session whose "close when the peer closes" can change
+// while it is open.
+type finSetter interface{ SetCloseOnFIN(on bool) }
+
+// onCloseOnFIN applies the box at once to an open session: its current
+// connections and the next ones.
+func (p *netPanel) onCloseOnFIN(on bool) {
+	if b := p.sess.Load(); b != nil {
+		if s, ok := b.s.(finSetter); ok {
+			s.SetCloseOnFIN(on)
+		}
+	}
+}
+
 func (p *netPanel) onJoin() {
 	b := p.sess.Load()
 	if b == nil {
