@@ -156,6 +156,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.list.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.exch) {
 			p.selected = p.exch[id.Row].ID
+			p.showAnswerErr(nil) // it was about the answer to another request
 			p.showSelected()
 		}
 	}
@@ -182,7 +183,11 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.answerBtn = widget.NewButton(T("http.answer", "Send answer"), p.onAnswer)
 	p.answerBtn.Importance = widget.HighImportance
 	p.answerFor = widget.NewLabel("")
-	p.answerErr = newErrLine()
+	// Always there, one line high, so an error appearing does not move the
+	// Send answer button from under the pointer.
+	p.answerErr = widget.NewLabel("")
+	p.answerErr.Importance = widget.DangerImportance
+	p.answerErr.Truncation = fyne.TextTruncateEllipsis
 	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
 	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
 
@@ -438,7 +443,7 @@ func (p *httpServerPanel) onAnswer() {
 	p.showAnswerErr(nil)
 }
 
-func (p *httpServerPanel) showAnswerErr(err error) { showErrLine(p.answerErr, errMsg(err)) }
+func (p *httpServerPanel) showAnswerErr(err error) { setIfChanged(p.answerErr, errMsg(err)) }
 
 func (p *httpServerPanel) showSelected() {
 	var ex server.Exchange
