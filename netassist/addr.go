@@ -139,3 +139,21 @@ func NeedsLookup(addr string) bool {
 	_, err = netip.ParseAddr(host)
 	return err != nil
 }
+
+// listenNetwork is the network to listen on addr with: tcp4/udp4 for an
+// IPv4 address (0.0.0.0 above all, which Go would otherwise serve with a
+// dual-stack socket that also takes the port on IPv6), base otherwise (::
+// stays dual-stack, as users of such tools expect).
+func listenNetwork(base, addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return base
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() != nil && !strings.Contains(host, ":") {
+		return base + "4"
+	}
+	return base
+}
+
+// ListenNetwork is listenNetwork for engines outside this package.
+func ListenNetwork(base, addr string) string { return listenNetwork(base, addr) }

@@ -52,7 +52,7 @@ type Conn struct {
 	c        *net.TCPConn
 	rec      Recorder
 	session  string
-	closeFIN bool // close when the peer sends FIN
+	closeFIN atomic.Bool // close when the peer sends FIN; the user may change it while open
 	onGone   func(*Conn)
 
 	state            atomic.Int32
@@ -66,12 +66,18 @@ type Conn struct {
 }
 
 func newConn(id uint64, c *net.TCPConn, rec Recorder, session string, closeFIN bool, wg *sync.WaitGroup, onGone func(*Conn)) *Conn {
-	return &Conn{
+	conn := &Conn{
 		ID: id, Peer: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Opened: time.Now(),
-		c: c, rec: rec, session: session, closeFIN: closeFIN, wg: wg, onGone: onGone,
+		c: c, rec: rec, session: session, wg: wg, onGone: onGone,
 		wrote: make(chan struct{}, 1),
 	}
+	conn.closeFIN.Store(closeFIN)
+	return conn
 }
+
+// SetCloseOnFIN says whether a FIN from the peer from now on ends the
+// connection (a FIN already seen is not acted on again).
+func (c *Conn) SetCloseOnFIN(on bool) { c.closeFIN.Store(on) }
 
 // State is the connection's close-handshake state.
 func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
@@ -144,7 +150,7 @@ func (c *Conn) onPeerFIN() {
 		c.onPeerFIN() // half-closed or closed meanwhile: decide again
 		return
 	}
-	if c.closeFIN {
+	if c.closeFIN.Load() {
 		c.waitQueued(writeDeadline)
 		c.finish(ReasonFIN, nil)
 		return
@@ -254,6 +260,10 @@ func (c *Conn) waitQueued(d time.Duration) {
 	}
 }
 
+// testHookBeforeHalfClosed lets a test deliver the peer's FIN at the
+// moment HalfClose is about to record its own.
+var testHookBeforeHalfClosed func(*Conn)
+
 // HalfClose sends FIN after what is queued: we stop sending, the peer may
 // go on sending (the first half of the four-way close).
 func (c *Conn) HalfClose() error {
@@ -265,12 +275,19 @@ func (c *Conn) HalfClose() error {
 	if err := c.c.CloseWrite(); err != nil {
 		return wrapErr("shutdown", c.Peer, err)
 	}
-	if c.State() == StatePeerClosed {
-		c.finish(ReasonLocal, nil)
+	if testHookBeforeHalfClosed != nil {
+		testHookBeforeHalfClosed(c)
+	}
+	// One atomic step: a peer FIN read meanwhile has moved the state to
+	// PeerClosed, and then both sides are done. A plain store here could
+	// overwrite that FIN and leave the connection open for ever.
+	if c.state.CompareAndSwap(int32(StateOpen), int32(StateHalfClosed)) {
+		c.record(EvInfo, nil, "local_fin")
 		return nil
 	}
-	c.state.Store(int32(StateHalfClosed))
-	c.record(EvInfo, nil, "local_fin")
+	if c.State() == StatePeerClosed {
+		c.finish(ReasonLocal, nil)
+	}
 	return nil
 }
 

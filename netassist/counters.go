@@ -45,30 +45,47 @@ func (c *Counters) Reset() {
 	c.txChunks.Store(0)
 }
 
-// RateMeter turns successive snapshots into bytes per second. It belongs to
-// one reader (the window's pump), so it needs no lock.
+// RateMeter turns successive snapshots into bytes per second over a
+// sliding window of about a second. The pump samples 4 to 30 times a
+// second; a rate over one tick reads 0 between a slow peer's sends and a
+// burst in the tick after, so it would be right only on average. It
+// belongs to one reader (the window's pump), so it needs no lock.
 type RateMeter struct {
-	last   CounterSnapshot
-	lastAt time.Time
-	Rx, Tx float64 // bytes per second over the last interval
+	samples []rateSample // oldest first; the first is at or before now-rateWindow
+	Rx, Tx  float64      // bytes per second over the window
 }
+
+type rateSample struct {
+	at time.Time
+	s  CounterSnapshot
+}
+
+// rateWindow is how far back a rate looks.
+const rateWindow = time.Second
 
 // Update takes a new snapshot taken at now and recomputes the rates.
 func (m *RateMeter) Update(s CounterSnapshot, now time.Time) {
-	if !m.lastAt.IsZero() {
-		dt := now.Sub(m.lastAt).Seconds()
-		if dt > 0 {
-			m.Rx = float64(diff(s.RxBytes, m.last.RxBytes)) / dt
-			m.Tx = float64(diff(s.TxBytes, m.last.TxBytes)) / dt
+	if n := len(m.samples); n > 0 {
+		if last := m.samples[n-1].s; s.RxBytes < last.RxBytes || s.TxBytes < last.TxBytes {
+			m.samples = m.samples[:0] // the counters were reset: start again
 		}
 	}
-	m.last, m.lastAt = s, now
-}
-
-// diff tolerates a Reset between two snapshots.
-func diff(now, before uint64) uint64 {
-	if now < before {
-		return now
+	m.samples = append(m.samples, rateSample{now, s})
+	// Keep one sample at or before the window's start, so the rate spans
+	// the whole window once there is history for it.
+	cut := 0
+	for cut+1 < len(m.samples) && !m.samples[cut+1].at.After(now.Add(-rateWindow)) {
+		cut++
 	}
-	return now - before
+	if cut > 0 {
+		m.samples = append(m.samples[:0], m.samples[cut:]...)
+	}
+	base := m.samples[0]
+	dt := now.Sub(base.at).Seconds()
+	if dt <= 0 {
+		m.Rx, m.Tx = 0, 0
+		return
+	}
+	m.Rx = float64(s.RxBytes-base.s.RxBytes) / dt
+	m.Tx = float64(s.TxBytes-base.s.TxBytes) / dt
 }

@@ -9,7 +9,8 @@ import (
 
 // ParseSpec reads an --open SPEC:
 //
-//	tcp-server://HOST:PORT     tcp-client://HOST:PORT     udp://HOST:PORT[?remote=HOST:PORT]
+//	tcp-server://HOST:PORT[?closeonfin=0]   tcp-client://HOST:PORT[?closeonfin=0]
+//	udp://HOST:PORT[?remote=HOST:PORT]
 //	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
 //
 // The error says what is wrong in words a user can act on.
@@ -39,6 +40,8 @@ func ParseSpec(spec string) (Config, error) {
 	}
 	cfg := Config{Kind: kind, CloseOnFIN: true}
 	allowed := map[Kind][]string{
+		KindTCPServer:  {"closeonfin"},
+		KindTCPClient:  {"closeonfin"},
 		KindUDP:        {"remote"},
 		KindHTTPServer: {"root", "mode"},
 		KindHTTPClient: {"tls", "insecure"},
@@ -79,9 +82,27 @@ func ParseSpec(spec string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("%q: mode must be static or manual, not %q", spec, m)
 	}
+	if v := q.Get("closeonfin"); v != "" {
+		on, ok := parseBool(v)
+		if !ok {
+			return Config{}, fmt.Errorf("%q: closeonfin must be 1 or 0, not %q", spec, v)
+		}
+		cfg.CloseOnFIN = on
+	}
 	cfg.TLS = truthy(q.Get("tls"))
 	cfg.InsecureTLS = truthy(q.Get("insecure"))
 	return cfg, nil
+}
+
+// parseBool reads an on/off option strictly: anything else is not guessed.
+func parseBool(s string) (on, ok bool) {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true, true
+	case "0", "false", "no", "off":
+		return false, true
+	}
+	return false, false
 }
 
 func truthy(s string) bool {
@@ -99,6 +120,9 @@ func (c Config) Spec() string {
 		addr = c.Remote
 	}
 	q := url.Values{}
+	if (c.Kind == KindTCPServer || c.Kind == KindTCPClient) && !c.CloseOnFIN {
+		q.Set("closeonfin", "0")
+	}
 	if c.Kind == KindUDP && c.Remote != "" {
 		q.Set("remote", c.Remote)
 	}

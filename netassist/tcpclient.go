@@ -13,6 +13,7 @@ type TCPClient struct {
 	cfg       Config
 	hub       *Hub
 	started   atomic.Bool
+	cfgMu     sync.Mutex // CloseOnFIN may change while connecting
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 	conn      atomic.Pointer[Conn]
@@ -31,10 +32,15 @@ func (c *TCPClient) Start() error { return c.StartContext(context.Background()) 
 
 // StartContext is Start that gives up when ctx ends (the window's Cancel
 // while connecting).
-func (c *TCPClient) StartContext(ctx context.Context) error {
+func (c *TCPClient) StartContext(ctx context.Context) (err error) {
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
+	defer func() {
+		if err != nil {
+			c.started.Store(false) // a failed Start may be tried again
+		}
+	}()
 	timeout := c.cfg.ConnectTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -52,11 +58,25 @@ func (c *TCPClient) StartContext(ctx context.Context) error {
 		return wrapErr("connect", c.cfg.Remote, err)
 	}
 	tc := nc.(*net.TCPConn)
+	c.cfgMu.Lock()
 	conn := newConn(c.hub.NextConn(), tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
 	c.conn.Store(conn)
+	c.cfgMu.Unlock()
 	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})
 	conn.start()
 	return nil
+}
+
+// SetCloseOnFIN changes "close when the peer closes" for the connection,
+// now or once it is made.
+func (c *TCPClient) SetCloseOnFIN(on bool) {
+	c.cfgMu.Lock()
+	c.cfg.CloseOnFIN = on
+	conn := c.conn.Load()
+	c.cfgMu.Unlock()
+	if conn != nil {
+		conn.SetCloseOnFIN(on)
+	}
 }
 
 // Conn is the connection, nil before Start.

@@ -15,9 +15,10 @@ type TCPServer struct {
 	cfg Config
 	hub *Hub
 
-	ln      net.Listener
-	started atomic.Bool
-	wg      sync.WaitGroup
+	ln        net.Listener
+	started   atomic.Bool
+	keepOnFIN atomic.Bool // the inverse of "close when the peer closes", as set now
+	wg        sync.WaitGroup
 
 	mu    sync.Mutex
 	conns map[uint64]*Conn
@@ -28,17 +29,35 @@ type TCPServer struct {
 
 // NewTCPServer makes a server that will listen on cfg.Local.
 func NewTCPServer(cfg Config, hub *Hub) *TCPServer {
-	return &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}}
+	s := &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}}
+	s.keepOnFIN.Store(!cfg.CloseOnFIN)
+	return s
+}
+
+// SetCloseOnFIN changes "close when the peer closes" while the server is
+// open: for the connections it has and the ones it will accept.
+func (s *TCPServer) SetCloseOnFIN(on bool) {
+	s.keepOnFIN.Store(!on)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		c.SetCloseOnFIN(on)
+	}
 }
 
 func (s *TCPServer) Hub() *Hub { return s.hub }
 
 // Start listens; the error says why not at once (port in use…).
-func (s *TCPServer) Start() error {
+func (s *TCPServer) Start() (err error) {
 	if !s.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
-	ln, err := net.Listen("tcp", s.cfg.Local)
+	defer func() {
+		if err != nil {
+			s.started.Store(false) // a failed Start may be tried again
+		}
+	}()
+	ln, err := net.Listen(listenNetwork("tcp", s.cfg.Local), s.cfg.Local)
 	if err != nil {
 		return wrapErr("listen", s.cfg.Local, err)
 	}
@@ -79,13 +98,14 @@ func (s *TCPServer) acceptLoop() {
 		}
 		backoff = 0
 		tc := c.(*net.TCPConn)
-		conn := newConn(s.hub.NextConn(), tc, s.hub, s.hub.Name(), s.cfg.CloseOnFIN, &s.wg, s.forget)
+		conn := newConn(s.hub.NextConn(), tc, s.hub, s.hub.Name(), !s.keepOnFIN.Load(), &s.wg, s.forget)
 		s.mu.Lock()
 		if s.conns == nil { // closed meanwhile
 			s.mu.Unlock()
 			tc.Close()
 			return
 		}
+		conn.SetCloseOnFIN(!s.keepOnFIN.Load()) // as set now, under the lock SetCloseOnFIN takes
 		s.conns[conn.ID] = conn
 		s.mu.Unlock()
 		s.version.Add(1)

@@ -214,3 +214,31 @@ func TestTCPStopWithClientsConnected(t *testing.T) {
 		t.Fatalf("second start: %v", err)
 	}
 }
+
+// A peer that answers our FIN with its own at once: whichever side's FIN
+// is seen first, the connection must end (with "close when peer closes"
+// off, nothing else would end it, and its socket and row would leak).
+func TestTCPHalfCloseAnsweredAtOnce(t *testing.T) {
+	s, w := startServer(t, "127.0.0.1:0", false)
+	c := dial(t, s.LocalAddr())
+	w.waitFor(t, "connect", has(EvConnect, ""))
+	conn := s.Conn(s.Conns()[0].ID)
+	go func() {
+		io.Copy(io.Discard, c) // until our FIN
+		c.Close()              // answer it at once
+	}()
+	testHookBeforeHalfClosed = func(conn *Conn) {
+		// Let the peer's FIN be read before HalfClose records its own.
+		for conn.State() != StatePeerClosed {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	defer func() { testHookBeforeHalfClosed = nil }()
+	if err := conn.HalfClose(); err != nil {
+		t.Fatal(err)
+	}
+	w.waitFor(t, "disconnect", has(EvDisconnect, ""))
+	if n := len(s.Conns()); n != 0 {
+		t.Fatalf("%d conns left", n)
+	}
+}

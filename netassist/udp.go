@@ -39,10 +39,15 @@ func (u *UDP) Hub() *Hub { return u.hub }
 
 // Start binds the socket with broadcast allowed and a large receive buffer,
 // so bursts are not lost in the kernel.
-func (u *UDP) Start() error {
+func (u *UDP) Start() (err error) {
 	if !u.started.CompareAndSwap(false, true) {
 		return ErrStarted
 	}
+	defer func() {
+		if err != nil {
+			u.started.Store(false) // a failed Start may be tried again
+		}
+	}()
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
 		if err := rc.Control(func(fd uintptr) { serr = setBroadcast(fd) }); err != nil {
@@ -50,7 +55,7 @@ func (u *UDP) Start() error {
 		}
 		return serr
 	}}
-	pc, err := lc.ListenPacket(context.Background(), "udp", u.cfg.Local)
+	pc, err := lc.ListenPacket(context.Background(), listenNetwork("udp", u.cfg.Local), u.cfg.Local)
 	if err != nil {
 		return wrapErr("bind", u.cfg.Local, err)
 	}

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"slices"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
@@ -29,6 +32,7 @@ type connList struct {
 	closeBtn *widget.Button
 	rstBtn   *widget.Button
 	onAction func(ids []uint64, action connAction)
+	onSelect func() // the selection changed by a click
 }
 
 type connAction int
@@ -50,21 +54,36 @@ func (l *connList) build() fyne.CanvasObject {
 			lbl := widget.NewLabel("")
 			lbl.TextStyle = fyne.TextStyle{Monospace: true}
 			lbl.Truncation = fyne.TextTruncateClip
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl)
+			bg := canvas.NewRectangle(color.Transparent)
+			return container.NewStack(bg, container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl))
 		},
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(l.infos) {
 				return
 			}
 			ci := l.infos[i]
-			row := o.(*fyne.Container)
+			stack := o.(*fyne.Container)
+			bg := stack.Objects[0].(*canvas.Rectangle)
+			row := stack.Objects[1].(*fyne.Container)
 			lbl := row.Objects[0].(*widget.Label)
 			chk := row.Objects[1].(*widget.Check)
+			on := l.isSelected(ci.ID)
 			chk.OnChanged = nil
-			chk.SetChecked(l.isSelected(ci.ID))
-			chk.OnChanged = func(b bool) { l.setSelected(ci.ID, b) }
+			chk.SetChecked(on)
+			chk.OnChanged = func(b bool) { l.setSelected(ci.ID, b); l.list.Refresh() }
+			if on {
+				bg.FillColor = selectionColor()
+			} else {
+				bg.FillColor = color.Transparent
+			}
+			bg.Refresh()
 			lbl.SetText(connRow(ci))
 		},
+		// A click on a row ticks or unticks that connection: one selection,
+		// kept by connection id, so it stays with the connection when rows
+		// above it go away. The list's own highlight is by row position, so
+		// it is dropped at once and the row draws the selection itself.
+		OnSelected: l.onRowClicked,
 	}
 	l.list.ExtendBaseWidget(l.list)
 	l.title = widget.NewLabel(Tf("conns.title", "Connections: %d", 0))
@@ -155,8 +174,25 @@ func (l *connList) onSelectAll() {
 	l.list.Refresh()
 }
 
-func (l *connList) act(a connAction) {
-	if ids := l.selection(); len(ids) > 0 {
-		l.onAction(ids, a)
+func (l *connList) onRowClicked(i widget.ListItemID) {
+	l.list.Unselect(i)
+	if i < 0 || i >= len(l.infos) {
+		return
 	}
+	id := l.infos[i].ID
+	l.setSelected(id, !l.isSelected(id))
+	l.list.RefreshItem(i)
+	if l.onSelect != nil {
+		l.onSelect()
+	}
+}
+
+// act runs a close action on the selected connections; with none selected
+// it still calls onAction (with no ids), so the panel can say why nothing
+// happened.
+func (l *connList) act(a connAction) { l.onAction(l.selection(), a) }
+
+// selectionColor is the theme's colour for selected rows.
+func selectionColor() color.Color {
+	return fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
 }

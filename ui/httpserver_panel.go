@@ -72,10 +72,12 @@ type httpServerPanel struct {
 
 	version     uint64 // pump goroutine only
 	rate        netassist.RateMeter
+	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
 	lastAt      time.Time
 	statusAt    time.Time
 	statusShown string
 	statusCount int
+	served      uint64 // requests served: kept in the list + let go
 
 	isShown   func() bool // main goroutine: whether this tab is on screen
 	listStale bool        // main goroutine: exchanges changed while hidden
@@ -115,7 +117,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.host = widget.NewSelectEntry(netassist.ListenAddrs())
 	p.host.SetText(pr.StringWithFallback("http-server.host", "127.0.0.1"))
 	p.port = widget.NewEntry()
-	p.port.SetText(pr.StringWithFallback("http-server.port", "8080"))
+	p.port.SetText(p.app.freePort("tcp", pr.StringWithFallback("http-server.port", "8080")))
 	p.root = widget.NewEntry()
 	p.root.SetPlaceHolder(T("http.sample", "(sample site)"))
 	p.root.SetText(pr.String("http-server.root"))
@@ -154,6 +156,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.list.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.exch) {
 			p.selected = p.exch[id.Row].ID
+			p.showAnswerErr(nil) // it was about the answer to another request
 			p.showSelected()
 		}
 	}
@@ -180,7 +183,11 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.answerBtn = widget.NewButton(T("http.answer", "Send answer"), p.onAnswer)
 	p.answerBtn.Importance = widget.HighImportance
 	p.answerFor = widget.NewLabel("")
-	p.answerErr = newErrLine()
+	// Always there, one line high, so an error appearing does not move the
+	// Send answer button from under the pointer.
+	p.answerErr = widget.NewLabel("")
+	p.answerErr.Importance = widget.DangerImportance
+	p.answerErr.Truncation = fyne.TextTruncateEllipsis
 	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
 	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
 
@@ -289,7 +296,7 @@ func (p *httpServerPanel) onOpenClose() {
 		return
 	}
 	if err := p.open(cfg); err != nil {
-		p.showSessErr(errText(err))
+		p.showSessErr(p.app.openErrText(err, "tcp", cfg.Local))
 	}
 }
 
@@ -310,8 +317,9 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	p.showSessErr("")
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
-		return netassist.WrapError("listen", cfg.Local, err)
+		return err // a folder problem or an engine error; errText says which
 	}
+	p.startClean()
 	p.srv.Store(srv)
 	p.setOpen(true)
 	if cfg.Manual {
@@ -334,6 +342,21 @@ func urls(addrs []string) []string {
 		out[i] = "http://" + a + "/"
 	}
 	return out
+}
+
+// startClean forgets the last session's exchanges, panes and counters, so
+// a reopened server starts as a new one (main goroutine).
+func (p *httpServerPanel) startClean() {
+	p.exch, p.selected, p.shown = nil, 0, [4]int64{}
+	p.list.UnselectAll()
+	p.list.Refresh()
+	p.list.ScrollToTop()
+	p.reqView.show(nil, true, "")
+	p.respView.show(nil, false, "")
+	p.answerFor.SetText("")
+	p.showAnswerErr(nil)
+	p.hub.Counters.Reset()
+	p.fresh.Store(true)
 }
 
 func (p *httpServerPanel) closeServer() {
@@ -420,7 +443,7 @@ func (p *httpServerPanel) onAnswer() {
 	p.showAnswerErr(nil)
 }
 
-func (p *httpServerPanel) showAnswerErr(err error) { showErrLine(p.answerErr, errMsg(err)) }
+func (p *httpServerPanel) showAnswerErr(err error) { setIfChanged(p.answerErr, errMsg(err)) }
 
 func (p *httpServerPanel) showSelected() {
 	var ex server.Exchange
@@ -464,6 +487,10 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			errs = append(errs, ev.Detail)
 		}
 	}
+	if p.fresh.CompareAndSwap(true, false) {
+		p.version, p.lastAt, p.statusAt, p.statusCount, p.served = 0, time.Time{}, time.Time{}, 0, 0
+		p.rate = netassist.RateMeter{}
+	}
 	snap := p.hub.Counters.Snapshot()
 	p.rate.Update(snap, now)
 	rx, tx := p.rate.Rx, p.rate.Tx
@@ -476,6 +503,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
 			p.version, p.lastAt = v, now
 			exch = srv.Exchanges()
+			p.served = uint64(len(exch)) + srv.Dropped()
 			changed = true
 		}
 	}
@@ -487,7 +515,12 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			n = p.statusCount
 		}
 		p.statusCount = n
-		status = Tf("http.statusline", "Requests: %d    RX %s B · %s/s    TX %s B · %s/s", n,
+		// The list keeps the last MaxExchanges; past that, say both.
+		requests := groupDigits(uint64(n))
+		if p.served > uint64(n) {
+			requests = Tf("http.requests_kept", "%s (the list keeps the last %s)", groupDigits(p.served), groupDigits(uint64(n)))
+		}
+		status = Tf("http.statusline", "Requests: %s    RX %s B · %s/s    TX %s B · %s/s", requests,
 			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx))
 		p.statusAt = now
 	}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"netassist/assets"
+	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
 )
@@ -60,6 +61,14 @@ func errText(err error) string {
 	if errors.As(err, &ie) {
 		return inputErrText(ie)
 	}
+	var re *server.ReplyError
+	if errors.As(err, &re) {
+		return replyErrText(re)
+	}
+	var fe *server.FolderError
+	if errors.As(err, &fe) {
+		return folderErrText(fe)
+	}
 	var oe *netassist.OpError
 	if !errors.As(err, &oe) {
 		return err.Error()
@@ -95,6 +104,40 @@ func errText(err error) string {
 		return Tf("err.broadcast_denied", "The system refused to broadcast to %s.", oe.Addr)
 	}
 	return Tf("err.network", "Network error: %s", oe.Error())
+}
+
+func replyErrText(e *server.ReplyError) string {
+	switch e.Code {
+	case server.ReplyEmpty:
+		return T("reply.empty", "Nothing to send: the answer is empty.")
+	case server.ReplyNoStatus:
+		return T("reply.no_status", "Line 1: the answer needs a status line first, e.g. HTTP/1.1 200 OK.")
+	case server.ReplyBadProto:
+		return Tf("reply.bad_proto", "Line 1: %q does not start with HTTP/. To send it anyway, tick \"Send exactly these bytes\".", e.Text)
+	case server.ReplyBadStatus:
+		return Tf("reply.bad_status", "Line 1: %q is not a final status code; use three digits from 200 to 999 (send 1xx with \"Send exactly these bytes\").", e.Text)
+	case server.ReplyBadHeader:
+		return Tf("reply.bad_header", "Line %d: %q has no colon; a header is written Name: value.", e.Line, e.Text)
+	case server.ReplyBadHeaderName:
+		return Tf("reply.bad_header_name", "Line %d: %q cannot be a header name (no spaces or special characters).", e.Line, e.Text)
+	case server.ReplyBadTE:
+		return Tf("reply.bad_te", "Line %d: Transfer-Encoding %q can only be sent with \"Send exactly these bytes\"; this way only chunked works.", e.Line, e.Text)
+	case server.ReplyBadChunked:
+		return Tf("reply.bad_chunked", "Line %d: the chunked body is not framed right (size in hex, CRLF, data, CRLF, …, 0 CRLF CRLF).", e.Line)
+	}
+	return Tf("reply.other", "Line %d: this answer cannot be sent as typed.", e.Line)
+}
+
+func folderErrText(e *server.FolderError) string {
+	switch e.Reason() {
+	case server.FolderMissing:
+		return Tf("err.folder_missing", "The folder %s does not exist. Choose another folder to serve.", e.Path)
+	case server.FolderNotDir:
+		return Tf("err.folder_not_dir", "%s is a file, not a folder. Choose the folder that holds it.", e.Path)
+	case server.FolderNoAccess:
+		return Tf("err.folder_no_access", "NetAssist may not read the folder %s. Choose another folder or change its permissions.", e.Path)
+	}
+	return Tf("err.folder_other", "The folder %s cannot be served.", e.Path)
 }
 
 func inputErrText(e *codec.InputError) string {

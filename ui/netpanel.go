@@ -144,7 +144,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 		settings = append(settings, widget.NewLabel(T("sess.timeout", "Connect timeout (s)")), p.timeout)
 	}
 	if p.kind == netassist.KindTCPServer || p.kind == netassist.KindTCPClient {
-		p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), nil)
+		p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), p.onCloseOnFIN)
 		p.closeOnFIN.SetChecked(true)
 		settings = append(settings, p.closeOnFIN)
 	}
@@ -176,6 +176,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	switch p.kind {
 	case netassist.KindTCPServer:
 		p.conns = newConnList(p.onConnAction)
+		p.conns.onSelect = p.onConnSelected
 		recvObj = container.NewHSplit(recvObj, p.conns.build())
 		recvObj.(*container.Split).Offset = 0.7
 		p.target = widget.NewRadioGroup([]string{T("send.toall", "Send to all"), T("send.toselected", "Send to selected")}, func(sel string) {
@@ -325,8 +326,17 @@ func (p *netPanel) onOpenClose() {
 		return
 	}
 	if err := p.open(cfg); err != nil {
-		p.showSessErr(errText(err))
+		p.showSessErr(p.openErrText(err, cfg))
 	}
+}
+
+// openErrText is errText for a failed Open.
+func (p *netPanel) openErrText(err error, cfg netassist.Config) string {
+	proto := "tcp"
+	if p.kind == netassist.KindUDP {
+		proto = "udp"
+	}
+	return p.app.openErrText(err, proto, cfg.Local)
 }
 
 // open starts a session from cfg, exactly as pressing Open does.

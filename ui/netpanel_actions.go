@@ -20,7 +20,7 @@ func (p *netPanel) sendData(data []byte) error {
 		if p.sendToSelected() {
 			ids = p.selectedIDs()
 			if len(ids) == 0 {
-				return errors.New(T("send.noselection", "No connection is selected: tick one in the list, or choose \"Send to all\"."))
+				return errors.New(T("send.noselection", "No connection is selected: click one in the list (or tick it), or choose \"Send to all\"."))
 			}
 		}
 		_, err := s.Send(ids, data)
@@ -67,6 +67,11 @@ func (p *netPanel) onConnAction(ids []uint64, a connAction) {
 	if b == nil {
 		return
 	}
+	if len(ids) == 0 {
+		p.showSessErr(noSelectionText())
+		return
+	}
+	p.showSessErr("")
 	srv, ok := b.s.(*netassist.TCPServer)
 	if !ok {
 		return
@@ -89,6 +94,32 @@ func (p *netPanel) onConnAction(ids []uint64, a connAction) {
 			}
 		}
 	}()
+}
+
+// onConnSelected clears the "nothing selected" note once there is a
+// selection; other errors stay.
+func (p *netPanel) onConnSelected() {
+	if p.sessErr.Text == noSelectionText() {
+		p.showSessErr("")
+	}
+}
+
+func noSelectionText() string {
+	return T("conns.noselection", "No connection is selected: click a connection in the list (or tick it), then press the button again.")
+}
+
+// finSetter is a session whose "close when the peer closes" can change
+// while it is open.
+type finSetter interface{ SetCloseOnFIN(on bool) }
+
+// onCloseOnFIN applies the box at once to an open session: its current
+// connections and the next ones.
+func (p *netPanel) onCloseOnFIN(on bool) {
+	if b := p.sess.Load(); b != nil {
+		if s, ok := b.s.(finSetter); ok {
+			s.SetCloseOnFIN(on)
+		}
+	}
 }
 
 func (p *netPanel) onJoin() {

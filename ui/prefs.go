@@ -21,7 +21,11 @@ func (p *netPanel) loadSettings() {
 		if p.kind == netassist.KindUDP {
 			def = "9000"
 		}
-		p.localPort.SetText(pr.StringWithFallback(p.prefKey("port"), def))
+		proto := "tcp"
+		if p.kind == netassist.KindUDP {
+			proto = "udp"
+		}
+		p.localPort.SetText(p.app.freePort(proto, pr.StringWithFallback(p.prefKey("port"), def)))
 	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		p.remoteHost.SetText(pr.StringWithFallback(p.prefKey("host"), "127.0.0.1"))
 		def := "7890"

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
@@ -59,12 +58,12 @@ func (s *Server) Respond(id uint64, r Reply) error {
 	a := answer{reply: r}
 	if r.Verbatim {
 		if len(r.Raw) == 0 {
-			return errors.New("reply: nothing to send")
+			return &ReplyError{Code: ReplyEmpty, Line: 1}
 		}
 	} else {
 		t, err := parseTyped(r.Raw)
 		if err != nil {
-			return fmt.Errorf("reply: %w", err)
+			return err
 		}
 		a.typed = t
 	}
@@ -200,37 +199,53 @@ type typedResponse struct {
 // a blank line, the body. Without a blank line it is all head and no body.
 func parseTyped(raw []byte) (*typedResponse, error) {
 	head, body := splitTyped(raw)
-	tr := textproto.NewReader(bufio.NewReader(io.MultiReader(bytes.NewReader(head), strings.NewReader("\r\n\r\n"))))
-	line, err := tr.ReadLine()
-	if err != nil {
-		return nil, errors.New("no status line")
+	lines := strings.Split(strings.TrimRight(string(head), "\r\n"), "\n")
+	status := strings.TrimSuffix(lines[0], "\r")
+	if strings.TrimSpace(status) == "" {
+		return nil, &ReplyError{Code: ReplyNoStatus, Line: 1}
 	}
-	proto, rest, _ := strings.Cut(line, " ")
+	proto, rest, _ := strings.Cut(status, " ")
 	code, _, _ := strings.Cut(strings.TrimLeft(rest, " "), " ")
 	if !strings.HasPrefix(proto, "HTTP/") {
-		return nil, fmt.Errorf("the status line %q does not start with HTTP/ (send it verbatim to test that)", line)
+		return nil, &ReplyError{Code: ReplyBadProto, Line: 1, Text: status}
 	}
-	status, err := strconv.Atoi(code)
-	if err != nil || len(code) != 3 || status < 200 {
-		return nil, fmt.Errorf("status code %q: give a final status 200–999 (send 1xx verbatim)", code)
+	n, err := strconv.Atoi(code)
+	if err != nil || len(code) != 3 || n < 200 {
+		return nil, &ReplyError{Code: ReplyBadStatus, Line: 1, Text: code}
 	}
+	if re := checkHeaderLines(lines[1:]); re != nil {
+		return nil, re
+	}
+	tr := textproto.NewReader(bufio.NewReader(io.MultiReader(bytes.NewReader(head), strings.NewReader("\r\n\r\n"))))
+	tr.ReadLine() // the status line, checked above
 	h, err := tr.ReadMIMEHeader()
 	if err != nil {
-		return nil, fmt.Errorf("headers: %v", err)
+		// checkHeaderLines passes what textproto takes; keep a line anyway.
+		return nil, &ReplyError{Code: ReplyBadHeader, Line: 2, Text: err.Error()}
 	}
-	t := &typedResponse{status: status, header: http.Header(h), body: body}
+	t := &typedResponse{status: n, header: http.Header(h), body: body}
 	if te := t.header.Values("Transfer-Encoding"); len(te) > 0 {
 		if len(te) != 1 || !strings.EqualFold(strings.TrimSpace(te[0]), "chunked") {
-			return nil, fmt.Errorf("Transfer-Encoding %q: only chunked can be sent this way (send it verbatim)", strings.Join(te, ", "))
+			return nil, &ReplyError{Code: ReplyBadTE, Line: headerLine(lines, "Transfer-Encoding"), Text: strings.Join(te, ", ")}
 		}
 		// net/http does the chunking; hand it the data, framing checked.
 		data, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(body)))
 		if err != nil {
-			return nil, fmt.Errorf("chunked body: %v", err)
+			return nil, &ReplyError{Code: ReplyBadChunked, Line: len(lines) + 2}
 		}
 		t.body = data
 	}
 	return t, nil
+}
+
+// headerLine is the 1-based line of the first header named name.
+func headerLine(lines []string, name string) int {
+	for i, l := range lines[1:] {
+		if n, _, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(n), name) {
+			return i + 2
+		}
+	}
+	return 2
 }
 
 // writeTyped sends a parsed reply through net/http: headers as typed (net/

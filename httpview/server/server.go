@@ -162,17 +162,17 @@ func (s *Server) Start() error {
 	} else {
 		root, err := os.OpenRoot(s.cfg.Root)
 		if err != nil {
-			return fmt.Errorf("open folder %s: %w", s.cfg.Root, err)
+			return &FolderError{Path: s.cfg.Root, Err: err}
 		}
 		s.root, s.fsys = root, root.FS()
 	}
 
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := net.Listen(netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
 	if err != nil {
 		if s.root != nil {
 			s.root.Close()
 		}
-		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+		return netassist.WrapError("listen", s.cfg.Addr, err)
 	}
 	s.started, s.ln = true, ln
 	s.hs = &http.Server{
