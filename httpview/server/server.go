@@ -84,6 +84,7 @@ type Server struct {
 	// Timeouts copied from the constants so that tests can shorten them
 	// before Start.
 	readHeaderTimeout, readTimeout, writeIdle, idleTimeout time.Duration
+	maxBody                                                int64 // MaxBody
 
 	fsys     fs.FS      // what static mode serves
 	root     *os.Root   // when serving a folder
@@ -118,7 +119,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg: cfg, log: cfg.Log, rec: cfg.Recorder, store: newStore(),
 		readHeaderTimeout: readHeaderTimeout, readTimeout: readTimeout,
-		writeIdle: writeIdle, idleTimeout: idleTimeout,
+		writeIdle: writeIdle, idleTimeout: idleTimeout, maxBody: MaxBody,
 		conns: make(map[*conn]struct{}), pending: make(map[uint64]*parked),
 		done: make(chan struct{}),
 	}
@@ -272,7 +273,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case s.embedded && r.URL.Path == submitPath:
 		s.serveSubmit(w, r)
 	default:
-		s.serveStatic(w, r)
+		s.serveStatic(w, r, c, id)
 	}
 }
 

@@ -22,7 +22,10 @@ import (
 
 // serveStatic answers GET and HEAD from s.fsys, which is an os.Root (no
 // symlink or ".." can leave the folder) or the embedded sample site.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
+	if !s.readBody(w, r, c, id) {
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		errorPage(w, http.StatusMethodNotAllowed)
