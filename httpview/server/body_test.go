@@ -163,4 +163,3 @@ func TestChunkedBodyOverBound(t *testing.T) {
 		t.Fatalf("error events %q; want one about the chunked body", errs)
 	}
 }
-
