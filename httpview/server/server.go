@@ -165,7 +165,7 @@ func (s *Server) Start() error {
 		if err != nil {
 			return fmt.Errorf("open folder %s: %w", s.cfg.Root, err)
 		}
-		s.root, s.fsys = root, root.FS()
+		s.root, s.fsys = root, folderFS(root)
 	}
 
 	ln, err := net.Listen("tcp", s.cfg.Addr)

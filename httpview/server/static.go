@@ -69,6 +69,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id
 		s.serveListing(w, r, name)
 		return
 	}
+	if strings.HasSuffix(r.URL.Path, "/") {
+		// A file is not a folder: "/page.html/" is 404, as nginx answers,
+		// rather than the page with its relative links broken.
+		errorPage(w, http.StatusNotFound)
+		return
+	}
 	if !fi.Mode().IsRegular() {
 		// A FIFO or device would block or never end: not something to serve.
 		s.forgetFile(name)
@@ -79,30 +85,45 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id
 }
 
 // cleanPath turns the decoded URL path into an fs.FS name, or a status to
-// answer. A ".." segment in any encoding arrives here decoded and is
-// refused outright rather than cleaned away, as are NUL, backslashes,
-// control characters and invalid UTF-8 (overlong encodings of "." or "/").
+// answer. Like nginx it resolves "." and ".." segments and refuses (400) a
+// ".." that would climb above the folder, and NUL. Any other byte may be in
+// a name on Linux (a backslash, a tab, invalid UTF-8), and our listing
+// links to such files, so they are served; the os.Root keeps every name
+// inside the folder. Windows names are UTF-16 with "\" and ":" special,
+// so there those bytes stay refused.
 func cleanPath(p string, showDotfiles bool) (name string, status int) {
-	if p == "" || p[0] != '/' || !utf8.ValidString(p) {
+	if p == "" || p[0] != '/' || strings.IndexByte(p, 0) >= 0 {
 		return "", http.StatusBadRequest
 	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' || (c == ':' && runtime.GOOS == "windows") {
+	if runtime.GOOS == "windows" {
+		if !utf8.ValidString(p) {
 			return "", http.StatusBadRequest
 		}
+		for i := 0; i < len(p); i++ {
+			if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' || c == ':' {
+				return "", http.StatusBadRequest
+			}
+		}
 	}
+	depth := 0
 	for rest, more := p[1:], true; more; {
 		var seg string
 		seg, rest, more = strings.Cut(rest, "/")
-		if seg == ".." {
-			return "", http.StatusBadRequest
+		switch seg {
+		case "", ".":
+		case "..":
+			if depth--; depth < 0 {
+				return "", http.StatusBadRequest
+			}
+		default:
+			depth++
 		}
 	}
 	name = strings.TrimPrefix(path.Clean(p), "/")
 	if name == "" {
 		name = "."
 	}
-	if !fs.ValidPath(name) {
+	if !validName(name) {
 		return "", http.StatusBadRequest
 	}
 	if !showDotfiles && name != "." {

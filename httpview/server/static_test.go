@@ -19,6 +19,15 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 	root, secret := makeTree(t)
 	s := startServer(t, Config{Root: root}, tweak...)
 	addr := s.Addr().String()
+	// Outside Windows a backslash, a control byte or invalid UTF-8 is
+	// just part of a name (nginx serves such files), and a ".." that stays
+	// inside the folder is resolved: no such file is there, so 404.
+	onLinux := func(other, windows int) int {
+		if runtime.GOOS == "windows" {
+			return windows
+		}
+		return other
+	}
 	cases := []struct {
 		target string
 		want   int
@@ -40,23 +49,23 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 		{"/%252e%252e/secret.txt", 404, ""},
 		{"/%252e%252e%252fsecret.txt", 404, ""},
 		{"/..%255csecret.txt", 404, ""},
-		{"/..%5csecret.txt", 400, ""},
-		{"/%5c..%5csecret.txt", 400, ""},
-		{`/..\secret.txt`, 400, ""},
-		{`/sub\..\..\secret.txt`, 400, ""},
-		{"/%c0%ae%c0%ae/secret.txt", 400, ""},
-		{"/%c0%ae%c0%ae%c0%afsecret.txt", 400, ""},
-		{"/%e0%80%ae%e0%80%ae/secret.txt", 400, ""},
-		{"/%c0%2e%c0%2e/secret.txt", 400, ""},
+		{"/..%5csecret.txt", onLinux(404, 400), ""},
+		{"/%5c..%5csecret.txt", onLinux(404, 400), ""},
+		{`/..\secret.txt`, onLinux(404, 400), ""},
+		{`/sub\..\..\secret.txt`, onLinux(404, 400), ""},
+		{"/%c0%ae%c0%ae/secret.txt", onLinux(404, 400), ""},
+		{"/%c0%ae%c0%ae%c0%afsecret.txt", onLinux(404, 400), ""},
+		{"/%e0%80%ae%e0%80%ae/secret.txt", onLinux(404, 400), ""},
+		{"/%c0%2e%c0%2e/secret.txt", onLinux(404, 400), ""},
 		{"/hello.txt%00.html", 400, ""},
 		{"/%00", 400, ""},
-		{"/sub/a.txt%0d%0aX-Injected:%201", 400, ""},
+		{"/sub/a.txt%0d%0aX-Injected:%201", onLinux(404, 400), ""},
 		{"/%u002e%u002e/secret.txt", 400, ""},
 		{"//etc/passwd", 404, ""},
 		{"/etc/passwd", 404, ""},
 		{"///secret.txt", 404, ""},
 		{"/secret.txt", 404, ""},
-		{"/root/../secret.txt", 400, ""},
+		{"/root/../secret.txt", onLinux(404, 400), ""},
 		{"http://evil.example/../secret.txt", 400, ""},
 		{"http://localhost/etc/passwd", 404, ""},
 		{"http://localhost/hello.txt", 200, "hello, world\n"},
@@ -75,7 +84,7 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 		{"/%2eenv", 404, ""},
 		{"/.git/config", 404, ""},
 		{"/.git/", 404, ""},
-		{"/sub/../.env", 400, ""},
+		{"/sub/../.env", onLinux(404, 400), ""},
 	}
 	if runtime.GOOS != "windows" {
 		cases = append(cases, []struct {
