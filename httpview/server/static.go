@@ -148,6 +148,11 @@ func indexOf(name string) string {
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	if !s.embedded {
+		// As nginx makes it: modification time and size, so a reload
+		// shows If-None-Match and 304.
+		w.Header()["Etag"] = []string{string(appendETag(nil, fi))}
+	}
 	if s.files != nil {
 		if data, ok := s.files.content(s.root, name, fi); ok {
 			http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(data))
@@ -173,6 +178,16 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, 
 		}
 	}
 	http.ServeContent(w, r, fi.Name(), fi.ModTime(), content)
+}
+
+// appendETag appends the ETag of a file of the folder: nginx's form,
+// "<mtime seconds>-<size>" in hex.
+func appendETag(b []byte, fi fs.FileInfo) []byte {
+	b = append(b, '"')
+	b = strconv.AppendInt(b, fi.ModTime().Unix(), 16)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, fi.Size(), 16)
+	return append(b, '"')
 }
 
 // forgetFile drops a cached file that a stat no longer finds servable.
