@@ -28,8 +28,10 @@ const BodyLeftUnknown = -1
 
 // readBody reads r's body, up to MaxBody, before the answer is written. It
 // reports false when it has answered itself (413: the body is over the
-// bound) and the handler must not write.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, c *conn, id uint64) bool {
+// bound) and the handler must not write. refused is the status the
+// handler answers whatever the body holds (405), or 0: a body that is
+// malformed or late then still gets that answer, as nginx gives it.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, c *conn, id uint64, refused int) bool {
 	if r.ContentLength > s.maxBody {
 		// Nothing of the body has been asked for: only what arrived with
 		// the head was read.
@@ -40,14 +42,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, c *conn, id ui
 	if r.Body == nil || r.Body == http.NoBody {
 		return true
 	}
-	if r.ContentLength != 0 && expectsContinue(r) && !s.isManual(r.URL.Path) && !allowsBody(r) {
+	if r.ContentLength != 0 && expectsContinue(r) && refused != 0 {
 		// The client waits for "100 Continue" before it sends the body;
 		// a refusal then costs it nothing and loses nothing.
 		return true
 	}
 	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, s.maxBody+1))
 	if err != nil {
-		s.bodyFailed(w, c, id, err)
+		s.bodyFailed(w, c, id, err, refused)
 		return false
 	}
 	if n > s.maxBody {
@@ -55,12 +57,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, c *conn, id ui
 		return false
 	}
 	return true
-}
-
-// allowsBody reports whether the static server answers r with something
-// other than 405, in which case its body is read like any other.
-func allowsBody(r *http.Request) bool {
-	return r.Method == http.MethodGet || r.Method == http.MethodHead
 }
 
 func expectsContinue(r *http.Request) bool {
@@ -83,18 +79,25 @@ func (s *Server) bodyLeft(w http.ResponseWriter, r *http.Request, c *conn, id ui
 }
 
 // bodyFailed answers a body that could not be read whole as nginx does:
-// 408 when it did not arrive in time, 400 when its chunked framing is
-// broken; a client that went away gets nothing.
-func (s *Server) bodyFailed(w http.ResponseWriter, c *conn, id uint64, err error) {
+// the refusal when there is one, else 408 when it did not arrive in time
+// and 400 when its chunked framing is broken; a client that went away
+// gets nothing. The connection closes after the answer.
+func (s *Server) bodyFailed(w http.ResponseWriter, c *conn, id uint64, err error, refused int) {
 	var ne net.Error
 	code := http.StatusBadRequest
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		code = http.StatusRequestTimeout
+		if refused != 0 {
+			code = refused
+		}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.As(err, &ne),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed):
 		c.cap.fail(id, "the request body did not arrive: "+errText(err))
 		panic(http.ErrAbortHandler)
+	}
+	if refused != 0 {
+		code = refused
 	}
 	w.Header().Set("Connection", "close")
 	errorPage(w, code)

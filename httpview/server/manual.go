@@ -91,7 +91,7 @@ func (s *Server) unpark(id uint64) bool {
 func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
 	// The whole body first, so the raw view shows it while the learner
 	// composes and the capture holds it.
-	if !s.readBody(w, r, c, id) {
+	if !s.readBody(w, r, c, id, 0) {
 		return
 	}
 

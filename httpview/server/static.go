@@ -23,12 +23,17 @@ import (
 // serveStatic answers GET and HEAD from s.fsys, which is an os.Root (no
 // symlink or ".." can leave the folder) or the embedded sample site.
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
-	if !s.readBody(w, r, c, id) {
+	refused := 0
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		refused = http.StatusMethodNotAllowed
+		w.Header().Set("Allow", "GET, HEAD")
+	}
+	// The body first, refused or not, so that the capture holds it.
+	if !s.readBody(w, r, c, id, refused) {
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		errorPage(w, http.StatusMethodNotAllowed)
+	if refused != 0 {
+		errorPage(w, refused)
 		return
 	}
 	name, code := cleanPath(r.URL.Path, s.cfg.ShowDotfiles)
