@@ -421,6 +421,15 @@ func (c *capture) readAhead() int {
 	return 0
 }
 
+// lineUnended reports whether the request being read has not finished
+// its request line.
+func (c *capture) lineUnended() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rest := bytes.TrimLeft(c.rx, "\r\n")
+	return !c.rxLost && len(rest) > 0 && bytes.IndexByte(rest, '\n') < 0
+}
+
 // fail marks an exchange that ends without a response; a response already
 // on its way wins.
 func (c *capture) fail(id uint64, note string) {

@@ -177,11 +177,13 @@ func (s *Server) Start() error {
 	}
 	s.started, s.ln = true, ln
 	s.hs = &http.Server{
-		Handler:           http.HandlerFunc(s.serve),
-		MaxHeaderBytes:    maxHeaderBytes,
-		ReadHeaderTimeout: s.readHeaderTimeout,
-		ReadTimeout:       s.readTimeout,
-		IdleTimeout:       s.idleTimeout,
+		Handler: http.HandlerFunc(s.serve),
+		// "OPTIONS *" reaches serve, which answers it with Allow.
+		DisableGeneralOptionsHandler: true,
+		MaxHeaderBytes:               maxHeaderBytes,
+		ReadHeaderTimeout:            s.readHeaderTimeout,
+		ReadTimeout:                  s.readTimeout,
+		IdleTimeout:                  s.idleTimeout,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if rc, ok := c.(*replayConn); ok {
 				c = rc.conn
@@ -270,6 +272,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.isManual(r.URL.Path):
 		s.serveManual(w, r, c, id)
+	case r.Method == http.MethodOptions && r.RequestURI == "*":
+		s.serveOptions(w, r, c, id)
 	case s.embedded && r.URL.Path == submitPath:
 		s.serveSubmit(w, r)
 	default:

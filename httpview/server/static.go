@@ -89,6 +89,22 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id
 	s.serveFile(w, r, name, fi)
 }
 
+// serveOptions answers "OPTIONS *", a question about the server as a
+// whole (RFC 9110 9.3.7), with the methods it answers. nginx says 400.
+func (s *Server) serveOptions(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
+	if !s.readBody(w, r, c, id, 0) {
+		return
+	}
+	allow := "GET, HEAD"
+	if s.embedded {
+		allow += ", POST" // the sample form
+	}
+	h := w.Header()
+	h.Set("Allow", allow)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
 // cleanPath turns the decoded URL path into an fs.FS name, or a status to
 // answer. Like nginx it resolves "." and ".." segments and refuses (400) a
 // ".." that would climb above the folder, and NUL. Any other byte may be in

@@ -278,6 +278,29 @@ func TestOversizedHeader431(t *testing.T) {
 	}
 }
 
+// A request line longer than the head limit is 414 (as nginx answers),
+// not net/http's 431, which stays for too many header bytes.
+func TestLongRequestLine414(t *testing.T) {
+	s := startServer(t, Config{})
+	req := "GET /" + strings.Repeat("a", 64<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+	raw := rawExchange(t, s.Addr().String(), req)
+	if !strings.HasPrefix(raw, "HTTP/1.1 414 ") {
+		t.Fatalf("got %.80q; want 414", raw)
+	}
+	ex := waitSettled(t, s, 1)
+	if ex[0].Status != 414 || string(ex[0].RawResponse) != raw {
+		t.Fatalf("exchange: status %d, raw response %.80q", ex[0].Status, ex[0].RawResponse)
+	}
+}
+
+func TestOptionsStarSaysAllow(t *testing.T) {
+	s := startServer(t, Config{Root: t.TempDir()})
+	resp, _ := rawRoundTrip(t, s.Addr().String(), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp.StatusCode != 200 || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Fatalf("status %d, Allow %q; want 200 and GET, HEAD", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
+
 func TestSlowClientsAreCutOff(t *testing.T) {
 	root, _ := makeTree(t)
 	s := startServer(t, Config{Root: root}, func(s *Server) {
