@@ -163,3 +163,22 @@ func TestChunkedBodyOverBound(t *testing.T) {
 		t.Fatalf("error events %q; want one about the chunked body", errs)
 	}
 }
+
+// A held request whose body is malformed or late is answered as nginx
+// would (400, 408) instead of being held.
+func TestManualBodyMalformedOrLate(t *testing.T) {
+	s := startServer(t, Config{Manual: true}, func(s *Server) { s.readTimeout = 200 * time.Millisecond })
+	resp, _ := rawRoundTrip(t, s.Addr().String(), "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
+	if resp.StatusCode != http.StatusBadRequest || !resp.Close {
+		t.Fatalf("bad chunk: status %d, close %v; want 400 and close", resp.StatusCode, resp.Close)
+	}
+	resp, _ = rawRoundTrip(t, s.Addr().String(), "POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+	if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
+		t.Fatalf("late body: status %d, close %v; want 408 and close", resp.StatusCode, resp.Close)
+	}
+	for _, e := range waitSettled(t, s, 2) {
+		if e.Manual || e.State != StateAnswered {
+			t.Errorf("%s %s: manual %v, state %v; want answered without being held", e.Method, e.Target, e.Manual, e.State)
+		}
+	}
+}
