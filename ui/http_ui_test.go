@@ -167,4 +167,7 @@ func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
 	if !strings.Contains(p.reqView.lint.Text, want) {
 		t.Fatalf("request view note %q does not say %s bytes were left unread", p.reqView.lint.Text, want)
 	}
+	if p.sessErr.Visible() && p.sessErr.Text != "" {
+		t.Errorf("a request's unread body shows as a session error: %q", p.sessErr.Text)
+	}
 }

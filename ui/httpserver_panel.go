@@ -231,14 +231,17 @@ func (p *httpServerPanel) cellText(row, col int) string {
 // exchangeState words an exchange's state, with the countdown of a held
 // one, and says when part of its request body was left unread.
 func exchangeState(e server.Exchange, now time.Time) string {
-	if left := bodyLeftText(e); left != "" {
-		return exchangeStateOnly(e, now) + " · " + left
+	switch {
+	case e.BodyLeft == server.BodyLeftUnknown:
+		return exchangeStateOnly(e, now) + " · " + T("http.bodyleft.chunkedshort", "rest of the body unread")
+	case e.BodyLeft > 0:
+		return exchangeStateOnly(e, now) + " · " + Tf("http.bodyleft.short", "%s B of the body unread", groupDigits(uint64(e.BodyLeft)))
 	}
 	return exchangeStateOnly(e, now)
 }
 
-// bodyLeftText is the sentence for a request body the server did not
-// read whole, or "".
+// bodyLeftText is the sentence, for the request view, about a request body
+// the server did not read whole, or "".
 func bodyLeftText(e server.Exchange) string {
 	switch {
 	case e.BodyLeft == server.BodyLeftUnknown:
@@ -482,7 +485,9 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	evs, _ := p.hub.Feed.Drain()
 	var errs []string
 	for _, ev := range evs {
-		if ev.Kind == netassist.EvError {
+		// A connection's error (a body left unread) belongs to its
+		// request and is shown in the list, in the user's words.
+		if ev.Kind == netassist.EvError && ev.Conn == 0 {
 			errs = append(errs, ev.Detail)
 		}
 	}
