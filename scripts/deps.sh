@@ -2,8 +2,9 @@
 # Installs what building and testing NetAssist needs on Debian or Ubuntu.
 #   scripts/deps.sh build   C compiler and the OpenGL/X11 headers Fyne's cgo needs
 #   scripts/deps.sh test    build + Xvfb, a window manager, xdotool, ImageMagick,
-#                           network peers (nc, socat, curl) and Chromium for end-to-end tests
-#   scripts/deps.sh bench   test + nginx and wrk for `make bench`
+#                           network peers (nc, socat, curl), nginx (the HTTP server is compared
+#                           with it) and Chromium for end-to-end tests
+#   scripts/deps.sh bench   test + wrk for `make bench`
 #   scripts/deps.sh windows build + the mingw-w64 cross compiler
 # Only missing packages are installed; sudo is used when not root.
 # Windows: install Go and a gcc such as MSYS2's mingw-w64-x86_64-gcc.
@@ -13,7 +14,7 @@ set -euo pipefail
 want=()
 case "${1:-build}" in
 build) ;;
-test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux) ;;
+test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
 *) echo "usage: $0 build|test|bench|windows" >&2; exit 2 ;;

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +132,42 @@ func TestHTTPClientPanel(t *testing.T) {
 		t.Fatalf("form %+v", req.Form())
 	}
 	_ = time.Second
+}
+
+// A request body the server left unread is said in the list row and above
+// the request's findings, where the user looks.
+func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
+	p.host.SetText("127.0.0.1")
+	p.port.SetText("0")
+	test.Tap(p.openBtn)
+	srv := p.srv.Load()
+	if srv == nil {
+		t.Fatalf("not open: %s", p.sessErr.Text)
+	}
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	declared := server.MaxBody + 1000
+	io.WriteString(c, "PUT /up HTTP/1.1\r\nHost: t\r\nContent-Length: "+strconv.Itoa(declared)+"\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil || resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("response %v, %v; want 413", resp, err)
+	}
+	tickUntil(t, a, "the request listed", func() bool { return len(p.exch) == 1 && p.exch[0].BodyLeft != 0 })
+	want := groupDigits(uint64(declared))
+	if cell := p.cellText(0, 7); !strings.Contains(cell, want) {
+		t.Fatalf("state cell %q does not say %s bytes were left unread", cell, want)
+	}
+	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !strings.Contains(p.reqView.lint.Text, want) {
+		t.Fatalf("request view note %q does not say %s bytes were left unread", p.reqView.lint.Text, want)
+	}
+	if p.sessErr.Visible() && p.sessErr.Text != "" {
+		t.Errorf("a request's unread body shows as a session error: %q", p.sessErr.Text)
+	}
 }

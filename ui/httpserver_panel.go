@@ -68,7 +68,7 @@ type httpServerPanel struct {
 	answerErr *widget.Label
 	compose   *fyne.Container
 
-	shown [4]int64 // id, request and response lengths, state last shown
+	shown [5]int64 // id, request and response lengths, state, body left last shown
 
 	version     uint64 // pump goroutine only
 	rate        netassist.RateMeter
@@ -235,8 +235,32 @@ func (p *httpServerPanel) cellText(row, col int) string {
 	return ""
 }
 
-// exchangeState words an exchange's state, with the countdown of a held one.
+// exchangeState words an exchange's state, with the countdown of a held
+// one, and says when part of its request body was left unread.
 func exchangeState(e server.Exchange, now time.Time) string {
+	switch {
+	case e.BodyLeft == server.BodyLeftUnknown:
+		return exchangeStateOnly(e, now) + " · " + T("http.bodyleft.chunkedshort", "rest of the body unread")
+	case e.BodyLeft > 0:
+		return exchangeStateOnly(e, now) + " · " + Tf("http.bodyleft.short", "%s B of the body unread", groupDigits(uint64(e.BodyLeft)))
+	}
+	return exchangeStateOnly(e, now)
+}
+
+// bodyLeftText is the sentence, for the request view, about a request body
+// the server did not read whole, or "".
+func bodyLeftText(e server.Exchange) string {
+	switch {
+	case e.BodyLeft == server.BodyLeftUnknown:
+		return Tf("http.bodyleft.chunked", "request body: the rest past %d MiB left unread (413 sent, not in the capture)", server.MaxBody>>20)
+	case e.BodyLeft > 0:
+		return Tf("http.bodyleft", "request body: %s bytes left unread (over the %d MiB bound; 413 sent, not in the capture)",
+			groupDigits(uint64(e.BodyLeft)), server.MaxBody>>20)
+	}
+	return ""
+}
+
+func exchangeStateOnly(e server.Exchange, now time.Time) string {
 	switch e.State {
 	case server.StatePending:
 		left := int(e.Deadline.Sub(now).Seconds() + 0.5)
@@ -456,12 +480,13 @@ func (p *httpServerPanel) showSelected() {
 	if !found {
 		return
 	}
-	key := [4]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State)}
+	key := [5]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State), ex.BodyLeft}
 	if key == p.shown {
 		return // parsing again would only redo the same view
 	}
 	p.shown = key
 	p.reqView.show(ex.RawRequest, true, "")
+	p.reqView.note(bodyLeftText(ex))
 	if len(ex.RawResponse) > 0 {
 		p.respView.show(ex.RawResponse, false, ex.Method)
 	} else {
@@ -483,7 +508,9 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	evs, _ := p.hub.Feed.Drain()
 	var errs []string
 	for _, ev := range evs {
-		if ev.Kind == netassist.EvError {
+		// A connection's error (a body left unread) belongs to its
+		// request and is shown in the list, in the user's words.
+		if ev.Kind == netassist.EvError && ev.Conn == 0 {
 			errs = append(errs, ev.Detail)
 		}
 	}

@@ -133,6 +133,18 @@ func (v *msgView) render() {
 	v.lint.SetText(findingsText(m.Warnings, m.Incomplete))
 }
 
+// note puts a sentence about the message as a whole (a body left unread)
+// above what the linter found; "" leaves the findings alone.
+func (v *msgView) note(text string) {
+	if text == "" {
+		return
+	}
+	if v.lint.Text != "" {
+		text += "\n" + v.lint.Text
+	}
+	v.lint.SetText(text)
+}
+
 func (v *msgView) renderRaw() {
 	if v.msg == nil {
 		v.raw.set(nil)

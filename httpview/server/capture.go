@@ -410,6 +410,26 @@ func (c *capture) onClose(now time.Time) {
 	c.closed = true
 }
 
+// readAhead is how many bytes past the head of the request being read
+// have arrived with it; 0 when the read stream is no longer framed.
+func (c *capture) readAhead() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := headEnd(c.rx); n >= 0 && !c.rxLost {
+		return len(c.rx) - n
+	}
+	return 0
+}
+
+// lineUnended reports whether the request being read has not finished
+// its request line.
+func (c *capture) lineUnended() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rest := bytes.TrimLeft(c.rx, "\r\n")
+	return !c.rxLost && len(rest) > 0 && bytes.IndexByte(rest, '\n') < 0
+}
+
 // fail marks an exchange that ends without a response; a response already
 // on its way wins.
 func (c *capture) fail(id uint64, note string) {

@@ -195,6 +195,11 @@ func (c *conn) Read(p []byte) (int, error) {
 // (slow-read attack) loses the connection, while a big download on a slow
 // link that keeps moving is not cut off as a whole-response timeout would.
 func (c *conn) Write(p []byte) (int, error) {
+	if len(p) == len(headTooLarge) && string(p) == headTooLarge && c.cap.lineUnended() {
+		// net/http says 431 for any head over its limit; when the request
+		// line itself never ended, the URI is what is too long (nginx: 414).
+		p = []byte(uriTooLong)
+	}
 	if d := c.s.writeIdle; d > 0 {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(d))
 	}
@@ -211,6 +216,13 @@ func (c *conn) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// headTooLarge is net/http's own answer to a request head over its limit;
+// uriTooLong is the same for a request line that is.
+const (
+	headTooLarge = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large"
+	uriTooLong   = "HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n414 URI Too Long"
+)
 
 // CloseWrite lets net/http half-close before it closes after an error
 // response (431, 400), so the client reads the response instead of a reset.

@@ -59,6 +59,11 @@ type Exchange struct {
 	RawRequest, RawResponse []byte
 	Truncated               bool // a raw message was longer than MaxRaw and is cut there
 
+	// BodyLeft is how many request body bytes the server left unread (a
+	// body over MaxBody, answered 413), BodyLeftUnknown for a chunked one;
+	// 0 when the whole body was read.
+	BodyLeft int64
+
 	State    State
 	Manual   bool      // the request was held for a hand-written answer
 	Deadline time.Time // while pending: when the 504 goes out

@@ -210,6 +210,8 @@ func (s *Server) fastResponse(r simpleRequest, b []byte) (resp []byte, ok bool) 
 	b = strconv.AppendInt(b, int64(len(data)), 10)
 	b = append(b, "\r\nContent-Type: "...)
 	b = append(b, ctype...)
+	b = append(b, "\r\nEtag: "...)
+	b = appendETag(b, fi)
 	if mt := fi.ModTime(); !mt.IsZero() && !mt.Equal(time.Unix(0, 0)) {
 		b = append(b, "\r\nLast-Modified: "...)
 		b = mt.UTC().AppendFormat(b, http.TimeFormat)

@@ -25,6 +25,7 @@ type recorder struct {
 	mu     sync.Mutex
 	rx, tx map[uint64][]byte
 	kinds  map[netassist.EventKind]int
+	errors []string // Detail of each error event
 }
 
 func newRecorder() *recorder {
@@ -40,6 +41,8 @@ func (r *recorder) Record(ev netassist.Event) {
 		r.rx[ev.Conn] = append(r.rx[ev.Conn], ev.Data...)
 	case netassist.EvTx:
 		r.tx[ev.Conn] = append(r.tx[ev.Conn], ev.Data...)
+	case netassist.EvError:
+		r.errors = append(r.errors, ev.Detail)
 	}
 }
 

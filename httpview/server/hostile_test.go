@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -94,39 +95,41 @@ func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 		want []int // statuses in order
 		max  int   // if > 0, the whole answer must not be longer
 	}{
-		// Traversal: encoded dots and slashes.
+		// Traversal: encoded dots and slashes. A ".." that stays inside the
+		// folder is resolved, as nginx does; outside Windows a backslash, a
+		// control byte or invalid UTF-8 is just part of a name.
 		{"enc dot dot slash twice", get("/%2e%2e%2f%2e%2e%2fsecret.txt"), []int{400}, 0},
 		{"enc from subfolder", get("/sub/%2e%2e%2f%2e%2e%2fsecret.txt"), []int{400}, 0},
 		{"enc dots raw slash deep", get("/%2e%2e/%2e%2e/%2e%2e/etc/passwd"), []int{400}, 0},
 		{"raw dots deep", get("/../../../../../../etc/passwd"), []int{400}, 0},
 		{"dot slash dots", get("/sub/./../../secret.txt"), []int{400}, 0},
 		{"dot enc dot twice", get("/.%2e/.%2e/secret.txt"), []int{400}, 0},
-		{"sub enc dotdot end", get("/sub/.%2e"), []int{400}, 0},
+		{"sub enc dotdot end", get("/sub/.%2e"), notWindows(301, 400), 0},
 		{"enc slash root", get("/%2fetc%2fpasswd"), []int{404}, 0},
 		{"enc double slash", get("/%2f%2fsecret.txt"), []int{404}, 0},
 		{"beside root dir", get("/secretdir/inner.txt"), []int{404}, 0},
 		{"root's own name", get("/root/hello.txt"), []int{404}, 0},
-		{"symlink then dotdot", get("/dir-out/../hello.txt"), []int{400}, 0},
+		{"symlink then dotdot", get("/dir-out/../hello.txt"), notWindows(200, 400), 0},
 		{"enc normal name", get("/%68%65%6c%6c%6f.txt"), []int{200}, 0},
 		// Backslashes.
-		{"enc backslash dots", get("/%2e%2e%5csecret.txt"), []int{400}, 0},
-		{"enc backslash sub", get("/sub%5c..%5c..%5csecret.txt"), []int{400}, 0},
-		{"UNC path", get("/%5c%5cevil%5cshare"), []int{400}, 0},
-		{"raw backslashes", get(`/..\..\secret.txt`), []int{400}, 0},
+		{"enc backslash dots", get("/%2e%2e%5csecret.txt"), notWindows(404, 400), 0},
+		{"enc backslash sub", get("/sub%5c..%5c..%5csecret.txt"), notWindows(404, 400), 0},
+		{"UNC path", get("/%5c%5cevil%5cshare"), notWindows(404, 400), 0},
+		{"raw backslashes", get(`/..\..\secret.txt`), notWindows(404, 400), 0},
 		// NUL and control characters.
 		{"NUL after dots", get("/..%00/secret.txt"), []int{400}, 0},
 		{"NUL at end", get("/hello.txt%00"), []int{400}, 0},
 		{"NUL in enc dots", get("/%2e%2e%00/secret.txt"), []int{400}, 0},
 		{"NUL after symlink", get("/link-out.txt%00"), []int{400}, 0},
-		{"tab in path", get("/hello.txt%09"), []int{400}, 0},
-		{"DEL in path", get("/hello%7f.txt"), []int{400}, 0},
+		{"tab in path", get("/hello.txt%09"), notWindows(404, 400), 0},
+		{"DEL in path", get("/hello%7f.txt"), notWindows(404, 400), 0},
 		// Overlong UTF-8 and invalid bytes.
-		{"overlong slash", get("/..%c0%afsecret.txt"), []int{400}, 0},
-		{"overlong backslash", get("/..%c1%9csecret.txt"), []int{400}, 0},
-		{"overlong dots and slashes", get("/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afsecret.txt"), []int{400}, 0},
-		{"4-byte overlong dots", get("/%f0%80%80%ae%f0%80%80%ae/secret.txt"), []int{400}, 0},
-		{"lone continuation", get("/%80%80/secret.txt"), []int{400}, 0},
-		{"surrogate", get("/%ed%a0%80/secret.txt"), []int{400}, 0},
+		{"overlong slash", get("/..%c0%afsecret.txt"), notWindows(404, 400), 0},
+		{"overlong backslash", get("/..%c1%9csecret.txt"), notWindows(404, 400), 0},
+		{"overlong dots and slashes", get("/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afsecret.txt"), notWindows(404, 400), 0},
+		{"4-byte overlong dots", get("/%f0%80%80%ae%f0%80%80%ae/secret.txt"), notWindows(404, 400), 0},
+		{"lone continuation", get("/%80%80/secret.txt"), notWindows(404, 400), 0},
+		{"surrogate", get("/%ed%a0%80/secret.txt"), notWindows(404, 400), 0},
 		// Double encoding: decoded once, the rest is a literal name.
 		{"double enc dots", get("/%25%32%65%25%32%65/secret.txt"), []int{404}, 0},
 		{"double enc dots slash", get("/%252e%252e%252f%252e%252e%252fsecret.txt"), []int{404}, 0},
@@ -146,7 +149,7 @@ func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 		{"absolute https", get("https://localhost/hello.txt"), []int{200}, 0},
 		{"absolute userinfo", get("http://localhost@evil.example/hello.txt"), []int{200}, 0},
 		{"file scheme", get("file:///etc/passwd"), []int{404}, 0},
-		{"scheme-relative dotdot", get("//evil.example/../secret.txt"), []int{400}, 0},
+		{"scheme-relative dotdot", get("//evil.example/../secret.txt"), notWindows(404, 400), 0},
 		{"CONNECT", "CONNECT localhost:22 HTTP/1.1\r\nHost: localhost:22\r\n\r\n", []int{405}, 0},
 		{"OPTIONS star", "OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n", []int{200}, 0},
 		{"lowercase method", "get /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", []int{405}, 0},
@@ -183,6 +186,8 @@ func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 		{"TE with CL, CL first", "POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, []int{405, 404}, 0},
 		{"TE with CL, TE first", "POST /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n0\r\n\r\n" + smuggled, []int{405, 404}, 0},
 		{"TE on HTTP/1.0", "POST /hello.txt HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", []int{405}, 0},
+		// The body is read before the answer (to capture it); a refusal is
+		// still a refusal when its framing is broken, as nginx answers.
 		{"bad chunk size", "POST /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n" + smuggled, []int{405}, 0},
 		{"chunk size overflow", "POST /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nhello\r\n0\r\n\r\n" + smuggled, []int{405}, 0},
 		{"chunk size LF only", "POST /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n" + smuggled, []int{405}, 0},
@@ -196,7 +201,7 @@ func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 		{"1000 ranges on 1 MiB", "GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: " + manyRanges(1000, 1000) + "\r\n\r\n", []int{206}, 1000*1000 + 1000*200},
 		{"5000 headers", "GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + manyHeaders(5000, func(i int) string { return fmt.Sprintf("X-Header-%04d: value\r\n", i) }) + "\r\n", []int{431}, 1 << 10},
 		{"5000 tiny headers", "GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + strings.Repeat("a:b\r\n", 5000) + "\r\n", []int{200}, 1 << 10},
-		{"40 KiB target", get("/" + strings.Repeat("a", 40<<10)), []int{431}, 1 << 10},
+		{"40 KiB target", get("/" + strings.Repeat("a", 40<<10)), []int{414}, 1 << 10},
 	}
 	if len(cases) < 60 {
 		t.Fatalf("%d cases; the issue asks for at least 60", len(cases))
@@ -231,4 +236,13 @@ func testHostileRequests(t *testing.T, tweak ...func(*Server)) {
 			t.Fatalf("secret in a captured response to %q", e.Target)
 		}
 	}
+}
+
+// notWindows is the statuses a request gets: other outside Windows, where
+// any byte but NUL may be in a name, windows there.
+func notWindows(other, windows int) []int {
+	if runtime.GOOS == "windows" {
+		return []int{windows}
+	}
+	return []int{other}
 }

@@ -46,10 +46,6 @@ type answer struct {
 	typed *typedResponse // parsed, when not verbatim
 }
 
-// maxManualBody is how much request body a held request reads before it
-// waits, so the raw view shows the body while the learner composes.
-const maxManualBody = 512 << 10
-
 // Respond answers the held request id. A non-verbatim reply that cannot be
 // parsed is refused with an error and the request keeps waiting, so the
 // learner can fix it. Write errors later show in the exchange's state.
@@ -92,12 +88,11 @@ func (s *Server) unpark(id uint64) bool {
 // answer it aborts the connection (http.ErrAbortHandler), since a handler
 // that just returned would make net/http send an empty 200.
 func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
-	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, maxManualBody+1))
-	if err != nil {
-		c.cap.fail(id, "the request body did not arrive: "+errText(err))
-		panic(http.ErrAbortHandler)
+	// The whole body first, so the raw view shows it while the learner
+	// composes and the capture holds it.
+	if !s.readBody(w, r, c, id, 0) {
+		return
 	}
-	bodyLeft := n > maxManualBody
 
 	// The whole-request read deadline must not cut the wait short; a client
 	// that goes away still cancels the request's context.
@@ -153,7 +148,7 @@ func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id
 		s.writeVerbatim(w, c, id, a.reply)
 		return
 	}
-	if err := writeTyped(w, rc, a, bodyLeft); err != nil {
+	if err := writeTyped(w, rc, a); err != nil {
 		c.cap.fail(id, "the reply could not be sent: "+errText(err))
 	}
 }
@@ -251,7 +246,7 @@ func headerLine(lines []string, name string) int {
 // writeTyped sends a parsed reply through net/http: headers as typed (net/
 // http writes them sorted by name and uses its own reason phrase), with the
 // fills the learner asked for.
-func writeTyped(w http.ResponseWriter, rc *http.ResponseController, a answer, bodyLeft bool) error {
+func writeTyped(w http.ResponseWriter, rc *http.ResponseController, a answer) error {
 	t, r := a.typed, a.reply
 	h := w.Header()
 	for k, v := range t.header {
@@ -268,9 +263,7 @@ func writeTyped(w http.ResponseWriter, rc *http.ResponseController, a answer, bo
 	if r.FillContentLength && !chunked && !noBody {
 		h.Set("Content-Length", strconv.Itoa(len(t.body)))
 	}
-	if r.Close || bodyLeft {
-		// bodyLeft: the unread rest of a big request body cannot be told
-		// from a next request, so this connection ends here.
+	if r.Close {
 		h.Set("Connection", "close")
 	}
 	w.WriteHeader(t.status)

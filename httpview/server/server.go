@@ -84,6 +84,7 @@ type Server struct {
 	// Timeouts copied from the constants so that tests can shorten them
 	// before Start.
 	readHeaderTimeout, readTimeout, writeIdle, idleTimeout time.Duration
+	maxBody                                                int64 // MaxBody
 
 	fsys     fs.FS      // what static mode serves
 	root     *os.Root   // when serving a folder
@@ -118,7 +119,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg: cfg, log: cfg.Log, rec: cfg.Recorder, store: newStore(),
 		readHeaderTimeout: readHeaderTimeout, readTimeout: readTimeout,
-		writeIdle: writeIdle, idleTimeout: idleTimeout,
+		writeIdle: writeIdle, idleTimeout: idleTimeout, maxBody: MaxBody,
 		conns: make(map[*conn]struct{}), pending: make(map[uint64]*parked),
 		done: make(chan struct{}),
 	}
@@ -164,7 +165,7 @@ func (s *Server) Start() error {
 		if err != nil {
 			return &FolderError{Path: s.cfg.Root, Err: err}
 		}
-		s.root, s.fsys = root, root.FS()
+		s.root, s.fsys = root, folderFS(root)
 	}
 
 	ln, err := net.Listen(netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
@@ -176,11 +177,13 @@ func (s *Server) Start() error {
 	}
 	s.started, s.ln = true, ln
 	s.hs = &http.Server{
-		Handler:           http.HandlerFunc(s.serve),
-		MaxHeaderBytes:    maxHeaderBytes,
-		ReadHeaderTimeout: s.readHeaderTimeout,
-		ReadTimeout:       s.readTimeout,
-		IdleTimeout:       s.idleTimeout,
+		Handler: http.HandlerFunc(s.serve),
+		// "OPTIONS *" reaches serve, which answers it with Allow.
+		DisableGeneralOptionsHandler: true,
+		MaxHeaderBytes:               maxHeaderBytes,
+		ReadHeaderTimeout:            s.readHeaderTimeout,
+		ReadTimeout:                  s.readTimeout,
+		IdleTimeout:                  s.idleTimeout,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if rc, ok := c.(*replayConn); ok {
 				c = rc.conn
@@ -269,10 +272,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.isManual(r.URL.Path):
 		s.serveManual(w, r, c, id)
+	case r.Method == http.MethodOptions && r.RequestURI == "*":
+		s.serveOptions(w, r, c, id)
 	case s.embedded && r.URL.Path == submitPath:
 		s.serveSubmit(w, r)
 	default:
-		s.serveStatic(w, r)
+		s.serveStatic(w, r, c, id)
 	}
 }
 

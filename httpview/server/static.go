@@ -22,10 +22,18 @@ import (
 
 // serveStatic answers GET and HEAD from s.fsys, which is an os.Root (no
 // symlink or ".." can leave the folder) or the embedded sample site.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
+	refused := 0
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		refused = http.StatusMethodNotAllowed
 		w.Header().Set("Allow", "GET, HEAD")
-		errorPage(w, http.StatusMethodNotAllowed)
+	}
+	// The body first, refused or not, so that the capture holds it.
+	if !s.readBody(w, r, c, id, refused) {
+		return
+	}
+	if refused != 0 {
+		errorPage(w, refused)
 		return
 	}
 	name, code := cleanPath(r.URL.Path, s.cfg.ShowDotfiles)
@@ -66,6 +74,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		s.serveListing(w, r, name)
 		return
 	}
+	if strings.HasSuffix(r.URL.Path, "/") {
+		// A file is not a folder: "/page.html/" is 404, as nginx answers,
+		// rather than the page with its relative links broken.
+		errorPage(w, http.StatusNotFound)
+		return
+	}
 	if !fi.Mode().IsRegular() {
 		// A FIFO or device would block or never end: not something to serve.
 		s.forgetFile(name)
@@ -75,31 +89,62 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	s.serveFile(w, r, name, fi)
 }
 
+// serveOptions answers "OPTIONS *", a question about the server as a
+// whole (RFC 9110 9.3.7), with the methods it answers. nginx says 400.
+func (s *Server) serveOptions(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
+	if !s.readBody(w, r, c, id, 0) {
+		return
+	}
+	allow := "GET, HEAD"
+	if s.embedded {
+		allow += ", POST" // the sample form
+	}
+	h := w.Header()
+	h.Set("Allow", allow)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+}
+
 // cleanPath turns the decoded URL path into an fs.FS name, or a status to
-// answer. A ".." segment in any encoding arrives here decoded and is
-// refused outright rather than cleaned away, as are NUL, backslashes,
-// control characters and invalid UTF-8 (overlong encodings of "." or "/").
+// answer. Like nginx it resolves "." and ".." segments and refuses (400) a
+// ".." that would climb above the folder, and NUL. Any other byte may be in
+// a name on Linux (a backslash, a tab, invalid UTF-8), and our listing
+// links to such files, so they are served; the os.Root keeps every name
+// inside the folder. Windows names are UTF-16 with "\" and ":" special,
+// so there those bytes stay refused.
 func cleanPath(p string, showDotfiles bool) (name string, status int) {
-	if p == "" || p[0] != '/' || !utf8.ValidString(p) {
+	if p == "" || p[0] != '/' || strings.IndexByte(p, 0) >= 0 {
 		return "", http.StatusBadRequest
 	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' || (c == ':' && runtime.GOOS == "windows") {
+	if runtime.GOOS == "windows" {
+		if !utf8.ValidString(p) {
 			return "", http.StatusBadRequest
 		}
+		for i := 0; i < len(p); i++ {
+			if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' || c == ':' {
+				return "", http.StatusBadRequest
+			}
+		}
 	}
+	depth := 0
 	for rest, more := p[1:], true; more; {
 		var seg string
 		seg, rest, more = strings.Cut(rest, "/")
-		if seg == ".." {
-			return "", http.StatusBadRequest
+		switch seg {
+		case "", ".":
+		case "..":
+			if depth--; depth < 0 {
+				return "", http.StatusBadRequest
+			}
+		default:
+			depth++
 		}
 	}
 	name = strings.TrimPrefix(path.Clean(p), "/")
 	if name == "" {
 		name = "."
 	}
-	if !fs.ValidPath(name) {
+	if !validName(name) {
 		return "", http.StatusBadRequest
 	}
 	if !showDotfiles && name != "." {
@@ -124,6 +169,11 @@ func indexOf(name string) string {
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	if !s.embedded {
+		// As nginx makes it: modification time and size, so a reload
+		// shows If-None-Match and 304.
+		w.Header()["Etag"] = []string{string(appendETag(nil, fi))}
+	}
 	if s.files != nil {
 		if data, ok := s.files.content(s.root, name, fi); ok {
 			http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(data))
@@ -149,6 +199,16 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string, 
 		}
 	}
 	http.ServeContent(w, r, fi.Name(), fi.ModTime(), content)
+}
+
+// appendETag appends the ETag of a file of the folder: nginx's form,
+// "<mtime seconds>-<size>" in hex.
+func appendETag(b []byte, fi fs.FileInfo) []byte {
+	b = append(b, '"')
+	b = strconv.AppendInt(b, fi.ModTime().Unix(), 16)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, fi.Size(), 16)
+	return append(b, '"')
 }
 
 // forgetFile drops a cached file that a stat no longer finds servable.

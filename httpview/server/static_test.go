@@ -19,6 +19,15 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 	root, secret := makeTree(t)
 	s := startServer(t, Config{Root: root}, tweak...)
 	addr := s.Addr().String()
+	// Outside Windows a backslash, a control byte or invalid UTF-8 is
+	// just part of a name (nginx serves such files), and a ".." that stays
+	// inside the folder is resolved: no such file is there, so 404.
+	onLinux := func(other, windows int) int {
+		if runtime.GOOS == "windows" {
+			return windows
+		}
+		return other
+	}
 	cases := []struct {
 		target string
 		want   int
@@ -40,23 +49,23 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 		{"/%252e%252e/secret.txt", 404, ""},
 		{"/%252e%252e%252fsecret.txt", 404, ""},
 		{"/..%255csecret.txt", 404, ""},
-		{"/..%5csecret.txt", 400, ""},
-		{"/%5c..%5csecret.txt", 400, ""},
-		{`/..\secret.txt`, 400, ""},
-		{`/sub\..\..\secret.txt`, 400, ""},
-		{"/%c0%ae%c0%ae/secret.txt", 400, ""},
-		{"/%c0%ae%c0%ae%c0%afsecret.txt", 400, ""},
-		{"/%e0%80%ae%e0%80%ae/secret.txt", 400, ""},
-		{"/%c0%2e%c0%2e/secret.txt", 400, ""},
+		{"/..%5csecret.txt", onLinux(404, 400), ""},
+		{"/%5c..%5csecret.txt", onLinux(404, 400), ""},
+		{`/..\secret.txt`, onLinux(404, 400), ""},
+		{`/sub\..\..\secret.txt`, onLinux(404, 400), ""},
+		{"/%c0%ae%c0%ae/secret.txt", onLinux(404, 400), ""},
+		{"/%c0%ae%c0%ae%c0%afsecret.txt", onLinux(404, 400), ""},
+		{"/%e0%80%ae%e0%80%ae/secret.txt", onLinux(404, 400), ""},
+		{"/%c0%2e%c0%2e/secret.txt", onLinux(404, 400), ""},
 		{"/hello.txt%00.html", 400, ""},
 		{"/%00", 400, ""},
-		{"/sub/a.txt%0d%0aX-Injected:%201", 400, ""},
+		{"/sub/a.txt%0d%0aX-Injected:%201", onLinux(404, 400), ""},
 		{"/%u002e%u002e/secret.txt", 400, ""},
 		{"//etc/passwd", 404, ""},
 		{"/etc/passwd", 404, ""},
 		{"///secret.txt", 404, ""},
 		{"/secret.txt", 404, ""},
-		{"/root/../secret.txt", 400, ""},
+		{"/root/../secret.txt", onLinux(404, 400), ""},
 		{"http://evil.example/../secret.txt", 400, ""},
 		{"http://localhost/etc/passwd", 404, ""},
 		{"http://localhost/hello.txt", 200, "hello, world\n"},
@@ -75,7 +84,7 @@ func testTraversal(t *testing.T, tweak ...func(*Server)) {
 		{"/%2eenv", 404, ""},
 		{"/.git/config", 404, ""},
 		{"/.git/", 404, ""},
-		{"/sub/../.env", 400, ""},
+		{"/sub/../.env", onLinux(404, 400), ""},
 	}
 	if runtime.GOOS != "windows" {
 		cases = append(cases, []struct {
@@ -269,6 +278,29 @@ func TestOversizedHeader431(t *testing.T) {
 	}
 }
 
+// A request line longer than the head limit is 414 (as nginx answers),
+// not net/http's 431, which stays for too many header bytes.
+func TestLongRequestLine414(t *testing.T) {
+	s := startServer(t, Config{})
+	req := "GET /" + strings.Repeat("a", 64<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+	raw := rawExchange(t, s.Addr().String(), req)
+	if !strings.HasPrefix(raw, "HTTP/1.1 414 ") {
+		t.Fatalf("got %.80q; want 414", raw)
+	}
+	ex := waitSettled(t, s, 1)
+	if ex[0].Status != 414 || string(ex[0].RawResponse) != raw {
+		t.Fatalf("exchange: status %d, raw response %.80q", ex[0].Status, ex[0].RawResponse)
+	}
+}
+
+func TestOptionsStarSaysAllow(t *testing.T) {
+	s := startServer(t, Config{Root: t.TempDir()})
+	resp, _ := rawRoundTrip(t, s.Addr().String(), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp.StatusCode != 200 || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Fatalf("status %d, Allow %q; want 200 and GET, HEAD", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
+
 func TestSlowClientsAreCutOff(t *testing.T) {
 	root, _ := makeTree(t)
 	s := startServer(t, Config{Root: root}, func(s *Server) {
@@ -280,7 +312,9 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	if strings.Contains(raw, "hello, world") {
 		t.Fatalf("answered an unfinished request: %q", raw)
 	}
-	// Slow body: promised 1000 bytes, sent 3.
+	// Slow body: promised 1000 bytes, sent 3. The body is read before
+	// the answer (so that it is captured); when it does not arrive in
+	// time, the refusal goes out all the same.
 	raw = rawExchange(t, s.Addr().String(), "POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
 	if !strings.HasPrefix(raw, "HTTP/1.1 405 ") {
 		t.Fatalf("slow body: got %.60q", raw)
