@@ -36,6 +36,16 @@ func TestObsFold(t *testing.T) {
 	if v, _ := m.Header("X-Long"); v != "one two three" {
 		t.Fatalf("X-Long = %q", v)
 	}
+	// A continuation line of white space only adds nothing: a value has no white space at its
+	// ends (RFC 9110 §5.5), and one space stands for a fold (RFC 9112 §5.2).
+	m = ParseMessage([]byte("0 /0 HTTP/0.0\n0:0\n \n\n"), true, "")
+	if v, _ := m.Header("0"); v != "0" {
+		t.Fatalf("0 = %q", v)
+	}
+	m = ParseMessage([]byte("GET / HTTP/1.1\r\nX: a\r\n \r\n\tb\r\n\r\n"), true, "")
+	if v, _ := m.Header("X"); v != "a b" {
+		t.Fatalf("X = %q", v)
+	}
 }
 
 func TestView(t *testing.T) {

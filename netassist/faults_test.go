@@ -449,9 +449,20 @@ func TestFaultStuckReaderSendToAll(t *testing.T) {
 
 		chunk := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB, shared by both queues
 		buf := make([]byte, len(chunk))
+		// Fill the stuck client's queue (64 MiB) first. Filling it only by
+		// "send to all" would need 64 MiB through the other client before
+		// the stuck write's 10 s deadline, which a loaded machine under
+		// -race does not manage; its write would time out first.
+		for i := 0; ; i++ {
+			if err := stuckConn.Send(chunk); CodeOf(err) == CodeQueueFull {
+				break
+			} else if err != nil || i == 200 {
+				t.Fatalf("filling the stuck client's queue, chunk %d: %v", i, err)
+			}
+		}
 		fastWant := 0
 		var full error
-		for i := 0; i < 200 && full == nil; i++ { // the queue holds 64 MiB
+		for i := 0; i < 200 && full == nil; i++ { // its writes may have made room for a few more
 			took, err := s.Send(nil, chunk)
 			switch {
 			case err == nil && took == 2:

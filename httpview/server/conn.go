@@ -209,9 +209,17 @@ func (c *conn) Write(p []byte) (int, error) {
 		c.s.record(netassist.EvTx, c, p[:n], "", now)
 		c.cap.onTx(p[:n], now)
 	}
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
-		// The peer reset while we wrote; Linux then reports a plain EOF to
-		// the next read, which must not read as a FIN.
+	switch {
+	case errors.Is(err, syscall.ECONNRESET):
+		// The peer reset while we wrote. Linux hands the reset's error to
+		// one call only: a read waiting beside this write (net/http's
+		// background read) then gets a plain EOF and may have set "fin"
+		// before we got here. It was no FIN: Linux reports a reset after
+		// a FIN as EPIPE, so ECONNRESET means the reset came first.
+		c.reason.Store(netassist.ReasonRST)
+	case errors.Is(err, syscall.EPIPE):
+		// A reset after the peer's FIN, or one a read took first: keep
+		// what the read saw.
 		c.reason.CompareAndSwap(nil, netassist.ReasonRST)
 	}
 	return n, err

@@ -106,6 +106,72 @@ func TestFaultHTTPClientResetsMidDownload(t *testing.T) {
 	})
 }
 
+// The race behind a flaky "disconnect reasons [fin]; want one rst": a peer
+// resets while we write and net/http's background read waits. Linux gives
+// the reset's error to whichever call takes it first; when the write takes
+// ECONNRESET, the read gets a plain EOF, and it could be classified before
+// the write's error was. Here the read runs in exactly that gap, on real
+// sockets: the reason must still be rst.
+func TestFaultHTTPResetReadBeforeWriteClassified(t *testing.T) {
+	httpLoopbacks(t, func(t *testing.T, host string) {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		client, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &discRecorder{recorder: newRecorder()}
+		s := New(Config{Addr: ln.Addr().String(), Root: t.TempDir(), Recorder: rec, Log: quietLog()})
+		gap := &readInGap{Conn: nc}
+		c := s.newConn(gap)
+		var readErr error
+		gap.inGap = func() { _, readErr = c.Read(make([]byte, 1)) }
+
+		client.(*net.TCPConn).SetLinger(0)
+		client.Close() // RST
+		c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		for {
+			// The first writes may land before the reset does.
+			if _, err := c.Write([]byte("z")); err != nil {
+				if !errors.Is(err, syscall.ECONNRESET) {
+					t.Skipf("the write saw %v, not the reset; the gap is not reached", err)
+				}
+				break
+			}
+		}
+		if !errors.Is(readErr, io.EOF) {
+			t.Skipf("the read in the gap saw %v; this kernel does not report EOF after a taken reset", readErr)
+		}
+		c.Close()
+		if r := rec.reasons(); len(r) != 1 || r[0] != netassist.ReasonRST {
+			t.Fatalf("disconnect reasons %v; want one rst", r)
+		}
+	})
+}
+
+// readInGap runs inGap after a failed write returns from the kernel and
+// before the conn wrapping it sees the error: where another goroutine's
+// read may be scheduled.
+type readInGap struct {
+	net.Conn
+	inGap func()
+}
+
+func (g *readInGap) Write(p []byte) (int, error) {
+	n, err := g.Conn.Write(p)
+	if err != nil && g.inGap != nil {
+		g.inGap()
+	}
+	return n, err
+}
+
 // Stopping the server with 1,000 idle keep-alive clients: each sees EOF,
 // each disconnect is recorded, and every goroutine ends.
 func TestFaultHTTPStopWith1000Clients(t *testing.T) {
