@@ -32,15 +32,28 @@ type Options struct {
 	manualPump bool // tests drive the pump's ticks themselves
 }
 
-// panel is a session tab as the window sees it.
+// panel is a session tab as the window sees it: what every kind can do.
+// Abilities only some kinds have are the named interfaces in abilities.go.
 type panel interface {
-	preparer
+	feeder
 	build() fyne.CanvasObject
 	title() string
 	open(cfg netassist.Config) error
 	fill(cfg netassist.Config)
 	shutdown()
 	connections() int
+
+	// setShown tells the panel how to know whether its tab is on screen;
+	// onShown repaints what changed while it was hidden.
+	setShown(isShown func() bool)
+	onShown()
+	showSessErr(msg string) // the session's error line; "" hides it
+	startSaving()           // tick "Save traffic" (--save DIR)
+	toggleSave()            // Ctrl+S
+	clearView()             // Ctrl+L
+	// spec is the --open SPEC that reopens the session, and whether it is
+	// open (only open sessions are remembered).
+	spec() (string, bool)
 }
 
 // App is the main window and its sessions.
@@ -95,7 +108,7 @@ func New(fa fyne.App, opts Options) (*App, error) {
 	if len(opts.Open) == 0 {
 		a.restoreSessions()
 	}
-	if f, ok := a.currentPanel().(interface{ focusSend() }); ok {
+	if f, ok := a.currentPanel().(sendFocuser); ok {
 		f.focusSend() // the window is not shown yet when sessions open
 	}
 	a.win.SetOnClosed(a.shutdown)
@@ -118,22 +131,16 @@ func (a *App) build() {
 		a.mu.Lock()
 		p := a.panels[t]
 		a.mu.Unlock()
-		if sp, ok := p.(interface{ onShown() }); ok {
-			sp.onShown() // it skipped repaints while hidden
+		if p != nil {
+			p.onShown() // it skipped repaints while hidden
 		}
 	}
 	newBtn := func(kind netassist.Kind, label string) *widget.Button {
 		return widget.NewButtonWithIcon(label, theme.ContentAddIcon(), func() { a.NewPanel(kind) })
 	}
-	bar := container.NewHBox(
-		newBtn(netassist.KindTCPServer, T("kind.tcp-server", "TCP server")),
-		newBtn(netassist.KindTCPClient, T("kind.tcp-client", "TCP client")),
-		newBtn(netassist.KindUDP, T("kind.udp", "UDP")),
-	)
-	for _, k := range []netassist.Kind{netassist.KindHTTPServer, netassist.KindHTTPClient} {
-		if httpPanelFactory[k] != nil {
-			bar.Add(newBtn(k, kindTitle(k)))
-		}
+	bar := container.NewHBox()
+	for _, e := range kinds {
+		bar.Add(newBtn(e.kind, kindTitle(e.kind)))
 	}
 	a.empty = widget.NewLabel(T("app.empty", "Open a session with the buttons above: a TCP server, a TCP client, UDP or HTTP."))
 	a.empty.Alignment = fyne.TextAlignCenter
@@ -144,46 +151,22 @@ func (a *App) build() {
 	a.updateEmpty()
 }
 
-func kindTitle(k netassist.Kind) string {
-	switch k {
-	case netassist.KindTCPServer:
-		return T("kind.tcp-server", "TCP server")
-	case netassist.KindTCPClient:
-		return T("kind.tcp-client", "TCP client")
-	case netassist.KindUDP:
-		return T("kind.udp", "UDP")
-	case netassist.KindHTTPServer:
-		return T("kind.http-server", "HTTP server")
-	case netassist.KindHTTPClient:
-		return T("kind.http-client", "HTTP client")
-	}
-	return string(k)
-}
-
-// httpPanelFactory builds the HTTP panels; set by their files.
-var httpPanelFactory = map[netassist.Kind]func(a *App, n int) panel{}
-
 // NewPanel adds an unopened session tab of kind and selects it.
 func (a *App) NewPanel(kind netassist.Kind) panel {
 	a.counter[kind]++
 	n := a.counter[kind]
-	var p panel
-	if f := httpPanelFactory[kind]; f != nil {
-		p = f(a, n)
-	} else {
-		p = newNetPanel(a, kind, n)
+	e := kindOf(kind)
+	if e == nil {
+		e = &kinds[0] // ParseSpec only gives kinds of the table
 	}
+	p := e.newPanel(a, n)
 	tab := container.NewTabItem(p.title()+" "+itoa(n), newMinCache(p.build()))
-	if sp, ok := p.(interface{ setShown(func() bool) }); ok {
-		sp.setShown(func() bool { return a.tabs.Selected() == tab })
-	}
+	p.setShown(func() bool { return a.tabs.Selected() == tab })
 	a.mu.Lock()
 	a.panels[tab] = p
 	a.mu.Unlock()
 	if a.opts.SaveDir != "" {
-		if sp, ok := p.(interface{ startSaving() }); ok {
-			sp.startSaving()
-		}
+		p.startSaving()
 	}
 	a.pump.add(p)
 	a.tabs.Append(tab)
@@ -198,9 +181,7 @@ func (a *App) OpenSession(cfg netassist.Config) (panel, error) {
 	p.fill(cfg)
 	err := p.open(cfg)
 	if err != nil {
-		if ep, ok := p.(interface{ showSessErr(string) }); ok {
-			ep.showSessErr(errText(err))
-		}
+		p.showSessErr(errText(err))
 	}
 	return p, err
 }

@@ -20,11 +20,6 @@ import (
 	"netassist/netassist/codec"
 )
 
-func init() {
-	httpPanelFactory[netassist.KindHTTPServer] = func(a *App, n int) panel { return newHTTPServerPanel(a, n) }
-	httpPanelFactory[netassist.KindHTTPClient] = func(a *App, n int) panel { return newNetPanel(a, netassist.KindHTTPClient, n) }
-}
-
 // httpServerPanel is an HTTP server session: a request list like a
 // browser's network panel, the selected exchange's raw bytes and tables
 // side by side, and (in manual mode) the answer the user composes.

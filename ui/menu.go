@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/assets"
-	"netassist/netassist"
 )
 
 func (a *App) mainMenu() *fyne.MainMenu {
@@ -29,9 +28,6 @@ func (a *App) mainMenu() *fyne.MainMenu {
 	}
 	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem { return itemMod(label, key, 0, f) }
 	session := fyne.NewMenu(T("menu.session", "Session"),
-		item(T("menu.new_tcp_server", "New TCP server"), fyne.KeyN, func() { a.NewPanel(netassist.KindTCPServer) }),
-		item(T("menu.new_tcp_client", "New TCP client"), fyne.KeyT, func() { a.NewPanel(netassist.KindTCPClient) }),
-		item(T("menu.new_udp", "New UDP"), fyne.KeyU, func() { a.NewPanel(netassist.KindUDP) }),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.close_session", "Close session"), fyne.KeyW, a.CloseCurrent),
 		item(T("menu.next_session", "Next session"), fyne.KeyPageDown, func() { a.selectNext(1) }),
@@ -40,18 +36,22 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		item(T("menu.pause", "Pause / resume display"), fyne.KeyP, a.pauseCurrent),
 		// Shift: Cmd+H hides the application on macOS.
 		itemMod(T("menu.text_hex", "Switch text / hex"), fyne.KeyH, fyne.KeyModifierShift, a.textHexCurrent),
-		item(T("menu.save_capture", "Save capture"), fyne.KeyS, a.saveCurrent),
+		item(T("menu.save_traffic", "Save traffic"), fyne.KeyS, a.saveCurrent),
 		fyne.NewMenuItemSeparator(),
 		item(T("menu.settings", "Settings…"), fyne.KeyComma, a.showSettings),
 		fyne.NewMenuItemSeparator(),
 		a.quitItem(item),
 	)
-	for _, k := range []netassist.Kind{netassist.KindHTTPServer, netassist.KindHTTPClient} {
-		if httpPanelFactory[k] != nil {
-			kind := k
-			session.Items = append(session.Items[:3], append([]*fyne.MenuItem{fyne.NewMenuItem(T("menu.new", "New")+" "+kindTitle(kind), func() { a.NewPanel(kind) })}, session.Items[3:]...)...)
+	// One "New …" item per kind of the table, in its order, first.
+	var news []*fyne.MenuItem
+	for _, e := range kinds {
+		var extra fyne.KeyModifier
+		if e.shift {
+			extra = fyne.KeyModifierShift
 		}
+		news = append(news, itemMod(Tf("menu.new_kind", "New %s", kindTitle(e.kind)), e.key, extra, func() { a.NewPanel(e.kind) }))
 	}
+	session.Items = append(news, session.Items...)
 	help := fyne.NewMenu(T("menu.help", "Help"), fyne.NewMenuItem(T("menu.about", "About NetAssist"), a.showAbout))
 	return fyne.NewMainMenu(session, help)
 }
@@ -67,7 +67,7 @@ func (a *App) currentPanel() panel {
 }
 
 func (a *App) clearCurrent() {
-	if p, ok := a.currentPanel().(interface{ clearView() }); ok {
+	if p := a.currentPanel(); p != nil {
 		p.clearView()
 	}
 }
@@ -84,7 +84,7 @@ func (a *App) selectNext(d int) {
 
 // pauseCurrent ticks or unticks "Pause display" of the selected session.
 func (a *App) pauseCurrent() {
-	if p, ok := a.currentPanel().(interface{ recvViewOf() *recvView }); ok {
+	if p, ok := a.currentPanel().(recvViewer); ok {
 		p.recvViewOf().togglePause()
 	}
 }
@@ -92,14 +92,14 @@ func (a *App) pauseCurrent() {
 // textHexCurrent switches the selected session's receive view between text
 // and hex.
 func (a *App) textHexCurrent() {
-	if p, ok := a.currentPanel().(interface{ recvViewOf() *recvView }); ok {
+	if p, ok := a.currentPanel().(recvViewer); ok {
 		p.recvViewOf().toggleHex()
 	}
 }
 
 // saveCurrent toggles "Save traffic" of the selected session.
 func (a *App) saveCurrent() {
-	if p, ok := a.currentPanel().(interface{ toggleSave() }); ok {
+	if p := a.currentPanel(); p != nil {
 		p.toggleSave()
 	}
 }
@@ -187,11 +187,9 @@ func (a *App) showSettings() {
 		pr.SetBool("sessions.restore", restore.Checked)
 		a.applyThemePref()
 		for _, p := range a.Panels() {
-			if rp, ok := p.(interface{ setRingCap(int) }); ok {
-				rp.setRingCap(n)
-			}
-			if fp, ok := p.(interface{ setFontSize(float32) }); ok {
-				fp.setFontSize(float32(fs))
+			if v, ok := p.(viewSettable); ok {
+				v.setRingCap(n)
+				v.setFontSize(float32(fs))
 			}
 		}
 	}, a.win)

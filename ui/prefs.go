@@ -75,13 +75,11 @@ func (p *netPanel) startSaving() { p.saveChk.SetChecked(true) }
 func (a *App) rememberSessions() {
 	var specs []string
 	for _, p := range a.Panels() {
-		if op, ok := p.(interface{ saveOptions() }); ok {
+		if op, ok := p.(optionSaver); ok {
 			op.saveOptions()
 		}
-		if sp, ok := p.(interface{ spec() (string, bool) }); ok {
-			if s, open := sp.spec(); open {
-				specs = append(specs, s)
-			}
+		if s, open := p.spec(); open {
+			specs = append(specs, s)
 		}
 	}
 	a.fa.Preferences().SetStringList("sessions.last", specs)

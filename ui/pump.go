@@ -57,7 +57,7 @@ func newPump(schedule func(func()), lag *netassist.MaxTracker) *pump {
 // add makes pr part of every round; a panel with a feed has it wake the
 // pump when idle.
 func (p *pump) add(pr preparer) {
-	if f, ok := pr.(interface{ feed() *netassist.Feed }); ok {
+	if f, ok := pr.(feeder); ok {
 		f.feed().SetNotify(p.wake)
 	}
 	p.mu.Lock()
