@@ -366,7 +366,7 @@ func urls(addrs []string) []string {
 // startClean forgets the last session's exchanges, panes and counters, so
 // a reopened server starts as a new one (main goroutine).
 func (p *httpServerPanel) startClean() {
-	p.exch, p.selected, p.shown = nil, 0, [4]int64{}
+	p.exch, p.selected, p.shown = nil, 0, [5]int64{}
 	p.list.UnselectAll()
 	p.list.Refresh()
 	p.list.ScrollToTop()
