@@ -1,5 +1,3 @@
-// Package ui is NetAssist's window: one tab per session, each laid out like
-// the classic network assistant, fed by one pump per window.
 package ui
 
 import (

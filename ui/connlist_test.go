@@ -112,3 +112,13 @@ func TestCloseOnFINLive(t *testing.T) {
 		return len(p.conns.infos) == 1 && p.conns.infos[0].State == netassist.StatePeerClosed
 	})
 }
+
+// One datagram is "1 datagram", not "1 datagrams".
+func TestStatusSingular(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindUDP).(*netPanel)
+	got := p.statusText(netassist.CounterSnapshot{RxBytes: 5, RxChunks: 1, TxBytes: 10, TxChunks: 2}, 0, 0, 0)
+	if !strings.Contains(got, "· 1 datagram ·") || !strings.Contains(got, "· 2 datagrams ·") {
+		t.Fatalf("status %q", got)
+	}
+}

@@ -135,14 +135,23 @@ func (p *netPanel) onShown() {
 	}
 }
 
+// chunkWord names n reads (datagrams for UDP), singular for one.
+func (p *netPanel) chunkWord(n uint64) string {
+	switch {
+	case p.kind == netassist.KindUDP && n == 1:
+		return T("status.datagram", "datagram")
+	case p.kind == netassist.KindUDP:
+		return T("status.datagrams", "datagrams")
+	case n == 1:
+		return T("status.chunk", "chunk")
+	}
+	return T("status.chunks", "chunks")
+}
+
 // statusText is the status line; any goroutine.
 func (p *netPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
-	chunkWord := T("status.chunks", "chunks")
-	if p.kind == netassist.KindUDP {
-		chunkWord = T("status.datagrams", "datagrams")
-	}
-	txt := Tf("status.line", "RX %s B · %s %s · %s/s    TX %s B · %s %s · %s/s", groupDigits(s.RxBytes), groupDigits(s.RxChunks), chunkWord, humanBytes(rxRate),
-		groupDigits(s.TxBytes), groupDigits(s.TxChunks), chunkWord, humanBytes(txRate))
+	txt := Tf("status.line", "RX %s B · %s %s · %s/s    TX %s B · %s %s · %s/s", groupDigits(s.RxBytes), groupDigits(s.RxChunks), p.chunkWord(s.RxChunks), humanBytes(rxRate),
+		groupDigits(s.TxBytes), groupDigits(s.TxChunks), p.chunkWord(s.TxChunks), humanBytes(txRate))
 	if p.kind != netassist.KindUDP {
 		txt += "    " + Tf("status.conns", "Connections: %d", nconn)
 	}

@@ -133,6 +133,8 @@ func (v *recvView) options() display.Options {
 		Charset:    codec.Charset(v.charset.Selected),
 		LogMode:    v.logMode.Checked,
 		Timestamps: true,
+		ByteUnit:   T("recv.unit.byte", "byte"),
+		BytesUnit:  T("recv.unit.bytes", "bytes"),
 	}
 }
 

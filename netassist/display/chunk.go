@@ -53,12 +53,22 @@ type Options struct {
 	LogMode    bool          // head each chunk with time, direction, peer and length
 	Timestamps bool          // log mode: time in headers; stream mode: time before each row
 	Wrap       int           // text columns per row; <= 0 means DefaultWrap
+	// Units are the words after a chunk's length in log mode headers, in
+	// the user's language: one byte, and any other count ("" means
+	// English).
+	ByteUnit, BytesUnit string
 }
 
 // normalized fills in the defaults so that equal settings compare equal.
 func (o Options) normalized() Options {
 	if o.Wrap <= 0 {
 		o.Wrap = DefaultWrap
+	}
+	if o.ByteUnit == "" {
+		o.ByteUnit = "byte"
+	}
+	if o.BytesUnit == "" {
+		o.BytesUnit = "bytes"
 	}
 	if o.Charset == "" || !o.Charset.Valid() {
 		o.Charset = codec.UTF8

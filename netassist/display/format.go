@@ -301,10 +301,11 @@ func (f *Formatter) header(c *Chunk) string {
 	}
 	b = append(b, " · "...)
 	b = strconv.AppendInt(b, int64(len(c.Data)), 10)
+	b = append(b, ' ')
 	if len(c.Data) == 1 {
-		b = append(b, " byte"...)
+		b = append(b, f.opt.ByteUnit...)
 	} else {
-		b = append(b, " bytes"...)
+		b = append(b, f.opt.BytesUnit...)
 	}
 	f.scratch = b
 	return string(b)
