@@ -47,11 +47,11 @@ func NewSaver(dir, session string) (*Saver, error) {
 	name := fmt.Sprintf("%s-%s", safeName(session), time.Now().Format("20060102-150405.000"))
 	full := filepath.Join(dir, name)
 	if err := os.MkdirAll(full, 0o755); err != nil {
-		return nil, fmt.Errorf("create save folder: %w", err)
+		return nil, saveDirError(dir, err)
 	}
 	ev, err := openSaveFile(filepath.Join(full, "events.jsonl"))
 	if err != nil {
-		return nil, fmt.Errorf("create events.jsonl: %w", err)
+		return nil, saveDirError(dir, err)
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
 	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}

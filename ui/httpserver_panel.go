@@ -308,6 +308,9 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 		Timeout: time.Duration(secs * float64(time.Second)), ShowDotfiles: p.dotfiles.Checked, Recorder: p.hub,
 		Session: p.hub.Name(), Log: p.app.log})
 	p.showSessErr("")
+	if err := checkRoot(cfg.Root); err != nil {
+		return err
+	}
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
 		return netassist.WrapError("listen", cfg.Local, err)
@@ -372,7 +375,7 @@ func (p *httpServerPanel) onSave(on bool) {
 	}
 	if _, err := p.hub.StartSaving(p.app.saveDir()); err != nil {
 		p.saveChk.SetChecked(false)
-		p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 	}
 }
 

@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -53,12 +55,63 @@ var cache sync.Map // key → translated string
 // Tf translates key and formats it with args.
 func Tf(key, fallback string, args ...any) string { return fmt.Sprintf(T(key, fallback), args...) }
 
+// ErrorText is err in the user's language, for messages main shows
+// before the window opens.
+func ErrorText(err error) string { return errText(err) }
+
+// NoDisplayText says that there is no screen to show the window on.
+func NoDisplayText() string {
+	return T("app.nodisplay", "no display: NetAssist needs a graphical desktop (on Linux, DISPLAY must name a running X server).")
+}
+
+// folderError is a web root that cannot be served.
+type folderError struct {
+	path    string
+	missing bool // else: it is not a folder
+}
+
+func (e *folderError) Error() string {
+	if e.missing {
+		return "folder " + e.path + " does not exist"
+	}
+	return e.path + " is not a folder"
+}
+
+// checkRoot tells why root cannot be served, or nil.
+func checkRoot(root string) error {
+	if root == "" {
+		return nil // the built-in site
+	}
+	st, err := os.Stat(root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &folderError{path: root, missing: true}
+	case err == nil && !st.IsDir():
+		return &folderError{path: root}
+	}
+	return nil // other failures: the server says so when it opens it
+}
+
 // errText turns an engine or codec error into a sentence in the user's
 // language.
 func errText(err error) string {
 	var ie *codec.InputError
 	if errors.As(err, &ie) {
 		return inputErrText(ie)
+	}
+	var se *netassist.SaveError
+	if errors.As(err, &se) {
+		if se.Code == netassist.CodeSaveNotFolder {
+			return Tf("err.save_not_folder", "Cannot save into %s: it is a file, not a folder. Choose a folder.", se.Dir)
+		}
+		return Tf("err.save_denied", "Cannot save into %s: this place cannot be written to (no permission, read-only, or a system folder). Choose another folder.", se.Dir)
+	}
+	var fe *folderError
+	if errors.As(err, &fe) {
+		if fe.missing {
+			return Tf("err.root_missing", "The folder %s does not exist.", fe.path)
+		}
+		return Tf("err.root_not_folder", "%s is not a folder.", fe.path)
 	}
 	var oe *netassist.OpError
 	if !errors.As(err, &oe) {
