@@ -64,6 +64,11 @@ func NoDisplayText() string {
 	return T("app.nodisplay", "no display: NetAssist needs a graphical desktop (on Linux, DISPLAY must name a running X server).")
 }
 
+// DisplayLostText says that the display went away and NetAssist quit.
+func DisplayLostText() string {
+	return T("app.displaylost", "the display went away: NetAssist closed its sessions and saved files and quit.")
+}
+
 // folderError is a web root that cannot be served.
 type folderError struct {
 	path    string
