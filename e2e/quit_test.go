@@ -158,30 +158,45 @@ func TestDisplayKilledUnderSave(t *testing.T) {
 	}
 }
 
-// TestCtrlQUnderTraffic: Ctrl+Q while a peer is still sending ends the app
-// within a few seconds, and what was saved is exactly the start of what
-// the peer sent, at least as much as the app had counted before the quit.
-func TestCtrlQUnderTraffic(t *testing.T) {
+// TestQuitUnderTraffic: Ctrl+Q, the window's close (Alt+F4 asks openbox
+// for what the × does), SIGTERM or SIGINT while a peer is still sending end
+// the app within a few seconds, and what was saved is exactly the start of
+// what the peer sent, at least as much as the app had counted before.
+func TestQuitUnderTraffic(t *testing.T) {
 	bin := requireE2E(t)
 	d := newDisplay(t)
-	port := freeTCPPort(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	saveDir := t.TempDir()
-	a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
-	a.waitWindow()
+	for _, how := range []string{"ctrl+q", "alt+F4", "SIGTERM", "SIGINT"} {
+		t.Run(how, func(t *testing.T) {
+			port := freeTCPPort(t)
+			addr := fmt.Sprintf("127.0.0.1:%d", port)
+			saveDir := t.TempDir()
+			a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
+			a.waitWindow()
 
-	p := newStreamPeer(t, addr, 64<<20)
-	go p.write(20 * time.Millisecond)
-	seen := a.waitMetrics(60*time.Second, "traffic under way", func(m metricsLine) bool { return *m.RxBytes >= 1<<20 })
-	d.key("ctrl+q")
-	waitExit(t, a, exitLimit, "Ctrl+Q")
-	got := savedRx(t, saveDir)
-	sent := p.sent.Load()
-	t.Logf("peer sent %d bytes; the app had counted %d before Ctrl+Q; .rx holds %d", sent, *seen.RxBytes, len(got))
-	if uint64(len(got)) < *seen.RxBytes {
-		t.Errorf(".rx holds %d bytes, fewer than the %d the app had already received", len(got), *seen.RxBytes)
-	}
-	if int64(len(got)) > sent || !bytes.Equal(got, p.data[:len(got)]) {
-		t.Errorf(".rx is not the start of what the peer sent (%s)", firstDiff(got, p.data[:min(len(got), len(p.data))]))
+			p := newStreamPeer(t, addr, 64<<20)
+			go p.write(20 * time.Millisecond)
+			seen := a.waitMetrics(60*time.Second, "traffic under way", func(m metricsLine) bool { return *m.RxBytes >= 1<<20 })
+			switch how {
+			case "SIGTERM":
+				_ = a.cmd.Process.Signal(syscall.SIGTERM)
+			case "SIGINT":
+				_ = a.cmd.Process.Signal(syscall.SIGINT)
+			default:
+				d.key(how)
+			}
+			waitExit(t, a, exitLimit, how)
+			if a.waitEr != nil {
+				t.Errorf("exit status: %v; want 0 after a quit", a.waitEr)
+			}
+			got := savedRx(t, saveDir)
+			sent := p.sent.Load()
+			t.Logf("peer sent %d bytes; the app had counted %d before the quit; .rx holds %d", sent, *seen.RxBytes, len(got))
+			if uint64(len(got)) < *seen.RxBytes {
+				t.Errorf(".rx holds %d bytes, fewer than the %d the app had already received", len(got), *seen.RxBytes)
+			}
+			if int64(len(got)) > sent || !bytes.Equal(got, p.data[:len(got)]) {
+				t.Errorf(".rx is not the start of what the peer sent (%s)", firstDiff(got, p.data[:min(len(got), len(p.data))]))
+			}
+		})
 	}
 }
