@@ -68,7 +68,7 @@ type App struct {
 
 // New builds the window; call Window().ShowAndRun() to run it. Sessions in
 // opts.Open are opened at once; the first one that fails is returned as
-// the error (the window still opens and shows it).
+// the error (shown in its tab too; main stops before showing the window).
 func New(fa fyne.App, opts Options) (*App, error) {
 	a := &App{fa: fa, opts: opts, log: opts.Log, totals: opts.Totals, counter: map[netassist.Kind]int{},
 		panels: map[*container.TabItem]panel{}, closing: closer{done: make(chan struct{})}}
