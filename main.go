@@ -17,6 +17,7 @@ import (
 	"netassist/netassist"
 	"netassist/ui"
 	"netassist/ui/fatal"
+	"netassist/ui/xdisplay"
 )
 
 const appID = "io.github.netassist"
@@ -77,6 +78,7 @@ func main() {
 		fail("--log-level: %v", err)
 	}
 	log := setupLog(level)
+	quit := newQuitter(log)
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.IconResource())
@@ -87,12 +89,34 @@ func main() {
 	if err := ui.LoadTranslations(lang); err != nil {
 		log.Warnf("translations: %v", err)
 	}
+	// Everything that can be checked before the window is, so that a
+	// launch that cannot work stops here with the reason.
+	if *saveDir != "" {
+		if err := netassist.CheckSaveDir(*saveDir); err != nil {
+			log.Errorf("--save: %v", err)
+			fail("--save: %s", ui.ErrorText(err))
+		}
+	}
+	if err := xdisplay.Check(); err != nil {
+		fatal.Show("NetAssist", "netassist: "+ui.NoDisplayText())
+		os.Exit(1)
+	}
 	totals := &netassist.Counters{}
 	lag := &netassist.MaxTracker{}
-	w, err := ui.New(a, ui.Options{Open: opens, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version})
+	w, err := ui.New(a, ui.Options{Open: opens, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
 	if err != nil {
-		log.Errorf("open session: %v", err) // shown in its tab too
+		log.Errorf("open session: %v", err)
+		w.CloseSessions()
+		fail("--open: %s", ui.ErrorText(err))
 	}
+	if quit.running(w) {
+		w.CloseSessions()
+		return
+	}
+	xdisplay.OnLost(func() {
+		fatal.Show("NetAssist", "netassist: "+ui.DisplayLostText())
+		w.DisplayLost(1)
+	})
 	if *metricsFile != "" {
 		f, err := os.OpenFile(*metricsFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
@@ -104,6 +128,8 @@ func main() {
 	}
 	log.Infof("netassist %s starting", version)
 	w.Window().ShowAndRun()
+	// Fyne's SIGTERM handler ends the loop without closing the window.
+	w.CloseSessions()
 }
 
 // setupLog writes the application log to a file in the user's config

@@ -24,6 +24,9 @@ func TestInvalidSpecExits(t *testing.T) {
 		"tcp-server://127.0.0.1:99999",
 		"tcp-server://127.0.0.1:abc",
 		"udp://127.0.0.1:0?remote=127.0.0.1",
+		"udp://127.0.0.1:0?remote=127.0.0.1:0",
+		"http-client://127.0.0.1:1?tls=maybe",
+		"http-server://127.0.0.1:0?mode=bogus",
 	} {
 		t.Run(safeFile(spec), func(t *testing.T) {
 			_, msg, err := runNoDisplay(t, bin, "--open", spec)

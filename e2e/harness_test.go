@@ -165,6 +165,7 @@ func (p *proc) exited() bool {
 type display struct {
 	t         *testing.T
 	name      string // ":N"
+	x         *proc  // the Xvfb server
 	env       []string
 	artifacts string
 }
@@ -201,7 +202,7 @@ func newDisplay(t *testing.T) *display {
 		name := ":" + strconv.Itoa(n)
 		x := startProc(t, "Xvfb "+name, exec.Command("Xvfb", name, "-screen", "0", screenGeometry, "-nolisten", "tcp", "-noreset"))
 		if waitX(name, x, 15*time.Second) {
-			d.name = name
+			d.name, d.x = name, x
 			break
 		}
 		x.kill() // lost a race for this number, or broken: try the next

@@ -51,14 +51,14 @@ func NewSaver(dir, session string) (*Saver, error) {
 func newSaverAt(dir, session string, at time.Time) (*Saver, error) {
 	full, err := newSaveFolder(dir, safeName(session)+"-"+at.Format("20060102-150405.000"))
 	if err != nil {
-		return nil, fmt.Errorf("create save folder: %w", err)
+		return nil, saveDirError(dir, err)
 	}
 	if err := os.WriteFile(filepath.Join(full, "README.txt"), []byte(savedReadme), 0o644); err != nil {
 		return nil, fmt.Errorf("create README.txt: %w", err)
 	}
 	ev, err := openSaveFile(filepath.Join(full, "events.jsonl"))
 	if err != nil {
-		return nil, fmt.Errorf("create events.jsonl: %w", err)
+		return nil, saveDirError(dir, err)
 	}
 	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
 	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}

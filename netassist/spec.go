@@ -72,6 +72,9 @@ func ParseSpec(spec string) (Config, error) {
 		if err := CheckHostPort(r, true); err != nil {
 			return Config{}, fmt.Errorf("%q: remote %q is not HOST:PORT", spec, r)
 		}
+		if _, port, _ := net.SplitHostPort(r); port == "0" {
+			return Config{}, fmt.Errorf("%q: remote %q: nothing can be sent to port 0", spec, r)
+		}
 		cfg.Remote = r
 	}
 	cfg.Root = q.Get("root")
@@ -83,34 +86,36 @@ func ParseSpec(spec string) (Config, error) {
 		return Config{}, fmt.Errorf("%q: mode must be static or manual, not %q", spec, m)
 	}
 	if v := q.Get("closeonfin"); v != "" {
-		on, ok := parseBool(v)
+		on, ok := flagValue(v)
 		if !ok {
 			return Config{}, fmt.Errorf("%q: closeonfin must be 1 or 0, not %q", spec, v)
 		}
 		cfg.CloseOnFIN = on
 	}
-	cfg.TLS = truthy(q.Get("tls"))
-	cfg.InsecureTLS = truthy(q.Get("insecure"))
+	for _, key := range []string{"tls", "insecure"} {
+		on, ok := flagValue(q.Get(key))
+		if !ok {
+			return Config{}, fmt.Errorf("%q: %s must be 1 or 0 (true/false, yes/no, on/off), not %q", spec, key, q.Get(key))
+		}
+		if key == "tls" {
+			cfg.TLS = on
+		} else {
+			cfg.InsecureTLS = on
+		}
+	}
 	return cfg, nil
 }
 
-// parseBool reads an on/off option strictly: anything else is not guessed.
-func parseBool(s string) (on, ok bool) {
+// flagValue reads an on/off option; ok is false for a word that is
+// neither, so a typo is refused rather than taken as "off".
+func flagValue(s string) (on, ok bool) {
 	switch strings.ToLower(s) {
 	case "1", "true", "yes", "on":
 		return true, true
-	case "0", "false", "no", "off":
+	case "", "0", "false", "no", "off":
 		return false, true
 	}
 	return false, false
-}
-
-func truthy(s string) bool {
-	switch strings.ToLower(s) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
 }
 
 // Spec writes cfg back as an --open SPEC (used to remember sessions).

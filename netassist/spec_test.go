@@ -28,16 +28,19 @@ func TestParseSpec(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"127.0.0.1:80":                     "KIND://",
-		"ftp://127.0.0.1:21":               "unknown kind",
-		"tcp-server://127.0.0.1":           "not HOST:PORT",
-		"tcp-server://127.0.0.1:99999":     "port",
-		"tcp-server://127.0.0.1:http":      "port",
-		"tcp-client://:80":                 "needs a host",
-		"tcp-client://127.0.0.1:0":         "port 0",
-		"udp://0.0.0.0:1?remote=nope":      "remote",
-		"tcp-server://127.0.0.1:1?root=x":  "does not apply",
-		"http-server://127.0.0.1:1?mode=x": "mode",
+		"127.0.0.1:80":                               "KIND://",
+		"ftp://127.0.0.1:21":                         "unknown kind",
+		"tcp-server://127.0.0.1":                     "not HOST:PORT",
+		"tcp-server://127.0.0.1:99999":               "port",
+		"tcp-server://127.0.0.1:http":                "port",
+		"tcp-client://:80":                           "needs a host",
+		"tcp-client://127.0.0.1:0":                   "port 0",
+		"udp://0.0.0.0:1?remote=nope":                "remote",
+		"tcp-server://127.0.0.1:1?root=x":            "does not apply",
+		"http-server://127.0.0.1:1?mode=x":           "mode",
+		"http-client://127.0.0.1:1?tls=maybe":        "tls must be",
+		"http-client://127.0.0.1:1?tls=1&insecure=x": "insecure must be",
+		"udp://127.0.0.1:0?remote=127.0.0.1:0":       "port 0",
 	}
 	for spec, frag := range bad {
 		if _, err := ParseSpec(spec); err == nil || !strings.Contains(err.Error(), frag) {

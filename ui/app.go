@@ -26,6 +26,9 @@ type Options struct {
 	Lag      *netassist.MaxTracker // UI heartbeat delay (--metrics); nil makes one
 	Log      logrus.FieldLogger    // nil means the standard logger
 	Version  string
+	// Exit ends the process (main passes os.Exit) when quitting through
+	// Fyne does not finish in time; nil (tests) never exits.
+	Exit func(code int)
 
 	manualPump bool // tests drive the pump's ticks themselves
 }
@@ -69,14 +72,17 @@ type App struct {
 
 	mu     sync.Mutex // panels is read by --metrics on its goroutine
 	panels map[*container.TabItem]panel
+
+	closing  closer    // CloseSessions, once
+	watchdog sync.Once // ExitWithin, once
 }
 
 // New builds the window; call Window().ShowAndRun() to run it. Sessions in
 // opts.Open are opened at once; the first one that fails is returned as
-// the error (the window still opens and shows it).
+// the error (shown in its tab too; main stops before showing the window).
 func New(fa fyne.App, opts Options) (*App, error) {
 	a := &App{fa: fa, opts: opts, log: opts.Log, totals: opts.Totals, counter: map[netassist.Kind]int{},
-		panels: map[*container.TabItem]panel{}}
+		panels: map[*container.TabItem]panel{}, closing: closer{done: make(chan struct{})}}
 	if a.log == nil {
 		a.log = logrus.StandardLogger()
 	}
@@ -236,22 +242,16 @@ func (a *App) Panels() []panel {
 	return out
 }
 
+// shutdown runs when the window closes (its ×, Ctrl+Q): it remembers the
+// sessions and the window size, closes the sessions, and makes sure the
+// process ends even if Fyne's loop does not.
 func (a *App) shutdown() {
+	a.ExitWithin(quitGrace, 0)
 	a.rememberSessions()
 	size := a.win.Canvas().Size()
 	a.fa.Preferences().SetFloat("window.width", float64(size.Width))
 	a.fa.Preferences().SetFloat("window.height", float64(size.Height))
-	a.pump.close()
-	a.mu.Lock()
-	panels := a.panels
-	a.panels = map[*container.TabItem]panel{}
-	a.mu.Unlock()
-	var wg sync.WaitGroup
-	for _, p := range panels {
-		wg.Add(1)
-		go func() { defer wg.Done(); p.shutdown() }()
-	}
-	wg.Wait()
+	a.CloseSessions()
 }
 
 // Close ends every session and the pump (tests call it).

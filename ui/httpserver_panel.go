@@ -414,7 +414,7 @@ func (p *httpServerPanel) onSave(on bool) {
 	}
 	if _, err := p.hub.StartSaving(p.app.saveDir()); err != nil {
 		p.saveChk.SetChecked(false)
-		p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 	}
 }
 

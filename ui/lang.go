@@ -54,6 +54,20 @@ var cache sync.Map // key → translated string
 // Tf translates key and formats it with args.
 func Tf(key, fallback string, args ...any) string { return fmt.Sprintf(T(key, fallback), args...) }
 
+// ErrorText is err in the user's language, for messages main shows
+// before the window opens.
+func ErrorText(err error) string { return errText(err) }
+
+// NoDisplayText says that there is no screen to show the window on.
+func NoDisplayText() string {
+	return T("app.nodisplay", "no display: NetAssist needs a graphical desktop (on Linux, DISPLAY must name a running X server).")
+}
+
+// DisplayLostText says that the display went away and NetAssist quit.
+func DisplayLostText() string {
+	return T("app.displaylost", "the display went away: NetAssist closed its sessions and saved files and quit.")
+}
+
 // errText turns an engine or codec error into a sentence in the user's
 // language.
 func errText(err error) string {
@@ -64,6 +78,13 @@ func errText(err error) string {
 	var re *server.ReplyError
 	if errors.As(err, &re) {
 		return replyErrText(re)
+	}
+	var se *netassist.SaveError
+	if errors.As(err, &se) {
+		if se.Code == netassist.CodeSaveNotFolder {
+			return Tf("err.save_not_folder", "Cannot save into %s: it is a file, not a folder. Choose a folder.", se.Dir)
+		}
+		return Tf("err.save_denied", "Cannot save into %s: this place cannot be written to (no permission, read-only, or a system folder). Choose another folder.", se.Dir)
 	}
 	var fe *server.FolderError
 	if errors.As(err, &fe) {

@@ -139,14 +139,14 @@ func (p *netPanel) onJoin() {
 func (p *netPanel) onSaveToggled(on bool) {
 	if !on {
 		if err := p.hub.StopSaving(); err != nil {
-			p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+			p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 		}
 		return
 	}
 	dir, err := p.hub.StartSaving(p.app.saveDir())
 	if err != nil {
 		p.saveChk.SetChecked(false)
-		p.showSessErr(Tf("save.failed", "Saving failed: %v", err))
+		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 		return
 	}
 	p.reach.SetText(strings.TrimSpace(p.reach.Text + "\n" + Tf("save.into", "Saving into %s", dir)))
