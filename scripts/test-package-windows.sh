@@ -52,7 +52,7 @@ if [ "${WINE:-1}" = 0 ]; then
 	exit 0
 fi
 
-for tool in wine wineserver wineboot winepath "$CC_WIN" Xvfb openbox xdotool xwininfo import convert identify socat curl ss sha256sum python3; do
+for tool in wine wineserver wineboot "$CC_WIN" Xvfb openbox xdotool xwininfo import convert identify socat curl ss sha256sum python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (scripts/deps.sh wine)"
 done
 
@@ -92,6 +92,10 @@ start=$(date +%s)
 timeout "$((TIMEOUT * 3))" wineboot --init >"$work/wineboot.log" 2>&1 ||
 	die "wineboot could not create the prefix: $(tail -n 20 "$work/wineboot.log")"
 timeout "$TIMEOUT" wineserver --wait || true # the boot's last processes
+# One wineserver for the whole test (ended by cleanup's wineserver -k): when each
+# wine command starts and stops its own, a command that starts while the last
+# one's server is shutting down can hang.
+wineserver --persistent || die "could not start wineserver"
 sys32="$WINEPREFIX/drive_c/windows/system32"
 [ -d "$sys32" ] || die "the prefix has no windows/system32"
 if [ -e "$sys32/bcryptprimitives.dll" ]; then
@@ -105,8 +109,10 @@ else
 fi
 applog="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/NetAssist/netassist.log"
 
-# winpath prints the Windows name of a Linux path (Z:\...).
-winpath() { winepath -w "$1" 2>/dev/null; }
+# winpath prints the Windows name of an absolute Linux path: a new prefix maps
+# drive Z: to / (checked here, so no wine process is needed per path).
+[ "$(readlink "$WINEPREFIX/dosdevices/z:")" = / ] || die "the prefix's drive Z: is not /"
+winpath() { printf 'Z:%s\n' "${1//\//\\}"; }
 urlq() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -142,7 +148,7 @@ shot() {
 }
 app_died() {
 	die "$1; its output:
-$(tail -n 30 "$work/app.log")
+$(tail -n 30 "$work/app.log" 2>&1)
 its log:
 $(tail -n 30 "$applog" 2>/dev/null)"
 }
@@ -154,8 +160,9 @@ head -c 300000 /dev/urandom >"$work/www/blob.bin"
 tcp_port="$(freeport)" http_port="$(freeport)"
 [ "$tcp_port" != "$http_port" ] || http_port="$(freeport)"
 http_spec="http-server://127.0.0.1:$http_port?root=$(urlq "$(winpath "$work/www")")"
+save_win="$(winpath "$work/save")"
 wine "$exe" --open "tcp-server://127.0.0.1:$tcp_port" --open "$http_spec" \
-	--save "$(winpath "$work/save")" --lang en >"$work/app.log" 2>&1 &
+	--save "$save_win" --lang en >"$work/app.log" 2>&1 &
 app_pid=$! app_start=$(date +%s)
 wid="$(timeout "$TIMEOUT" xdotool search --sync --onlyvisible --name '^NetAssist' 2>/dev/null | head -n1)" || true
 [ -n "$wid" ] || app_died "no NetAssist window within ${TIMEOUT}s"
