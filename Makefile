@@ -63,8 +63,10 @@ test-package-linux: package-linux deps-test
 	scripts/test-package-linux.sh
 
 # Cross-built with mingw-w64; the first build compiles all of cgo (~7 min).
+# The test then runs the .exe under Wine + Xvfb with Linux peers.
 package-windows:
 	VERSION=$(VERSION) scripts/package-windows.sh
+	scripts/deps.sh wine
 	scripts/test-package-windows.sh
 
 # Needs a Mac (the macOS SDK); .github/workflows/macos.yml runs it.

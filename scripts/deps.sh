@@ -6,6 +6,8 @@
 #                           with it) and Chromium for end-to-end tests
 #   scripts/deps.sh bench   test + wrk for `make bench`
 #   scripts/deps.sh windows build + the mingw-w64 cross compiler
+#   scripts/deps.sh wine    windows + Wine (64-bit), Xvfb, a window manager, xdotool,
+#                           ImageMagick and peers, to run the .exe in scripts/test-package-windows.sh
 # Only missing packages are installed; sudo is used when not root.
 # Windows: install Go and a gcc such as MSYS2's mingw-w64-x86_64-gcc.
 # macOS: install Go and the Xcode command line tools (xcode-select --install).
@@ -17,7 +19,10 @@ build) ;;
 test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
-*) echo "usage: $0 build|test|bench|windows" >&2; exit 2 ;;
+# wine64 alone runs 64-bit programs (no i386 architecture needed); fonts-wine
+# draws the text of Wine's own dialogs (the MessageBox of a start-up error).
+wine) want+=(gcc-mingw-w64-x86-64 wine wine64 fonts-wine libgl1-mesa-dri xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl python3 iproute2) ;;
+*) echo "usage: $0 build|test|bench|windows|wine" >&2; exit 2 ;;
 esac
 want+=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 
