@@ -99,7 +99,7 @@ func errText(err error) string {
 	case netassist.CodeBroadcastDeny:
 		return Tf("err.broadcast_denied", "The system refused to broadcast to %s.", oe.Addr)
 	case netassist.CodeNotMulticast:
-		return Tf("udp.badgroup", "%s is not a multicast group address: use 224.0.0.0 to 239.255.255.255, or an IPv6 address starting with ff (e.g. ff05::1:3).", oe.Addr)
+		return Tf("udp.badgroup", "%s is not a multicast group address (224.0.0.0 to 239.255.255.255, or ff00::/8).", oe.Addr)
 	case netassist.CodeGroupFamily:
 		return Tf("err.group_family", "%s is of the other IP version than this session's address: open the session on :: to join IPv6 groups (and IPv4 ones too), or on 0.0.0.0 for IPv4 groups.", oe.Addr)
 	case netassist.CodeNoInterface:

@@ -154,11 +154,14 @@ func (p *netPanel) build() fyne.CanvasObject {
 			settings = append(settings, p.parseChk)
 		}
 	}
-	settings = append(settings, p.openBtn, p.sessErr, p.saveChk, p.reach)
+	settings = append(settings, p.openBtn, p.sessErr, p.saveChk)
 	if p.kind == netassist.KindUDP {
+		// Above the address list, so that Join and the joined groups are
+		// on screen at 1024×700 without scrolling.
 		p.mc = newMulticastBox(p.multicaster, p.app.rememberSessions)
-		settings = append(settings, widget.NewSeparator(), p.mc.object())
+		settings = append(settings, widget.NewSeparator(), p.mc.object(), widget.NewSeparator())
 	}
+	settings = append(settings, p.reach)
 	p.loadSettings()
 
 	p.status = widget.NewLabel("")

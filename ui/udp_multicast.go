@@ -48,7 +48,8 @@ func newMulticastBox(session func() multicaster, changed func()) *multicastBox {
 }
 
 func (m *multicastBox) object() fyne.CanvasObject {
-	return container.NewVBox(m.fGroup.object(), widget.NewLabel(T("udp.iface", "Interface")), m.iface, m.join, m.joined)
+	return container.NewVBox(widget.NewLabel(m.fGroup.label), container.NewBorder(nil, nil, nil, m.join, m.group), m.fGroup.err,
+		widget.NewLabel(T("udp.iface", "Interface")), m.iface, m.joined)
 }
 
 // ifaceName is the interface chosen, "" for automatic.
@@ -84,7 +85,7 @@ func checkGroup(s string) string {
 		return T("udp.needgroup", "Type a multicast group address, e.g. 239.1.2.3 or ff05::1:3.")
 	}
 	if !netassist.IsMulticastGroup(s) {
-		return Tf("udp.badgroup", "%s is not a multicast group address: use 224.0.0.0 to 239.255.255.255, or an IPv6 address starting with ff (e.g. ff05::1:3).", s)
+		return Tf("udp.badgroup", "%s is not a multicast group address (224.0.0.0 to 239.255.255.255, or ff00::/8).", s)
 	}
 	return ""
 }
