@@ -110,9 +110,9 @@ func (u *UDP) JoinGroup(group, ifname string) error {
 		return err
 	}
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	for _, m := range u.groups {
 		if m.Group == group && m.Iface == ifi.Name {
+			u.mu.Unlock()
 			return nil
 		}
 	}
@@ -133,9 +133,13 @@ func (u *UDP) JoinGroup(group, ifname string) error {
 		}
 	}
 	if err != nil {
+		u.mu.Unlock()
 		return joinErr(group, ifi.Name, err)
 	}
 	u.groups = append(u.groups, Membership{Group: group, Iface: ifi.Name})
+	u.mu.Unlock()
+	// Notes after the unlock: a saving hub may block, and the read loop
+	// takes the lock for every datagram.
 	u.hub.Record(Event{Kind: EvInfo, Detail: MulticastNote{Verb: "joined", Group: group, Iface: ifi.Name, How: how}.detail()})
 	if !local.IsUnspecified() && !local.IsMulticast() {
 		u.hub.Record(Event{Kind: EvInfo, Detail: NoteUnicastBind, Peer: local.String()})
@@ -150,11 +154,11 @@ func (u *UDP) LeaveGroup(group string) error {
 		return &OpError{Code: CodeNotMulticast, Op: "leave", Addr: group}
 	}
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	if u.pc == nil || u.closed.Load() {
+		u.mu.Unlock()
 		return &OpError{Code: CodeClosed, Op: "leave", Addr: group}
 	}
-	kept := u.groups[:0]
+	var kept, left []Membership
 	var firstErr error
 	for _, m := range u.groups {
 		if m.Group != gip.String() {
@@ -173,9 +177,13 @@ func (u *UDP) LeaveGroup(group string) error {
 		if err != nil && firstErr == nil {
 			firstErr = joinErr(m.Group, m.Iface, err)
 		}
-		u.hub.Record(Event{Kind: EvInfo, Detail: MulticastNote{Verb: "left", Group: m.Group, Iface: m.Iface}.detail()})
+		left = append(left, m)
 	}
 	u.groups = kept
+	u.mu.Unlock()
+	for _, m := range left {
+		u.hub.Record(Event{Kind: EvInfo, Detail: MulticastNote{Verb: "left", Group: m.Group, Iface: m.Iface}.detail()})
+	}
 	return firstErr
 }
 
