@@ -182,3 +182,30 @@ func TestUDPMulticastRestored(t *testing.T) {
 		t.Fatalf("restored Send to %q, interface %q, %d rows", r.udpDest.Text, r.mc.ifaceName(), len(r.mc.joined.Objects))
 	}
 }
+
+// An IPv6 group joins on a :: session (which takes IPv4 groups too).
+func TestUDPMulticastIPv6Group(t *testing.T) {
+	lo := loopbackName(t)
+	a := newTestApp(t)
+	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u.localHost.SetText("::")
+	u.localPort.SetText("0")
+	test.Tap(u.openBtn)
+	if u.sess.Load() == nil {
+		t.Skipf("no IPv6 here: %s", u.sessErr.Text)
+	}
+	u.mc.iface.SetSelected(lo)
+	for _, g := range []string{"ff05::77:3", "239.77.2.4"} {
+		u.mc.group.SetText(g)
+		test.Tap(u.mc.join)
+		if u.mc.fGroup.err.Visible() {
+			t.Fatalf("join %s on %s: %s", g, lo, u.mc.fGroup.err.Text)
+		}
+	}
+	if g := u.multicaster().Groups(); len(g) != 2 || len(u.mc.joined.Objects) != 2 {
+		t.Fatalf("joined %v, %d rows", g, len(u.mc.joined.Objects))
+	}
+	tickUntil(t, a, "the IPv6 join note", func() bool {
+		return strings.Contains(viewText(u), "joined multicast group ff05::77:3 on "+lo)
+	})
+}
