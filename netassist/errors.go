@@ -28,6 +28,10 @@ const (
 	CodeBroadcastDeny = "broadcast_denied" // the system refused a broadcast
 	CodeTLS           = "tls"              // the TLS handshake failed (certificate…)
 	CodeNetwork       = "network"          // any other network error
+	CodeNotMulticast  = "not_multicast"    // a group to join is not a multicast address
+	CodeGroupFamily   = "group_family"     // an IPv6 group on an IPv4 socket, or the reverse
+	CodeNoInterface   = "no_interface"     // the interface to join on does not exist
+	CodeJoinFailed    = "join_failed"      // the system refused to join the group
 )
 
 // OpError is an engine error a learner can understand: Code picks the
@@ -72,6 +76,14 @@ func (e *OpError) Error() string {
 		what = fmt.Sprintf("the system refused to broadcast to %s", e.Addr)
 	case CodeTLS:
 		what = fmt.Sprintf("TLS with %s failed", e.Addr)
+	case CodeNotMulticast:
+		what = fmt.Sprintf("%q is not a multicast group address", e.Addr)
+	case CodeGroupFamily:
+		what = fmt.Sprintf("group %s is of the other IP version than the socket", e.Addr)
+	case CodeNoInterface:
+		what = fmt.Sprintf("no interface %s to join on", e.Addr)
+	case CodeJoinFailed:
+		what = fmt.Sprintf("the system refused to join %s", e.Addr)
 	default:
 		what = fmt.Sprintf("%s %s failed", e.Op, e.Addr)
 	}

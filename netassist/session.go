@@ -29,6 +29,11 @@ type Config struct {
 	ConnectTimeout time.Duration // TCP client; 0 means 10 s
 	CloseOnFIN     bool          // TCP: close a connection when its peer sends FIN
 
+	// UDP multicast: groups joined at Start, on Iface ("" picks the
+	// interface the local address is on, or the system's default).
+	Groups []string
+	Iface  string
+
 	// HTTP sessions.
 	Root   string // http-server: folder to serve; "" serves the sample site
 	Manual bool   // http-server: hold requests for a hand-written answer

@@ -10,7 +10,7 @@ import (
 // ParseSpec reads an --open SPEC:
 //
 //	tcp-server://HOST:PORT[?closeonfin=0]   tcp-client://HOST:PORT[?closeonfin=0]
-//	udp://HOST:PORT[?remote=HOST:PORT]
+//	udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]]   (join repeats)
 //	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
 //
 // The error says what is wrong in words a user can act on.
@@ -42,7 +42,7 @@ func ParseSpec(spec string) (Config, error) {
 	allowed := map[Kind][]string{
 		KindTCPServer:  {"closeonfin"},
 		KindTCPClient:  {"closeonfin"},
-		KindUDP:        {"remote"},
+		KindUDP:        {"remote", "join", "iface"},
 		KindHTTPServer: {"root", "mode"},
 		KindHTTPClient: {"tls", "insecure"},
 	}
@@ -76,6 +76,16 @@ func ParseSpec(spec string) (Config, error) {
 			return Config{}, fmt.Errorf("%q: remote %q: nothing can be sent to port 0", spec, r)
 		}
 		cfg.Remote = r
+	}
+	for _, g := range q["join"] {
+		if !IsMulticastGroup(g) {
+			return Config{}, fmt.Errorf("%q: join %q is not a multicast group address (e.g. 239.1.2.3 or ff05::1:3)", spec, g)
+		}
+		cfg.Groups = append(cfg.Groups, net.ParseIP(strings.TrimSpace(g)).String())
+	}
+	cfg.Iface = q.Get("iface")
+	if _, ok := q["iface"]; ok && cfg.Iface == "" {
+		return Config{}, fmt.Errorf("%q: iface needs an interface name, e.g. iface=lo", spec)
 	}
 	cfg.Root = q.Get("root")
 	switch m := q.Get("mode"); m {
@@ -130,6 +140,14 @@ func (c Config) Spec() string {
 	}
 	if c.Kind == KindUDP && c.Remote != "" {
 		q.Set("remote", c.Remote)
+	}
+	if c.Kind == KindUDP {
+		if len(c.Groups) > 0 {
+			q["join"] = c.Groups
+		}
+		if c.Iface != "" {
+			q.Set("iface", c.Iface)
+		}
 	}
 	if c.Kind == KindHTTPServer {
 		if c.Root != "" {

@@ -1,6 +1,7 @@
 package netassist
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,7 @@ func TestParseSpecCloseOnFIN(t *testing.T) {
 			continue
 		}
 		back, err := ParseSpec(cfg.Spec())
-		if err != nil || back != cfg {
+		if err != nil || !reflect.DeepEqual(back, cfg) {
 			t.Errorf("round trip of %q via %q = %+v, %v", spec, cfg.Spec(), back, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package netassist
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -19,11 +20,11 @@ func TestParseSpec(t *testing.T) {
 	}
 	for _, c := range good {
 		got, err := ParseSpec(c.spec)
-		if err != nil || got != c.want {
+		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("ParseSpec(%q) = %+v, %v; want %+v", c.spec, got, err, c.want)
 		}
 		back, err := ParseSpec(got.Spec())
-		if err != nil || back != got {
+		if err != nil || !reflect.DeepEqual(back, got) {
 			t.Errorf("round trip of %q via %q = %+v, %v", c.spec, got.Spec(), back, err)
 		}
 	}

@@ -8,9 +8,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"golang.org/x/net/ipv4"
-	"golang.org/x/net/ipv6"
 )
 
 // MaxDatagram is the largest UDP payload over IPv4 (65,535 − 8 − 20).
@@ -27,7 +24,7 @@ type UDP struct {
 
 	mu         sync.Mutex
 	lastSender *net.UDPAddr
-	groups     []string
+	groups     []Membership
 }
 
 // NewUDP makes a UDP session that will bind cfg.Local.
@@ -63,6 +60,14 @@ func (u *UDP) Start() (err error) {
 	u.pc.SetReadBuffer(8 << 20)
 	u.pc.SetWriteBuffer(4 << 20)
 	u.hub.Record(Event{Kind: EvOpen, Detail: u.pc.LocalAddr().String()})
+	for _, g := range u.cfg.Groups {
+		if err := u.JoinGroup(g, u.cfg.Iface); err != nil {
+			u.pc.Close()
+			u.pc = nil
+			u.hub.Record(Event{Kind: EvClose})
+			return err
+		}
+	}
 	u.wg.Add(1)
 	go u.readLoop()
 	return nil
@@ -171,72 +176,6 @@ func isBroadcast(ip net.IP) bool {
 		}
 	}
 	return false
-}
-
-// JoinGroup joins the multicast group on the named interface ("" lets the
-// system choose) and makes that interface the outgoing one for the group,
-// with loopback on so this machine's own members hear it.
-func (u *UDP) JoinGroup(group, ifname string) error {
-	if u.pc == nil {
-		return &OpError{Code: CodeClosed, Op: "join", Addr: group}
-	}
-	gip := net.ParseIP(group)
-	if gip == nil || !gip.IsMulticast() {
-		return &OpError{Code: CodeBadAddress, Op: "join", Addr: group}
-	}
-	var ifi *net.Interface
-	if ifname != "" {
-		var err error
-		if ifi, err = net.InterfaceByName(ifname); err != nil {
-			return wrapErr("join", ifname, err)
-		}
-	}
-	g := &net.UDPAddr{IP: gip}
-	if gip.To4() != nil {
-		p := ipv4.NewPacketConn(u.pc)
-		if err := p.JoinGroup(ifi, g); err != nil {
-			return wrapErr("join", group, err)
-		}
-		if ifi != nil {
-			p.SetMulticastInterface(ifi)
-		}
-		p.SetMulticastLoopback(true)
-	} else {
-		p := ipv6.NewPacketConn(u.pc)
-		if err := p.JoinGroup(ifi, g); err != nil {
-			return wrapErr("join", group, err)
-		}
-		if ifi != nil {
-			p.SetMulticastInterface(ifi)
-		}
-		p.SetMulticastLoopback(true)
-	}
-	u.mu.Lock()
-	u.groups = append(u.groups, group)
-	u.mu.Unlock()
-	u.hub.Record(Event{Kind: EvInfo, Detail: "joined " + group})
-	return nil
-}
-
-// SetMulticastInterface picks the interface multicast datagrams leave by.
-func (u *UDP) SetMulticastInterface(ifname string) error {
-	ifi, err := net.InterfaceByName(ifname)
-	if err != nil {
-		return wrapErr("multicast", ifname, err)
-	}
-	if la, ok := u.pc.LocalAddr().(*net.UDPAddr); ok && la.IP.To4() == nil && !la.IP.IsUnspecified() {
-		return ipv6.NewPacketConn(u.pc).SetMulticastInterface(ifi)
-	}
-	p := ipv4.NewPacketConn(u.pc)
-	p.SetMulticastLoopback(true)
-	return p.SetMulticastInterface(ifi)
-}
-
-// Groups lists the multicast groups joined.
-func (u *UDP) Groups() []string {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return append([]string(nil), u.groups...)
 }
 
 // Close closes the socket and waits for the read loop.

@@ -123,6 +123,14 @@ func errText(err error) string {
 		return Tf("err.reset", "Connection reset by %s.", oe.Addr)
 	case netassist.CodeBroadcastDeny:
 		return Tf("err.broadcast_denied", "The system refused to broadcast to %s.", oe.Addr)
+	case netassist.CodeNotMulticast:
+		return Tf("udp.badgroup", "%s is not a multicast group address (224.0.0.0 to 239.255.255.255, or ff00::/8).", oe.Addr)
+	case netassist.CodeGroupFamily:
+		return Tf("err.group_family", "%s is of the other IP version than this session's address: open the session on :: to join IPv6 groups (and IPv4 ones too), or on 0.0.0.0 for IPv4 groups.", oe.Addr)
+	case netassist.CodeNoInterface:
+		return Tf("err.no_interface", "This machine has no interface %s to join the group on. Choose another interface.", oe.Addr)
+	case netassist.CodeJoinFailed:
+		return Tf("err.join_failed", "The system refused to join %s. Is the interface up and able to carry multicast?", oe.Addr)
 	}
 	return Tf("err.network", "Network error: %s", oe.Error())
 }

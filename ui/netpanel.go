@@ -48,11 +48,10 @@ type netPanel struct {
 	sessErr    *widget.Label
 
 	// UDP
-	udpDest    *widget.SelectEntry
-	replyLast  *widget.Check
-	groupEntry *widget.Entry
-	joinBtn    *widget.Button
-	fDest      *field
+	udpDest   *widget.SelectEntry
+	replyLast *widget.Check
+	mc        *multicastBox
+	fDest     *field
 
 	// server
 	target *widget.RadioGroup
@@ -155,7 +154,14 @@ func (p *netPanel) build() fyne.CanvasObject {
 			settings = append(settings, p.parseChk)
 		}
 	}
-	settings = append(settings, p.openBtn, p.sessErr, p.saveChk, p.reach)
+	settings = append(settings, p.openBtn, p.sessErr, p.saveChk)
+	if p.kind == netassist.KindUDP {
+		// Above the address list, so that Join and the joined groups are
+		// on screen at 1024×700 without scrolling.
+		p.mc = newMulticastBox(p.multicaster, p.app.rememberSessions)
+		settings = append(settings, widget.NewSeparator(), p.mc.object(), widget.NewSeparator())
+	}
+	settings = append(settings, p.reach)
 	p.loadSettings()
 
 	p.status = widget.NewLabel("")
@@ -196,11 +202,8 @@ func (p *netPanel) build() fyne.CanvasObject {
 		p.udpDest.SetPlaceHolder("127.0.0.1:9000")
 		p.fDest = newField(T("udp.dest", "Send to (host:port)"), p.udpDest)
 		p.replyLast = widget.NewCheck(T("udp.replylast", "Reply to last sender"), func(b bool) { p.replyOn.Store(b) })
-		p.groupEntry = widget.NewEntry()
-		p.groupEntry.SetPlaceHolder("239.1.2.3")
-		p.joinBtn = widget.NewButton(T("udp.join", "Join group"), p.onJoin)
 		p.loadUDPSettings()
-		sendTop = container.NewBorder(nil, nil, nil, container.NewHBox(p.replyLast, widget.NewLabel(T("udp.group", "Multicast")), container.NewGridWrap(fyne.NewSize(130, p.groupEntry.MinSize().Height), p.groupEntry), p.joinBtn),
+		sendTop = container.NewBorder(nil, nil, nil, p.replyLast,
 			container.NewBorder(nil, p.fDest.err, widget.NewLabel(T("udp.dest", "Send to (host:port)")), nil, p.udpDest))
 	}
 	if p.kind == netassist.KindHTTPClient {
@@ -263,6 +266,14 @@ func (p *netPanel) config() (netassist.Config, bool) {
 		}
 		checkPort(p.fPort, p.localPort.Text, false)
 		cfg.Local = netassist.JoinHostPort(strings.Trim(strings.TrimSpace(p.localHost.Text), "[]"), p.localPort.Text)
+		if p.udpDest != nil {
+			// The "Send to" address is remembered with the session when
+			// it is one; a half-typed one is no reason not to open.
+			if d := strings.TrimSpace(p.udpDest.Text); netassist.CheckHostPort(d, true) == nil {
+				cfg.Remote = d
+			}
+			cfg.Iface = p.mc.ifaceName()
+		}
 	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		check(p.fRemote, p.remoteHost.Text, true)
 		checkPort(p.fRPort, p.remotePort.Text, false)
@@ -294,6 +305,12 @@ func (p *netPanel) fill(cfg netassist.Config) {
 		}
 		if p.udpDest != nil && cfg.Remote != "" {
 			p.udpDest.SetText(cfg.Remote)
+		}
+		if p.mc != nil {
+			p.mc.setIface(cfg.Iface)
+			if len(cfg.Groups) > 0 {
+				p.mc.group.SetText(cfg.Groups[len(cfg.Groups)-1])
+			}
 		}
 	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		if h, port, err := net.SplitHostPort(cfg.Remote); err == nil {
@@ -372,6 +389,9 @@ func (p *netPanel) opened(s netassist.Session, cfg netassist.Config) {
 	p.saveSettings(cfg)
 	p.saveOptions()
 	p.reach.SetText(p.reachText(s))
+	if p.mc != nil {
+		p.mc.refresh() // groups joined at Start (--open, restore)
+	}
 	p.focusSend()
 }
 

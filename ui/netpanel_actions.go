@@ -122,18 +122,14 @@ func (p *netPanel) onCloseOnFIN(on bool) {
 	}
 }
 
-func (p *netPanel) onJoin() {
-	b := p.sess.Load()
-	if b == nil {
-		p.showSessErr(T("udp.opennfirst", "Open the UDP session first."))
-		return
+// multicaster is the open session as a multicaster, or nil.
+func (p *netPanel) multicaster() multicaster {
+	if b := p.sess.Load(); b != nil {
+		if m, ok := b.s.(multicaster); ok {
+			return m
+		}
 	}
-	u := b.s.(*netassist.UDP)
-	if err := u.JoinGroup(strings.TrimSpace(p.groupEntry.Text), ""); err != nil {
-		p.showSessErr(errText(err))
-		return
-	}
-	p.showSessErr("")
+	return nil
 }
 
 func (p *netPanel) onSaveToggled(on bool) {

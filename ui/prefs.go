@@ -41,7 +41,8 @@ func (p *netPanel) loadSettings() {
 func (p *netPanel) loadUDPSettings() {
 	pr := p.app.fa.Preferences()
 	p.udpDest.SetText(pr.StringWithFallback(p.prefKey("dest"), "127.0.0.1:9001"))
-	p.groupEntry.SetText(pr.String(p.prefKey("group")))
+	p.mc.group.SetText(pr.String(p.prefKey("group")))
+	p.mc.setIface(pr.String(p.prefKey("iface")))
 }
 
 func (p *netPanel) saveSettings(cfg netassist.Config) {
@@ -54,7 +55,8 @@ func (p *netPanel) saveSettings(cfg netassist.Config) {
 		}
 		if p.udpDest != nil {
 			pr.SetString(p.prefKey("dest"), strings.TrimSpace(p.udpDest.Text))
-			pr.SetString(p.prefKey("group"), strings.TrimSpace(p.groupEntry.Text))
+			pr.SetString(p.prefKey("group"), strings.TrimSpace(p.mc.group.Text))
+			pr.SetString(p.prefKey("iface"), p.mc.ifaceName())
 		}
 	case netassist.KindTCPClient, netassist.KindHTTPClient:
 		if h, port, err := net.SplitHostPort(cfg.Remote); err == nil {
@@ -109,6 +111,9 @@ func (p *netPanel) spec() (string, bool) {
 		return "", false
 	}
 	cfg, _ := p.config()
+	if p.mc != nil {
+		cfg.Groups = p.mc.groups()
+	}
 	return cfg.Spec(), true
 }
 

@@ -239,6 +239,9 @@ func eventNote(ev netassist.Event) string {
 		case "local_fin":
 			return Tf("note.local_fin", "#%d %s: we closed our sending side (FIN); we can still receive", ev.Conn, ev.Peer)
 		}
+		if s := multicastNote(ev); s != "" {
+			return s
+		}
 		return ev.Detail
 	case netassist.EvError:
 		return Tf("note.error", "error: %s", ev.Detail)
