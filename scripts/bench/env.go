@@ -277,8 +277,17 @@ func (p *guiProc) logTail() string {
 }
 
 // cpuTicks is utime+stime of pid from /proc/PID/stat, in clock ticks.
-func cpuTicks(pid int) (uint64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+func cpuTicks(pid int) (uint64, error) { return statTicks(fmt.Sprintf("/proc/%d/stat", pid)) }
+
+// mainThreadTicks is the CPU time of a process's first thread, where a
+// Fyne app runs its UI (its main goroutine is locked to it).
+func mainThreadTicks(pid int) (uint64, error) {
+	return statTicks(fmt.Sprintf("/proc/%d/task/%d/stat", pid, pid))
+}
+
+// statTicks reads user + system clock ticks from a /proc stat file.
+func statTicks(path string) (uint64, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}
