@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -69,6 +70,7 @@ type App struct {
 	theme   *appTheme
 	counter map[netassist.Kind]int
 	empty   *widget.Label
+	keptAt  time.Time // hidden tabs last marked in use; main goroutine
 
 	mu     sync.Mutex // panels is read by --metrics on its goroutine
 	panels map[*container.TabItem]panel
@@ -102,6 +104,7 @@ func New(fa fyne.App, opts Options) (*App, error) {
 	a.applyThemePref()
 	a.win = fa.NewWindow(T("app.name", "NetAssist") + " — " + T("app.subtitle", "Network debugging assistant"))
 	a.pump = newPump(sched, lag)
+	a.pump.onMain = a.keepHiddenTabs
 	a.build()
 	var firstErr error
 	for _, cfg := range opts.Open {

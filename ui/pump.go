@@ -40,6 +40,11 @@ type pump struct {
 	mu     sync.Mutex
 	panels []preparer
 
+	// onMain, when set (before start), runs in every closure the pump
+	// schedules, heartbeats included: chores of the main goroutine that
+	// must go on whether or not traffic flows.
+	onMain func(now time.Time)
+
 	inFlight atomic.Bool
 	started  atomic.Bool
 	lastBeat time.Time // pump goroutine only
@@ -171,6 +176,9 @@ func (p *pump) tick(now time.Time) bool {
 	p.schedule(func() {
 		if p.lag != nil {
 			p.lag.Observe(time.Since(scheduled))
+		}
+		if p.onMain != nil {
+			p.onMain(time.Now())
 		}
 		for _, f := range applies {
 			f()

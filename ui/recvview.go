@@ -74,6 +74,7 @@ func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 		history:  display.NewHistory(0),
 	}
 	v.fmtr = display.NewFormatter(display.Options{LogMode: true, Timestamps: true, Charset: codec.UTF8})
+	v.fmtr.SetDrawable(glyphs.drawable)
 	return v
 }
 

@@ -83,3 +83,17 @@ func TestFloodUpdatesWindowTogether(t *testing.T) {
 		t.Fatalf("status stuck at %q after the flood", before)
 	}
 }
+
+// A character no font has is shown as its bytes, and one a system font has
+// is shown as itself once that font is found (on the pump's goroutine).
+func TestRecvViewShowsUndrawableAsBytes(t *testing.T) {
+	v := newRecvView(nil, 0, 0)
+	at := time.Unix(1_800_000_000, 0)
+	// U+11F04 (Kawi, Unicode 15) is a letter no installed font draws;
+	// 'é' is in Fyne's own monospace font.
+	u, _ := v.prepare([]netassist.Event{{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte("a\U00011F04é\n")}}, netassist.FeedDrops{}, at)
+	rows := strings.Join(u.batch.Rows, "\n")
+	if !strings.Contains(rows, `a\xF0\x91\xBC\x84é\n`) {
+		t.Fatalf("rows %q; want the Kawi letter as its bytes and é as itself", rows)
+	}
+}

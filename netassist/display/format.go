@@ -44,7 +44,17 @@ type Formatter struct {
 	row     openRow
 	offsets map[streamKey]uint64 // stream mode hex: bytes seen per stream
 	scratch []byte
+
+	drawable func(rune) bool // nil: every visible character can be drawn
 }
+
+// SetDrawable tells the formatter which characters the display has a
+// glyph for; the others are shown as \xHH of their bytes, like bytes that
+// do not decode. A character no font has is no use to the reader, and a
+// window asked to draw one searches its fonts for it on every frame. The
+// function is called from the goroutine that calls Format; set it before
+// the first Format.
+func (f *Formatter) SetDrawable(drawable func(rune) bool) { f.drawable = drawable }
 
 // openRow is the last row while it may still grow: in stream mode a text row
 // until LF or the wrap width, a hex row until 16 bytes; in any mode the row

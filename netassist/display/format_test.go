@@ -354,3 +354,30 @@ func TestStreamSplitInvariance(t *testing.T) {
 		}
 	}
 }
+
+// TestTextUndrawable: characters the display has no glyph for are shown as
+// the bytes they came as, in every charset; ASCII is never asked about.
+func TestTextUndrawable(t *testing.T) {
+	noHan := func(r rune) bool {
+		if r < 0x80 {
+			t.Errorf("asked about ASCII %q", r)
+		}
+		return r != '中'
+	}
+	tests := []struct {
+		cs   codec.Charset
+		in   string
+		want string
+	}{
+		{codec.UTF8, "a中文b", `a\xE4\xB8\xAD文b`},
+		{codec.GBK, "\xd6\xd0\xce\xc4", `\xD6\xD0文`},
+	}
+	for _, tt := range tests {
+		f := NewFormatter(Options{Charset: tt.cs})
+		f.SetDrawable(noHan)
+		got := f.Format([]Chunk{rx(tt.in)}).Rows
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%s: rows = %q; want [%q]", tt.cs, got, tt.want)
+		}
+	}
+}

@@ -55,7 +55,7 @@ func (f *Formatter) text(key streamKey, t time.Time, p []byte, final bool) {
 			return
 		case size == 0:
 			size = 1
-		case ok && visible(ch):
+		case ok && visible(ch) && (f.drawable == nil || ch < 0x80 || f.drawable(ch)):
 			w := runeWidth(ch)
 			f.room(key, t, w)
 			r.buf = utf8.AppendRune(r.buf, ch)

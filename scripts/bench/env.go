@@ -23,6 +23,7 @@ type env struct {
 	peer    string // the minimal Fyne window used as the start-up peer
 	work    string
 	display string
+	screen  string // Xvfb's screen, e.g. 1280x800
 	xvfb    *exec.Cmd
 	wm      *exec.Cmd
 	cmds    []string // every command line, in order
@@ -41,21 +42,25 @@ func (e *env) note(format string, args ...any) {
 	}
 }
 
-// startX starts Xvfb on a free display (-displayfd) and openbox on it.
+// startX starts Xvfb on a free display (-displayfd) and openbox on it,
+// with a screen of e.screen (1280x800 when empty).
 func (e *env) startX() error {
+	if e.screen == "" {
+		e.screen = "1280x800"
+	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	logf, err := os.Create(filepath.Join(e.work, "xvfb.log"))
+	logf, err := os.Create(filepath.Join(e.work, "xvfb-"+e.screen+".log"))
 	if err != nil {
 		return err
 	}
-	e.xvfb = exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	e.xvfb = exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", e.screen+"x24", "-nolisten", "tcp")
 	e.xvfb.ExtraFiles = []*os.File{w}
 	e.xvfb.Stdout, e.xvfb.Stderr = logf, logf
-	e.note("Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp")
+	e.note("Xvfb -displayfd 3 -screen 0 %sx24 -nolisten tcp", e.screen)
 	if err := e.xvfb.Start(); err != nil {
 		w.Close()
 		return fmt.Errorf("Xvfb: %w", err)
@@ -75,7 +80,7 @@ func (e *env) startX() error {
 	case <-time.After(15 * time.Second):
 		return errors.New("Xvfb did not start within 15 s")
 	}
-	home := filepath.Join(e.work, "wm-home")
+	home := filepath.Join(e.work, "wm-home-"+e.screen)
 	os.MkdirAll(home, 0o755)
 	e.wm = exec.Command("openbox")
 	e.wm.Env = append(cleanEnv(), "DISPLAY="+e.display, "HOME="+home)
@@ -272,8 +277,17 @@ func (p *guiProc) logTail() string {
 }
 
 // cpuTicks is utime+stime of pid from /proc/PID/stat, in clock ticks.
-func cpuTicks(pid int) (uint64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+func cpuTicks(pid int) (uint64, error) { return statTicks(fmt.Sprintf("/proc/%d/stat", pid)) }
+
+// mainThreadTicks is the CPU time of a process's first thread, where a
+// Fyne app runs its UI (its main goroutine is locked to it).
+func mainThreadTicks(pid int) (uint64, error) {
+	return statTicks(fmt.Sprintf("/proc/%d/task/%d/stat", pid, pid))
+}
+
+// statTicks reads user + system clock ticks from a /proc stat file.
+func statTicks(path string) (uint64, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}

@@ -48,7 +48,15 @@ func main() {
 	nClients := flag.Int("clients", 10000, "connections in the many-clients test")
 	seed := flag.Uint64("seed", 20251121, "seed of the flood's data")
 	keep := flag.Bool("keep", false, "keep the work folder (logs, metrics) for inspection")
+	lagScreens := flag.String("lag-screens", "1280x800,1440x900,1920x1080", "screens of the flood's UI lag runs (part of flood; empty: none)")
+	lagWrites := flag.String("lag-writes", "4096,262144,1048576", "write sizes of the flood's UI lag runs")
+	lagData := flag.String("lag-data", "random,text", "data of the flood's UI lag runs")
+	lagBytes := flag.Int64("lag-bytes", 1<<30, "bytes in each UI lag run")
 	flag.Parse()
+	lagOpts, err := parseLagOptions(*lagScreens, *lagWrites, *lagData, *lagBytes)
+	if err != nil {
+		die(err)
+	}
 
 	abs := func(p string) string {
 		if p == "" {
@@ -100,7 +108,10 @@ func main() {
 		logf("── %s done in %.1f s", part, time.Since(t0).Seconds())
 		rep.PartSecs = append(rep.PartSecs, partTime{part, time.Since(t0).Seconds()})
 	}
-	step("flood", func() { rep.Flood = benchFlood(e, *floodBytes, *seed) })
+	step("flood", func() {
+		rep.Flood = benchFlood(e, *floodBytes, *seed)
+		rep.FloodLag = benchFloodLag(e, lagOpts, *seed)
+	})
 	step("clients", func() { rep.Many = benchClients(e, *nClients) })
 	step("udp", func() { rep.UDP = benchUDP(e) })
 	step("http", func() { rep.HTTP = benchHTTP(e) })

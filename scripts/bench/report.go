@@ -23,12 +23,14 @@ type report struct {
 	PartSecs          []partTime
 	Commands          []string
 
-	Flood   *floodResult
-	Many    *manyResult
-	UDP     *udpBench
-	HTTP    *httpBench
-	Startup *startupBench
-	Idle    *idleBench
+	Flood *floodResult
+	// FloodLag is the flood again on several screens and peer shapes.
+	FloodLag *lagResult
+	Many     *manyResult
+	UDP      *udpBench
+	HTTP     *httpBench
+	Startup  *startupBench
+	Idle     *idleBench
 
 	checks []check
 }
@@ -131,6 +133,9 @@ func (r *report) evaluate() {
 		r.add("TCP flood: max ui_lag_ms (both runs)", fmt.Sprintf("%.1f ms", lag), "< 100 ms", lag < 100, f.App.Win.Lines+f.AppSave.Win.Lines > 0)
 		exact := f.App.Counted == uint64(f.Bytes) && f.AppSave.Counted == uint64(f.Bytes)
 		r.add("TCP flood: metrics rx_bytes equal the bytes sent exactly", fmt.Sprintf("%d / %d (off, save) vs %d", f.App.Counted, f.AppSave.Counted, f.Bytes), "equal", exact, f.App.Counted+f.AppSave.Counted > 0)
+	}
+	if l := r.FloodLag; l != nil {
+		l.checks(r)
 	}
 	if m := r.Many; m != nil {
 		known := m.Client.Connected > 0
@@ -269,6 +274,9 @@ func (r *report) markdown() string {
 				w("\n**%s:** %s\n", x.Name, x.Err)
 			}
 		}
+	}
+	if l := r.FloodLag; l != nil && len(l.Runs) > 0 {
+		l.markdown(w)
 	}
 	if m := r.Many; m != nil {
 		w("\n## 2. %d clients at once (issue 2)\n\n", m.N)

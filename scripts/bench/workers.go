@@ -135,19 +135,36 @@ func runFlood(args []string) {
 	n := fs.Int64("bytes", 1<<30, "bytes to send")
 	seed := fs.Uint64("seed", 1, "stream seed")
 	limit := fs.Duration("timeout", 3*time.Minute, "give up after")
+	write := fs.Int("write", chunk, "bytes per write")
+	data := fs.String("data", "stream", "stream (the seeded stream), random (one seeded random buffer of -write bytes, sent again and again) or text (the same with lines of text)")
 	fs.Parse(args)
 	r := floodJSON{PeerTotal: -1}
+	if *write <= 0 || *write%8 != 0 {
+		fatal(fmt.Errorf("-write %d: want a positive multiple of 8", *write))
+	}
+	g := newStream(*seed)
+	buf := make([]byte, *write)
+	next := g.fill // stream: new bytes for every write
+	switch *data {
+	case "stream":
+	case "random":
+		g.fill(buf)
+		next = func([]byte) {}
+	case "text":
+		textFill(buf, g)
+		next = func([]byte) {}
+	default:
+		fatal(fmt.Errorf("-data %q: want stream, random or text", *data))
+	}
 	c, err := net.DialTimeout("tcp", *addr, 10*time.Second)
 	if err != nil {
 		fatal(err)
 	}
 	c.SetDeadline(time.Now().Add(*limit))
-	g := newStream(*seed)
-	buf := make([]byte, chunk)
 	r.StartNs = time.Now().UnixNano()
 	for r.Sent < *n {
-		g.fill(buf)
-		k, err := c.Write(buf[:min(*n-r.Sent, chunk)])
+		next(buf)
+		k, err := c.Write(buf[:min(*n-r.Sent, int64(len(buf)))])
 		r.Sent += int64(k)
 		if err != nil {
 			r.Error = "write: " + err.Error()
@@ -166,6 +183,30 @@ func runFlood(args []string) {
 	}
 	c.Close()
 	emit(r)
+}
+
+// textFill fills b with lines of printable ASCII words, 1 to 200
+// characters long, each ending in a newline: what a log or a chat sends,
+// and what makes the receive view's rows longest and most numerous.
+func textFill(b []byte, g *stream) {
+	var r [8]byte
+	rnd := func(n int) int {
+		g.fill(r[:])
+		return int(binary.LittleEndian.Uint64(r[:]) % uint64(n))
+	}
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := 0; i < len(b); {
+		end := min(len(b), i+1+rnd(200))
+		for w := 0; i < end-1; i++ {
+			if w > 2 && rnd(7) == 0 {
+				b[i], w = ' ', 0
+			} else {
+				b[i], w = letters[rnd(len(letters))], w+1
+			}
+		}
+		b[i] = '\n'
+		i++
+	}
 }
 
 // clientsResult is what the many-clients process reports once connected.
