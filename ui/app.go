@@ -240,7 +240,9 @@ func (a *App) Panels() []panel {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, t := range a.tabs.Items {
-		out = append(out, a.panels[t])
+		if p := a.panels[t]; p != nil { // none once the sessions are closed
+			out = append(out, p)
+		}
 	}
 	return out
 }
@@ -249,6 +251,11 @@ func (a *App) Panels() []panel {
 // sessions and the window size, closes the sessions, and makes sure the
 // process ends even if Fyne's loop does not.
 func (a *App) shutdown() {
+	select {
+	case <-a.closing.done:
+		return // closed before: remembering now would forget every session
+	default:
+	}
 	a.ExitWithin(quitGrace, 0)
 	a.rememberSessions()
 	size := a.win.Canvas().Size()
