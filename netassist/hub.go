@@ -17,6 +17,7 @@ type Hub struct {
 	saveMu  sync.Mutex    // serialises saver swaps against Record's use
 	connIDs atomic.Uint64 // the last connection id handed out
 	saver   atomic.Pointer[Saver]
+	closing sync.WaitGroup // savers closing in the background (StopSavingAsync)
 	now     func() time.Time
 }
 
@@ -115,12 +116,34 @@ func (h *Hub) watchSaver(s *Saver) {
 // StopSaving ends saving and closes the files.
 func (h *Hub) StopSaving() error {
 	h.saveMu.Lock()
-	defer h.saveMu.Unlock()
 	s := h.saver.Swap(nil)
-	if s == nil {
-		return nil
+	h.saveMu.Unlock()
+	var err error
+	if s != nil {
+		err = s.Close()
 	}
-	return s.Close()
+	h.closing.Wait() // and what StopSavingAsync left behind
+	return err
+}
+
+// StopSavingAsync turns saving off at once and lets the saver write what
+// is still queued on its own goroutine, so the window never waits for the
+// disk. A failure to finish is reported on the feed; StopSaving waits for
+// such closes (the app calls it at quit).
+func (h *Hub) StopSavingAsync() {
+	h.saveMu.Lock()
+	s := h.saver.Swap(nil)
+	h.saveMu.Unlock()
+	if s == nil {
+		return
+	}
+	h.closing.Add(1)
+	go func() {
+		defer h.closing.Done()
+		if err := s.Close(); err != nil {
+			h.Feed.Push(Event{Time: h.now(), Session: h.name, Kind: EvError, Detail: "saving stopped: " + err.Error()})
+		}
+	}()
 }
 
 // Saving tells whether saving is on and into which folder.

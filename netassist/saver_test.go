@@ -391,3 +391,30 @@ func exists(name string) bool {
 	_, err := os.Stat(name)
 	return err == nil
 }
+
+// StopSavingAsync turns saving off at once; what was queued still reaches
+// the disk, and StopSaving (the app's quit) waits for it.
+func TestStopSavingAsyncKeepsEveryByte(t *testing.T) {
+	s, w := startServer(t, "127.0.0.1:0", true)
+	dir := t.TempDir()
+	folder, err := s.hub.StartSaving(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s.LocalAddr())
+	data := bytes.Repeat([]byte("0123456789"), 100000)
+	c.Write(data)
+	c.Close()
+	w.waitFor(t, "disconnect", has(EvDisconnect, ""))
+	s.hub.StopSavingAsync()
+	if _, on := s.hub.Saving(); on {
+		t.Fatal("still saving after StopSavingAsync")
+	}
+	if err := s.hub.StopSaving(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(folder, RawFileName(1, c.LocalAddr().String(), EvRx)))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("saved %d bytes of %d, %v", len(got), len(data), err)
+	}
+}

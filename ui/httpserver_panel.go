@@ -40,6 +40,7 @@ type httpServerPanel struct {
 	fRoot    *field
 	openBtn  *widget.Button
 	saveChk  *widget.Check
+	saveLine *saveLine
 	reach    *widget.Label
 	sessErr  *widget.Label
 	status   *widget.Label
@@ -137,11 +138,12 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
 	p.openBtn.Importance = widget.HighImportance
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSave)
+	p.saveLine = newSaveLine(p.app.fa)
 	p.reach = widget.NewLabel("")
 	p.reach.Wrapping = fyne.TextWrapWord
 	p.sessErr = newErrLine()
 	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
-		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.reach)
+		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object(), p.reach)
 
 	p.list = newTextTable([]column{
 		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 150}, {T("http.col.method", "Method"), 70},
@@ -409,13 +411,17 @@ func (p *httpServerPanel) showSessErr(msg string) { showErrLine(p.sessErr, msg) 
 
 func (p *httpServerPanel) onSave(on bool) {
 	if !on {
-		p.hub.StopSaving()
+		p.hub.StopSavingAsync() // the disk may be slow: never wait for it here
+		p.saveLine.show("")
 		return
 	}
-	if _, err := p.hub.StartSaving(p.app.saveDir()); err != nil {
+	dir, err := p.hub.StartSaving(p.app.saveDir())
+	if err != nil {
 		p.saveChk.SetChecked(false)
 		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
+		return
 	}
+	p.saveLine.show(dir)
 }
 
 func (p *httpServerPanel) startSaving() { p.saveChk.SetChecked(true) }
@@ -563,6 +569,9 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			p.showSessErr(errs[len(errs)-1])
 		}
 		setIfChanged(p.status, status)
+		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
+			p.saveChk.SetChecked(false) // the saver stopped itself (disk full)
+		}
 	}
 }
 

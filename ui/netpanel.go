@@ -44,6 +44,7 @@ type netPanel struct {
 	fRPort     *field
 	openBtn    *widget.Button
 	saveChk    *widget.Check
+	saveLine   *saveLine
 	reach      *widget.Label
 	sessErr    *widget.Label
 
@@ -110,6 +111,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
 	p.openBtn.Importance = widget.HighImportance
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSaveToggled)
+	p.saveLine = newSaveLine(p.app.fa)
 	p.reach = widget.NewLabel("")
 	p.reach.Wrapping = fyne.TextWrapWord
 	p.sessErr = newErrLine()
@@ -154,7 +156,7 @@ func (p *netPanel) build() fyne.CanvasObject {
 			settings = append(settings, p.parseChk)
 		}
 	}
-	settings = append(settings, p.openBtn, p.sessErr, p.saveChk)
+	settings = append(settings, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object())
 	if p.kind == netassist.KindUDP {
 		// Above the address list, so that Join and the joined groups are
 		// on screen at 1024×700 without scrolling.

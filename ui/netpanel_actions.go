@@ -134,9 +134,8 @@ func (p *netPanel) multicaster() multicaster {
 
 func (p *netPanel) onSaveToggled(on bool) {
 	if !on {
-		if err := p.hub.StopSaving(); err != nil {
-			p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
-		}
+		p.hub.StopSavingAsync() // the disk may be slow: never wait for it here
+		p.saveLine.show("")
 		return
 	}
 	dir, err := p.hub.StartSaving(p.app.saveDir())
@@ -145,7 +144,7 @@ func (p *netPanel) onSaveToggled(on bool) {
 		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 		return
 	}
-	p.reach.SetText(strings.TrimSpace(p.reach.Text + "\n" + Tf("save.into", "Saving into %s", dir)))
+	p.saveLine.show(dir)
 }
 
 func (p *netPanel) onResetCounters() {

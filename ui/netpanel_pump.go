@@ -167,7 +167,7 @@ func (p *netPanel) showStatus(txt string) {
 	setIfChanged(p.status, txt)
 	if p.saveChk != nil {
 		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
-			p.saveChk.SetChecked(false)
+			p.saveChk.SetChecked(false) // hides the save line too
 		}
 	}
 }
