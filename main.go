@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
-	"fyne.io/fyne/v2/app"
 	"github.com/sirupsen/logrus"
 
 	"netassist/assets"
@@ -78,7 +77,7 @@ func main() {
 	}
 	log := setupLog(level)
 
-	a := app.NewWithID(appID)
+	a := newApp(appID)
 	a.SetIcon(assets.IconResource())
 	lang := *langFlag
 	if lang == "" {
