@@ -143,9 +143,10 @@ const directFlushEvery = 50 * time.Millisecond
 
 // idleFlushAfter is how soon what was written becomes readable once the
 // events stop. Flushing the moment the queue ran empty cost a write per
-// open file for every event when events come one by one (an HTTP server
-// answering small requests): most of the saver's time under wrk.
-const idleFlushAfter = time.Millisecond
+// event when events come one by one (an HTTP server answering small
+// requests): most of the saver's time under wrk. Within a few
+// milliseconds is as good as at once for anyone opening the files.
+const idleFlushAfter = 5 * time.Millisecond
 
 func (s *Saver) loop(w *saveWriter) {
 	defer close(s.done)
@@ -469,8 +470,13 @@ var freeBufs = make(chan []byte, saveQueue+8)
 
 const poolBufSize = 256 << 10
 
+// smallBufSize and shorter payloads get a copy of their own size: an HTTP
+// request or a small answer taking a 256 KiB buffer emptied the free list
+// under wrk, and every further one then made 256 KiB of garbage.
+const smallBufSize = 16 << 10
+
 func getBuf(n int) []byte {
-	if n > poolBufSize {
+	if n > poolBufSize || n <= smallBufSize {
 		return make([]byte, 0, n)
 	}
 	select {
