@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
-	"fyne.io/fyne/v2/app"
 	"github.com/sirupsen/logrus"
 
 	"netassist/assets"
@@ -80,7 +79,7 @@ func main() {
 	log := setupLog(level)
 	quit := newQuitter(log)
 
-	a := app.NewWithID(appID)
+	a := newApp(appID)
 	a.SetIcon(assets.IconResource())
 	lang := *langFlag
 	if lang == "" {

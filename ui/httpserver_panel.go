@@ -66,7 +66,9 @@ type httpServerPanel struct {
 
 	shown [5]int64 // id, request and response lengths, state, body left last shown
 
-	version     uint64 // pump goroutine only
+	version     uint64               // pump goroutine only
+	exchBuf     [2][]server.Exchange // pump goroutine only: storage for the lists, in turn
+	exchNext    int                  // pump goroutine only
 	rate        netassist.RateMeter
 	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
 	lastAt      time.Time
@@ -530,7 +532,12 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		// tick.
 		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
 			p.version, p.lastAt = v, now
-			exch = srv.Exchanges()
+			// Two lists taken in turn: the UI has let go of the older one,
+			// as the pump prepares a round only after the last was applied.
+			buf := p.exchBuf[p.exchNext]
+			clear(buf)
+			exch = srv.AppendExchanges(buf[:0])
+			p.exchBuf[p.exchNext], p.exchNext = exch, 1-p.exchNext
 			p.served = uint64(len(exch)) + srv.Dropped()
 			changed = true
 		}

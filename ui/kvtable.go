@@ -27,7 +27,11 @@ func newTextTable(cols []column, rows func() int, cell func(row, col int) string
 			if id.Row < rows() {
 				s = cell(id.Row, id.Col)
 			}
-			o.(*widget.Label).SetText(s)
+			// Unchanged text is not laid out again: a refreshed list
+			// mostly repeats what its cells show.
+			if l := o.(*widget.Label); l.Text != s {
+				l.SetText(s)
+			}
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -36,8 +40,8 @@ func newTextTable(cols []column, rows func() int, cell func(row, col int) string
 		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(cols) {
-			o.(*widget.Label).SetText(cols[id.Col].head)
+		if l := o.(*widget.Label); id.Col >= 0 && id.Col < len(cols) && l.Text != cols[id.Col].head {
+			l.SetText(cols[id.Col].head)
 		}
 	}
 	for i, c := range cols {

@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-const wrkDuration = "10s"
+const wrkTime = "10s"
 
 // wrkRun is one wrk run against one server.
 type wrkRun struct {
@@ -77,12 +77,65 @@ func benchHTTP(e *env) *httpBench {
 		return res
 	}
 	os.Chmod(e.work, 0o755) // nginx's worker must reach the root
-	res.Runs = append(res.Runs, e.wrkNginx(root, "nginx (1 worker), run 1"))
-	res.Runs = append(res.Runs, e.wrkApp(root, "NetAssist HTTP server (capture on)", false))
-	res.Runs = append(res.Runs, e.wrkApp(root, "NetAssist HTTP server (capture + --save)", true))
+	// nginx with and without its access log, each before and after the
+	// app: the machine's load drifts, and the ratios use their means.
+	res.Runs = append(res.Runs, e.wrkNginx(root, nginxLog+", run 1", true))
+	res.Runs = append(res.Runs, e.wrkNginx(root, nginxNoLog+", run 1", false))
+	res.Runs = append(res.Runs, e.wrkApp(root, appCapture, false))
+	res.Runs = append(res.Runs, e.wrkApp(root, appSave, true))
 	res.Runs = append(res.Runs, e.wrkPython(root, "python3 -m http.server"))
-	res.Runs = append(res.Runs, e.wrkNginx(root, "nginx (1 worker), run 2"))
+	res.Runs = append(res.Runs, e.wrkNginx(root, nginxNoLog+", run 2", false))
+	res.Runs = append(res.Runs, e.wrkNginx(root, nginxLog+", run 2", true))
 	return res
+}
+
+// Names of the runs; the report finds them by these prefixes.
+const (
+	nginxLog   = "nginx (1 worker, access log)"
+	nginxNoLog = "nginx (1 worker, no access log)"
+	appCapture = "NetAssist HTTP server (capture on)"
+	appSave    = "NetAssist HTTP server (capture + --save)"
+)
+
+// meanRPS and meanP99 average the runs (nginx's before and after the app).
+func meanRPS(runs []wrkRun) float64 {
+	var sum float64
+	for _, r := range runs {
+		sum += r.RPS
+	}
+	return sum / float64(max(len(runs), 1))
+}
+
+func meanP99(runs []wrkRun) time.Duration {
+	var sum time.Duration
+	n := 0
+	for _, r := range runs {
+		if d, ok := wrkDuration(r.LatP99); ok {
+			sum += d
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / time.Duration(n)
+}
+
+// wrkDuration reads a latency as wrk prints it: 534.00us, 6.77ms, 1.02s, 2.00m.
+func wrkDuration(s string) (time.Duration, bool) {
+	for _, u := range []struct {
+		suffix string
+		unit   time.Duration
+	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"m", time.Minute}, {"s", time.Second}} {
+		if v, ok := strings.CutSuffix(s, u.suffix); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0, false
+			}
+			return time.Duration(f * float64(u.unit)), true
+		}
+	}
+	return 0, false
 }
 
 var (
@@ -95,7 +148,7 @@ var (
 )
 
 func (e *env) wrk(port int, r *wrkRun) {
-	out, err := e.runCmd(40*time.Second, "wrk", "-t1", "-c32", "-d"+wrkDuration, "--latency", fmt.Sprintf("http://127.0.0.1:%d/", port))
+	out, err := e.runCmd(40*time.Second, "wrk", "-t1", "-c32", "-d"+wrkTime, "--latency", fmt.Sprintf("http://127.0.0.1:%d/", port))
 	if err != nil {
 		r.Err = fmt.Sprintf("wrk: %v: %s", err, strings.TrimSpace(out))
 		return
@@ -132,7 +185,7 @@ func (e *env) wrk(port int, r *wrkRun) {
 		r.Server, r.Requests, r.RPS, r.Non2xx, r.SockErr, r.LatP50, r.LatP99)
 }
 
-func (e *env) wrkNginx(root, title string) wrkRun {
+func (e *env) wrkNginx(root, title string, accessLog bool) wrkRun {
 	r := wrkRun{Server: title}
 	port, err := freePort("tcp")
 	if err != nil {
@@ -146,6 +199,10 @@ func (e *env) wrkNginx(root, title string) wrkRun {
 		user = "user root root;\n"
 	}
 	tmp := func(s string) string { return filepath.Join(prefix, "tmp", s) }
+	logTo := "off"
+	if accessLog {
+		logTo = filepath.Join(prefix, "access.log")
+	}
 	os.MkdirAll(filepath.Join(prefix, "tmp"), 0o755)
 	conf := fmt.Sprintf(`# written by scripts/bench: one worker, everything in this folder
 %sworker_processes 1;
@@ -169,7 +226,7 @@ http {
         index index.html;
     }
 }
-`, user, filepath.Join(prefix, "nginx.pid"), filepath.Join(prefix, "error.log"), filepath.Join(prefix, "access.log"),
+`, user, filepath.Join(prefix, "nginx.pid"), filepath.Join(prefix, "error.log"), logTo,
 		tmp("body"), tmp("proxy"), tmp("fastcgi"), tmp("uwsgi"), tmp("scgi"), port, root)
 	confPath := filepath.Join(prefix, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
