@@ -711,6 +711,14 @@ func TestFaultSaveFolderDisappears(t *testing.T) {
 		part1 := []byte("first part\x00\r\n")
 		c1.Write(part1)
 		w.await(t, "part 1", func(evs []Event) bool { return bytes.Equal(rxBytes(evs, 0), part1) })
+		// The saver writes behind the display: wait until part 1 is on
+		// disk, or the move takes the folder away before it was saved (and
+		// the moved folder rightly lacks it).
+		raw1 := RawFileName(1, c1.LocalAddr().String(), EvRx)
+		w.await(t, "part 1 saved", func([]Event) bool {
+			b, _ := os.ReadFile(filepath.Join(folder, raw1))
+			return bytes.Equal(b, part1)
+		})
 		moved := folder + ".moved"
 		if err := os.Rename(folder, moved); err != nil {
 			t.Fatal(err)
@@ -741,7 +749,7 @@ func TestFaultSaveFolderDisappears(t *testing.T) {
 		if rx := s.hub.Counters.Snapshot().RxBytes; rx != uint64(len(sent)+len("new connection")) {
 			t.Fatalf("rx counter %d", rx)
 		}
-		raw, err := os.ReadFile(filepath.Join(moved, RawFileName(1, c1.LocalAddr().String(), EvRx)))
+		raw, err := os.ReadFile(filepath.Join(moved, raw1))
 		if err != nil {
 			t.Fatal(err)
 		}
