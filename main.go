@@ -24,15 +24,21 @@ const appID = "io.github.netassist"
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0"
 
-type specList []netassist.Config
+// specList collects --open SPECs. It keeps ParseSpec's own sentence, which
+// the flag package would bury in "invalid value … for flag -open: …".
+type specList struct {
+	cfgs []netassist.Config
+	err  error
+}
 
-func (s *specList) String() string { return fmt.Sprint(len(*s)) }
+func (s *specList) String() string { return fmt.Sprint(len(s.cfgs)) }
 func (s *specList) Set(v string) error {
 	cfg, err := netassist.ParseSpec(v)
 	if err != nil {
+		s.err = err
 		return err
 	}
-	*s = append(*s, cfg)
+	s.cfgs = append(s.cfgs, cfg)
 	return nil
 }
 
@@ -46,7 +52,7 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	var opens specList
-	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT, tcp-client://HOST:PORT, udp://HOST:PORT[?remote=HOST:PORT], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1] (repeatable)")
+	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
 	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
@@ -59,6 +65,9 @@ func main() {
 			flag.CommandLine.SetOutput(os.Stdout)
 			flag.CommandLine.PrintDefaults()
 			return
+		}
+		if opens.err != nil {
+			fail("--open %v", opens.err)
 		}
 		fail("%v", err)
 	}
@@ -97,12 +106,12 @@ func main() {
 		}
 	}
 	if err := xdisplay.Check(); err != nil {
-		fatal.Show("NetAssist", "netassist: "+ui.NoDisplayText())
+		fatal.Show("NetAssist", ui.NoDisplayText())
 		os.Exit(1)
 	}
 	totals := &netassist.Counters{}
 	lag := &netassist.MaxTracker{}
-	w, err := ui.New(a, ui.Options{Open: opens, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
+	w, err := ui.New(a, ui.Options{Open: opens.cfgs, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
 	if err != nil {
 		log.Errorf("open session: %v", err)
 		w.CloseSessions()
@@ -113,7 +122,7 @@ func main() {
 		return
 	}
 	xdisplay.OnLost(func() {
-		fatal.Show("NetAssist", "netassist: "+ui.DisplayLostText())
+		fatal.Show("NetAssist", ui.DisplayLostText())
 		w.DisplayLost(1)
 	})
 	if *metricsFile != "" {
@@ -155,6 +164,6 @@ func setupLog(level logrus.Level) *logrus.Logger {
 // fail reports a start-up error (a dialog on Windows, stderr elsewhere)
 // and exits before any window opens.
 func fail(format string, args ...any) {
-	fatal.Show("NetAssist", "netassist: "+fmt.Sprintf(format, args...)+"\nRun 'netassist --help' for the options.")
+	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\nRun 'netassist --help' for the options.")
 	os.Exit(2)
 }
