@@ -89,6 +89,16 @@ func (e *runeEncoder) appendRune(dst []byte, r rune) ([]byte, bool) {
 	if err != nil || nDst == 0 {
 		return dst, false
 	}
+	// Some private-use characters encode in GB18030 to bytes that decode
+	// to another character (U+E0AC → 83 38 A9 39 → U+F0C0 in x/text).
+	// Sending those bytes would say something other than what was typed,
+	// so such a character counts as unencodable.
+	if r >= 0xE000 && r <= 0xF8FF {
+		back, err := e.cs.gbEncoding().NewDecoder().Bytes(buf[:nDst])
+		if err != nil || string(back) != string(src[:n]) {
+			return dst, false
+		}
+	}
 	return append(dst, buf[:nDst]...), true
 }
 
