@@ -152,7 +152,11 @@ func (s *TCPServer) Send(ids []uint64, data []byte) (int, error) {
 	s.mu.Lock()
 	if ids == nil {
 		for _, c := range s.conns {
-			targets = append(targets, c)
+			// A connection that has finished leaves the list just after
+			// its disconnect is recorded; "all" means the live ones.
+			if c.State() != StateClosed {
+				targets = append(targets, c)
+			}
 		}
 	} else {
 		for _, id := range ids {

@@ -242,3 +242,28 @@ func TestTCPHalfCloseAnsweredAtOnce(t *testing.T) {
 		t.Fatalf("%d conns left", n)
 	}
 }
+
+// "Send to all" right after a connection finished, before it has left the
+// list, goes to the live connections only and is no error.
+func TestSendToAllSkipsFinished(t *testing.T) {
+	s, w := startServer(t, "127.0.0.1:0", true)
+	a := dial(t, s.LocalAddr())
+	dial(t, s.LocalAddr())
+	waitConns(t, s, 2)
+	w.waitFor(t, "two connects", func(evs []Event) bool {
+		n := 0
+		for _, e := range evs {
+			if e.Kind == EvConnect {
+				n++
+			}
+		}
+		return n == 2
+	})
+	// The moment between finish and forget: closed, still listed.
+	gone := connByPeer(t, s, a.LocalAddr().String())
+	gone.state.Store(int32(StateClosed))
+	if took, err := s.Send(nil, []byte("x")); took != 1 || err != nil {
+		t.Fatalf("send to all took %d, %v; want 1, nil", took, err)
+	}
+	gone.state.Store(int32(StateOpen))
+}
