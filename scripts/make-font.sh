@@ -13,7 +13,8 @@
 #   printable ASCII U+0020-007E, Latin-1 U+00A0-00FF, General Punctuation
 #   U+2000-206F, CJK Symbols and Punctuation U+3000-303F, fullwidth forms
 #   U+FF01-FF60 and U+FFE0-FFE6, plus every character in the string values
-#   of assets/translations/*.json (none yet is fine).
+#   of assets/translations/*.json (none yet is fine). The ellipsis U+2026 is
+#   redrawn as three baseline full stops (Noto Sans CJK centres it: "···").
 #
 # Re-run it whenever a translation changes; assets/font_test.go fails when a
 # translated character is missing from the bundled font. The output depends
@@ -182,6 +183,29 @@ def to_truetype(font):
     font.sfntVersion = "\0\1\0\0"
 
 
+def baseline_ellipsis(font):
+    """Draw U+2026 as three of the font's own full stops on the baseline.
+
+    Noto Sans CJK centres its ellipsis (Chinese typography), so Fyne's
+    truncation and our "Save view…" labels showed "···" next to Latin text,
+    in the English UI too. Three baseline dots read right in both."""
+    from fontTools.pens.transformPen import TransformPen
+    cmap = font.getBestCmap()
+    ell, dot = cmap.get(0x2026), cmap.get(0x2E)
+    if ell is None or dot is None:
+        return
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    glyph_set = font.getGlyphSet()
+    adv = hmtx[dot][0]
+    pen = TTGlyphPen(glyph_set)
+    for i in range(3):
+        glyph_set[dot].draw(TransformPen(pen, (1, 0, 0, 1, i * adv, 0)))
+    g = pen.glyph()
+    g.recalcBounds(glyf)
+    glyf[ell] = g
+    hmtx[ell] = (3 * adv, g.xMin)
+
+
 def licence_text():
     """The OFL text, from the font's directory (upstream LICENSE) or Debian's copyright file."""
     for cand in (os.path.join(os.path.dirname(src), "LICENSE"),
@@ -258,6 +282,7 @@ sub.populate(unicodes=keep)
 sub.subset(font)
 
 to_truetype(font)
+baseline_ellipsis(font)
 font.recalcTimestamp = False  # keep head.modified from the source: reproducible output
 buf = io.BytesIO()
 font.save(buf)
