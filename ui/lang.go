@@ -24,13 +24,18 @@ func LoadTranslations(override string) error {
 	if file == "" {
 		return lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir)
 	}
-	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + file)
-	if err != nil {
-		return err
-	}
-	for _, loc := range []fyne.Locale{"en", "zh-Hans", "zh"} {
-		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
+	// fyne.*.json words Fyne's own widgets (the file dialogs' Open, Cancel,
+	// Name…): Fyne picks them by the system's language, so with an
+	// override they are registered the same way as ours.
+	for _, f := range []string{file, "fyne." + file} {
+		data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + f)
+		if err != nil {
 			return err
+		}
+		for _, loc := range []fyne.Locale{"en", "zh-Hans", "zh"} {
+			if err := lang.AddTranslationsForLocale(data, loc); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
