@@ -171,3 +171,23 @@ func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
 		t.Errorf("a request's unread body shows as a session error: %q", p.sessErr.Text)
 	}
 }
+
+// Ticking Parse as HTTP after a request arrived parses what is already in
+// the view, not only what comes next.
+func TestParseAsHTTPAfterTheFact(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	c := dialPeer(t, addr)
+	io.WriteString(c, "GET /early HTTP/1.1\r\nHost: x\r\n\r\n")
+	tickUntil(t, a, "bytes shown", func() bool { return strings.Contains(viewText(p), "GET /early") })
+	test.Tap(p.parseChk)
+	tickUntil(t, a, "the earlier request parsed", func() bool {
+		return len(p.http.msgs) == 1 && p.http.msgs[0].m.Target == "/early"
+	})
+	io.WriteString(c, "GET /later HTTP/1.1\r\nHost: x\r\n\r\n")
+	tickUntil(t, a, "the next one too", func() bool { return len(p.http.msgs) == 2 && p.http.msgs[1].m.Target == "/later" })
+	// Off and on again lists each message once.
+	test.Tap(p.parseChk)
+	test.Tap(p.parseChk)
+	tickUntil(t, a, "listed again, once", func() bool { return len(p.http.msgs) == 2 })
+}

@@ -11,6 +11,7 @@ import (
 
 	"netassist/httpview"
 	"netassist/netassist"
+	"netassist/netassist/display"
 )
 
 // maxTrafficMsgs bounds the message list; older messages leave first.
@@ -24,6 +25,9 @@ type httpTraffic struct {
 	// rxIsRequest: a server receives requests, a client receives responses.
 	rxIsRequest bool
 	on          atomic.Bool
+	// replay is set when Parse as HTTP is ticked: the pump then parses what
+	// the receive view still holds before what comes next.
+	replay atomic.Bool
 
 	conns map[uint64]*httpview.Conn // pump goroutine only
 	lost  bool                      // pump: the feed dropped bytes, streams are broken
@@ -127,6 +131,25 @@ func (h *httpTraffic) feed(evs []netassist.Event, drops netassist.FeedDrops) (ou
 		}
 	}
 	return out, lost
+}
+
+// historyEvents turns the receive view's kept chunks back into the rx/tx
+// events feed takes, oldest first.
+func historyEvents(chunks []display.Chunk) []netassist.Event {
+	evs := make([]netassist.Event, 0, len(chunks))
+	for _, c := range chunks {
+		ev := netassist.Event{Time: c.Time, Conn: c.Conn, Peer: c.Peer, Data: c.Data}
+		switch c.Dir {
+		case display.RX:
+			ev.Kind = netassist.EvRx
+		case display.TX:
+			ev.Kind = netassist.EvTx
+		default:
+			continue
+		}
+		evs = append(evs, ev)
+	}
+	return evs
 }
 
 // apply lists new messages; main goroutine only.

@@ -464,6 +464,10 @@ func (p *netPanel) shutdown() {
 }
 
 func (p *netPanel) onParseHTTP(on bool) {
+	if on {
+		p.http.clear() // the replay lists everything the view holds again
+		p.http.replay.Store(true)
+	}
 	p.http.on.Store(on)
 	if on {
 		p.recvTabs.SelectIndex(1)

@@ -27,7 +27,17 @@ func (p *netPanel) prepare(now time.Time) func() {
 	var msgs []trafficMsg
 	var lost bool
 	if p.http != nil {
-		msgs, lost = p.http.feed(evs, drops)
+		in, inDrops := evs, drops
+		if p.http.replay.Swap(false) {
+			// Just ticked: the bytes that came before count too. The history
+			// already holds this round's events.
+			in = historyEvents(p.recv.history.Chunks())
+			clear(p.http.conns)
+			if _, b := p.recv.history.Dropped(); b > 0 {
+				inDrops.Bytes += int(b) // it starts mid-stream: say so
+			}
+		}
+		msgs, lost = p.http.feed(in, inDrops)
 	}
 	var errs []string
 	for _, ev := range evs {
