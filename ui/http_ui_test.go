@@ -191,3 +191,21 @@ func TestParseAsHTTPAfterTheFact(t *testing.T) {
 	test.Tap(p.parseChk)
 	tickUntil(t, a, "listed again, once", func() bool { return len(p.http.msgs) == 2 })
 }
+
+// The Hex box applies to the Body tab as well as to Raw.
+func TestMessageHexAppliesToBody(t *testing.T) {
+	_ = newTestApp(t)
+	v := newMsgView("Response")
+	v.show([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi"), false, "GET")
+	if len(v.body.rows) == 0 || !strings.Contains(v.body.rows[0], "hi") {
+		t.Fatalf("body as text: %q", v.body.rows)
+	}
+	v.hex.SetChecked(true)
+	if len(v.body.rows) == 0 || !strings.Contains(v.body.rows[0], "68 69") {
+		t.Fatalf("body with Hex ticked: %q; want the hex of \"hi\"", v.body.rows)
+	}
+	v.hex.SetChecked(false)
+	if !strings.Contains(v.body.rows[0], "hi") || strings.Contains(v.body.rows[0], "68 69") {
+		t.Fatalf("body after unticking Hex: %q", v.body.rows)
+	}
+}

@@ -39,7 +39,7 @@ type msgView struct {
 func newMsgView(title string) *msgView {
 	v := &msgView{title: widget.NewLabel(title)}
 	v.title.TextStyle = fyne.TextStyle{Bold: true}
-	v.hex = widget.NewCheck(T("http.hex", "Hex"), func(bool) { v.renderRaw() })
+	v.hex = widget.NewCheck(T("http.hex", "Hex"), func(bool) { v.renderRaw(); v.renderBody() })
 	v.raw = newRowList()
 	v.headers = newKVTable(T("http.name", "Name"), T("http.value", "Value"))
 	v.query = newKVTable(T("http.name", "Name"), T("http.value", "Value"))
@@ -128,8 +128,7 @@ func (v *msgView) render() {
 		fs = append(fs, [2]string{f.Name, val})
 	}
 	v.form.set(fs)
-	bv := m.View(maxBodyView)
-	v.body.set(wrapRows(bv.Text, 120))
+	v.renderBody()
 	v.lint.SetText(findingsText(m.Warnings, m.Incomplete))
 }
 
@@ -145,6 +144,34 @@ func (v *msgView) note(text string) {
 	v.lint.SetText(text)
 }
 
+// renderBody shows the decoded body as text (JSON pretty-printed, text in
+// its charset), or as a hex dump when Hex is ticked, like the Raw tab.
+func (v *msgView) renderBody() {
+	if v.msg == nil {
+		v.body.set(nil)
+		return
+	}
+	if !v.hex.Checked {
+		v.body.set(wrapRows(v.msg.View(maxBodyView).Text, 120))
+		return
+	}
+	v.body.set(hexRows(v.msg.Body))
+}
+
+// hexRows is data as hex-dump rows, cut with a marker past maxViewRows.
+func hexRows(data []byte) []string {
+	f := display.NewFormatter(display.Options{Hex: true, Wrap: 120})
+	rows := f.Format([]display.Chunk{{Dir: display.RX, Conn: 1, Data: data}}).Rows
+	if len(rows) > maxViewRows {
+		rows = append(rows[:maxViewRows:maxViewRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxViewRows))
+	}
+	return rows
+}
+
+// maxViewRows bounds a message's rows in the Raw and Body tabs: a very
+// large message is shown cut, with a marker; saved files keep every byte.
+const maxViewRows = 20000
+
 func (v *msgView) renderRaw() {
 	if v.msg == nil {
 		v.raw.set(nil)
@@ -153,11 +180,8 @@ func (v *msgView) renderRaw() {
 	f := display.NewFormatter(display.Options{Hex: v.hex.Checked, Wrap: 120})
 	b := f.Format([]display.Chunk{{Dir: display.RX, Conn: 1, Data: v.msg.Raw()}})
 	rows := b.Rows
-	// A very large raw message is shown cut, with a marker; saved files
-	// keep every byte.
-	const maxRows = 20000
-	if len(rows) > maxRows {
-		rows = append(rows[:maxRows:maxRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxRows))
+	if len(rows) > maxViewRows {
+		rows = append(rows[:maxViewRows:maxViewRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxViewRows))
 	}
 	v.raw.set(rows)
 }
