@@ -56,6 +56,10 @@ start --lang en --open http-server://127.0.0.1:18080
 curl -s http://127.0.0.1:18080/ >/dev/null
 curl -s http://127.0.0.1:18080/style.css >/dev/null
 curl -s -d 'name=test1&city=%E5%8C%97%E4%BA%AC' 'http://127.0.0.1:18080/submit?id=123456' >/dev/null
+sleep 1
+xdotool mousemove 680 249 click 1 # the POST in the request list
+sleep 0.5
+xdotool mousemove 546 372 click 1 # its Form table
 shot http-server.png
 
 start --lang en --open http-server://127.0.0.1:18081 --open http-client://127.0.0.1:18081
