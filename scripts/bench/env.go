@@ -415,6 +415,21 @@ func listening(port int) bool {
 	return false
 }
 
+// startListeningApp starts the app and waits until its session listens on
+// port (what names that session in the error), then lets start-up settle.
+func (e *env) startListeningApp(name string, port int, what string, args ...string) (*guiProc, error) {
+	app, err := e.startApp(name, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
+		app.stop()
+		return nil, fmt.Errorf("%s: %v", what, err)
+	}
+	time.Sleep(time.Second) // let start-up settle
+	return app, nil
+}
+
 func waitListening(port int, limit time.Duration, alive func() bool) error {
 	deadline := time.Now().Add(limit)
 	for !listening(port) {

@@ -121,17 +121,12 @@ func (e *env) floodLagOnce(v lagVariant, n int64, seed uint64) lagRun {
 		r.Err = err.Error()
 		return r
 	}
-	app, err := e.startApp(name, "--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port))
+	app, err := e.startListeningApp(name, port, "the app's TCP server", "--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port))
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
 	defer app.stop()
-	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
-		r.Err = "the app's TCP server: " + err.Error()
-		return r
-	}
-	time.Sleep(time.Second) // let start-up settle
 	ui0, uiErr := mainThreadTicks(app.pid())
 	w, err := e.startWorker("flood", "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-bytes", strconv.FormatInt(n, 10),
 		"-seed", strconv.FormatUint(seed, 10), "-write", strconv.Itoa(v.Write), "-data", v.Data)

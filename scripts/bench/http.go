@@ -341,17 +341,12 @@ func (e *env) wrkApp(root, title string, save bool) wrkRun {
 		args = append(args, "--save", saveDir)
 		defer os.RemoveAll(saveDir)
 	}
-	app, err := e.startApp(name, args...)
+	app, err := e.startListeningApp(name, port, "the app's HTTP server session did not listen (is http-server wired to --open?)", args...)
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
 	defer app.stop()
-	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
-		r.Err = "the app's HTTP server session did not listen (is http-server wired to --open?): " + err.Error()
-		return r
-	}
-	time.Sleep(time.Second)
 	// No probe request: the capture must hold wrk's requests only.
 	start := time.Now()
 	e.wrk(port, &r)

@@ -186,17 +186,12 @@ func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string,
 		args = append(args, "--save", saveDir)
 		defer os.RemoveAll(saveDir)
 	}
-	app, err := e.startApp(name, args...)
+	app, err := e.startListeningApp(name, port, "the app's TCP server", args...)
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
 	defer app.stop()
-	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
-		r.Err = "the app's TCP server: " + err.Error()
-		return r
-	}
-	time.Sleep(time.Second) // let start-up settle
 	fr, err := e.flood(port, n, seed)
 	start := time.Unix(0, fr.StartNs)
 	if err != nil {
@@ -317,17 +312,12 @@ func benchClients(e *env, n int) *manyResult {
 		res.Err = err.Error()
 		return res
 	}
-	app, err := e.startApp("clients", "--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port))
+	app, err := e.startListeningApp("clients", port, "the app's TCP server", "--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port))
 	if err != nil {
 		res.Err = err.Error()
 		return res
 	}
 	defer app.stop()
-	if err := waitListening(port, 10*time.Second, app.alive); err != nil {
-		res.Err = "the app's TCP server: " + err.Error()
-		return res
-	}
-	time.Sleep(time.Second)
 	start := time.Now()
 	w, err := e.startWorker("clients", "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-n", strconv.Itoa(n),
 		"-batch", "250", "-ahead", "2500", "-metrics", app.metrics, "-hold", "3m")
