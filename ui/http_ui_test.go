@@ -17,17 +17,27 @@ import (
 	"netassist/netassist"
 )
 
-func TestHTTPServerManualAnswer(t *testing.T) {
-	a := newTestApp(t)
+// openHTTPServer opens an HTTP server panel on 127.0.0.1:0 (with manual
+// answers when manual is set) and returns it with its server.
+func openHTTPServer(t *testing.T, a *App, manual bool) (*httpServerPanel, *server.Server) {
+	t.Helper()
 	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
 	p.host.SetText("127.0.0.1")
 	p.port.SetText("0")
-	p.mode.SetSelected(T("http.manual", "Manual answers"))
+	if manual {
+		p.mode.SetSelected(T("http.manual", "Manual answers"))
+	}
 	test.Tap(p.openBtn)
 	srv := p.srv.Load()
 	if srv == nil {
 		t.Fatalf("not open: %s", p.sessErr.Text)
 	}
+	return p, srv
+}
+
+func TestHTTPServerManualAnswer(t *testing.T) {
+	a := newTestApp(t)
+	p, srv := openHTTPServer(t, a, true)
 	if !p.compose.Visible() {
 		t.Fatal("the answer box is hidden in manual mode")
 	}
@@ -138,14 +148,7 @@ func TestHTTPClientPanel(t *testing.T) {
 // the request's findings, where the user looks.
 func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
-	p.host.SetText("127.0.0.1")
-	p.port.SetText("0")
-	test.Tap(p.openBtn)
-	srv := p.srv.Load()
-	if srv == nil {
-		t.Fatalf("not open: %s", p.sessErr.Text)
-	}
+	p, srv := openHTTPServer(t, a, false)
 	c, err := net.Dial("tcp", srv.Addr().String())
 	if err != nil {
 		t.Fatal(err)

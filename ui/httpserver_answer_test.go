@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/httpview/server"
-	"netassist/netassist"
 )
 
 // A hand-written answer that cannot be sent is refused in the user's words
@@ -17,15 +16,7 @@ import (
 // when another waiting request is selected.
 func TestManualAnswerErrorInWords(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
-	p.host.SetText("127.0.0.1")
-	p.port.SetText("0")
-	p.mode.SetSelected(T("http.manual", "Manual answers"))
-	test.Tap(p.openBtn)
-	srv := p.srv.Load()
-	if srv == nil {
-		t.Fatalf("not open: %s", p.sessErr.Text)
-	}
+	p, srv := openHTTPServer(t, a, true)
 	for _, path := range []string{"/one", "/two"} {
 		go func() {
 			if resp, err := http.Get("http://" + srv.Addr().String() + path); err == nil {

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/httpview/server"
-	"netassist/netassist"
 )
 
 func get(t *testing.T, c *http.Client, url string) {
@@ -28,14 +27,7 @@ func get(t *testing.T, c *http.Client, url string) {
 // no list, no exchange in the panes, counters at zero.
 func TestHTTPServerReopenStartsClean(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
-	p.host.SetText("127.0.0.1")
-	p.port.SetText("0")
-	test.Tap(p.openBtn)
-	srv := p.srv.Load()
-	if srv == nil {
-		t.Fatalf("not open: %s", p.sessErr.Text)
-	}
+	p, srv := openHTTPServer(t, a, false)
 	get(t, http.DefaultClient, "http://"+srv.Addr().String()+"/")
 	tickUntil(t, a, "request listed", func() bool { return len(p.exch) == 1 && p.exch[0].State != server.StatePending })
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
@@ -71,14 +63,7 @@ func TestHTTPServerStatusCountsServed(t *testing.T) {
 		t.Skip("sends more requests than the list keeps")
 	}
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
-	p.host.SetText("127.0.0.1")
-	p.port.SetText("0")
-	test.Tap(p.openBtn)
-	srv := p.srv.Load()
-	if srv == nil {
-		t.Fatalf("not open: %s", p.sessErr.Text)
-	}
+	p, srv := openHTTPServer(t, a, false)
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 	total := server.MaxExchanges + 7
 	for i := 0; i < total; i++ {
