@@ -50,7 +50,7 @@ type Conn struct {
 	Counters Counters
 
 	c        *net.TCPConn
-	rec      Recorder
+	hub      *Hub // the session's recorder; its saver may keep a read buffer
 	session  string
 	closeFIN atomic.Bool // close when the peer sends FIN; the user may change it while open
 	onGone   func(*Conn)
@@ -65,10 +65,10 @@ type Conn struct {
 	wg               *sync.WaitGroup
 }
 
-func newConn(id uint64, c *net.TCPConn, rec Recorder, session string, closeFIN bool, wg *sync.WaitGroup, onGone func(*Conn)) *Conn {
+func newConn(id uint64, c *net.TCPConn, hub *Hub, session string, closeFIN bool, wg *sync.WaitGroup, onGone func(*Conn)) *Conn {
 	conn := &Conn{
 		ID: id, Peer: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Opened: time.Now(),
-		c: c, rec: rec, session: session, wg: wg, onGone: onGone,
+		c: c, hub: hub, session: session, wg: wg, onGone: onGone,
 		wrote: make(chan struct{}, 1),
 	}
 	conn.closeFIN.Store(closeFIN)
@@ -87,15 +87,15 @@ func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
 // gigabyte of memmove on the read path. It reports whether the saver kept
 // buf.
 func (c *Conn) handOff(buf []byte) bool {
-	if h, ok := c.rec.(*Hub); ok && cap(buf) == poolBufSize {
-		return h.recordOwned(Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf})
+	if cap(buf) == poolBufSize {
+		return c.hub.recordOwned(Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf})
 	}
 	c.record(EvRx, buf, "")
 	return false
 }
 
 func (c *Conn) record(kind EventKind, data []byte, detail string) {
-	c.rec.Record(Event{Time: time.Now(), Session: c.session, Kind: kind, Conn: c.ID, Peer: c.Peer, Data: data, Detail: detail})
+	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: kind, Conn: c.ID, Peer: c.Peer, Data: data, Detail: detail})
 }
 
 // start announces the connection and starts its read loop.
@@ -220,7 +220,7 @@ func (c *Conn) writeLoop() {
 		n, err := c.c.Write(data)
 		if n > 0 {
 			c.Counters.addTx(n)
-			c.rec.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n]})
+			c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n]})
 		}
 		c.mu.Lock()
 		c.queued -= len(data)

@@ -42,12 +42,28 @@ type Config struct {
 	InsecureTLS bool
 }
 
-// Session is what every session kind offers the window.
+// Session is what every session kind offers the window, so that the
+// window needs no knowledge of the concrete engine types. What only some
+// kinds can do (UDP's send-to-address, a TCP connection's half-close) is
+// on those types, which the kind's own panel holds.
 type Session interface {
 	Start() error // binds or connects synchronously; returns a friendly *OpError
 	Close() error // stops everything; every goroutine has ended when it returns
 	Hub() *Hub
 	LocalAddr() string // where it is bound, once started
+
+	// ConnCount is how many connections are open now (UDP has none).
+	ConnCount() int
+	// Done is closed once the session has ended: after Close, or when a
+	// client's connection has ended on its own.
+	Done() <-chan struct{}
+	// ResetCounters zeroes the byte counters: the hub's and every open
+	// connection's.
+	ResetCounters()
+	// SendConns queues data to the connections with the given ids, or to
+	// every open connection when ids is nil. A client has one connection;
+	// UDP has none and sends to Config.Remote.
+	SendConns(ids []uint64, data []byte) error
 }
 
 // ErrStarted is returned by a second Start.

@@ -115,3 +115,22 @@ func (c *TCPClient) Close() error {
 	})
 	return nil
 }
+
+// ConnCount is 1 while the connection is open, else 0.
+func (c *TCPClient) ConnCount() int {
+	if conn := c.conn.Load(); conn != nil && conn.State() != StateClosed {
+		return 1
+	}
+	return 0
+}
+
+// SendConns is Send: a client has one connection, whatever ids say.
+func (c *TCPClient) SendConns(_ []uint64, data []byte) error { return c.Send(data) }
+
+// ResetCounters zeroes the session's counters and the connection's.
+func (c *TCPClient) ResetCounters() {
+	c.hub.Counters.Reset()
+	if conn := c.conn.Load(); conn != nil {
+		conn.Counters.Reset()
+	}
+}

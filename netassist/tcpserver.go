@@ -25,11 +25,14 @@ type TCPServer struct {
 	// version changes whenever the connection list does, so the window
 	// rebuilds its list only then.
 	version atomic.Uint64
+
+	done     chan struct{} // closed by Close
+	doneOnce sync.Once
 }
 
 // NewTCPServer makes a server that will listen on cfg.Local.
 func NewTCPServer(cfg Config, hub *Hub) *TCPServer {
-	s := &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}}
+	s := &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}, done: make(chan struct{})}
 	s.keepOnFIN.Store(!cfg.CloseOnFIN)
 	return s
 }
@@ -202,6 +205,7 @@ func (s *TCPServer) Close() error {
 	s.wg.Wait()
 	s.version.Add(1)
 	s.hub.Record(Event{Kind: EvClose})
+	s.doneOnce.Do(func() { close(s.done) })
 	return nil
 }
 
@@ -210,4 +214,23 @@ func (s *TCPServer) ConnCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.conns)
+}
+
+// Done is closed once Close has ended the server.
+func (s *TCPServer) Done() <-chan struct{} { return s.done }
+
+// SendConns is Send without the count (Session).
+func (s *TCPServer) SendConns(ids []uint64, data []byte) error {
+	_, err := s.Send(ids, data)
+	return err
+}
+
+// ResetCounters zeroes the session's counters and each connection's.
+func (s *TCPServer) ResetCounters() {
+	s.hub.Counters.Reset()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		c.Counters.Reset()
+	}
 }

@@ -25,11 +25,13 @@ type UDP struct {
 	mu         sync.Mutex
 	lastSender *net.UDPAddr
 	groups     []Membership
+
+	done chan struct{} // closed by Close
 }
 
 // NewUDP makes a UDP session that will bind cfg.Local.
 func NewUDP(cfg Config, hub *Hub) *UDP {
-	return &UDP{cfg: cfg, hub: hub}
+	return &UDP{cfg: cfg, hub: hub, done: make(chan struct{})}
 }
 
 func (u *UDP) Hub() *Hub { return u.hub }
@@ -186,5 +188,24 @@ func (u *UDP) Close() error {
 	err := u.pc.Close()
 	u.wg.Wait()
 	u.hub.Record(Event{Kind: EvClose})
+	close(u.done)
 	return err
+}
+
+// Done is closed once Close has ended the session.
+func (u *UDP) Done() <-chan struct{} { return u.done }
+
+// ConnCount is 0: UDP has no connections.
+func (u *UDP) ConnCount() int { return 0 }
+
+// ResetCounters zeroes the session's counters.
+func (u *UDP) ResetCounters() { u.hub.Counters.Reset() }
+
+// SendConns sends one datagram to Config.Remote (UDP has no connections,
+// so ids are not used).
+func (u *UDP) SendConns(_ []uint64, data []byte) error {
+	if u.cfg.Remote == "" {
+		return &OpError{Code: CodeNotConnected, Op: "send"}
+	}
+	return u.SendTo(u.cfg.Remote, data)
 }

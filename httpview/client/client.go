@@ -166,3 +166,25 @@ func (c *Client) Close() error {
 	c.hub.Record(netassist.Event{Kind: netassist.EvClose})
 	return nil
 }
+
+// ConnCount is 1 while the connection is open, else 0.
+func (c *Client) ConnCount() int {
+	if c.conn == nil {
+		return 0
+	}
+	select {
+	case <-c.done:
+		return 0
+	default:
+		return 1
+	}
+}
+
+// SendConns is Send: a client has one connection, whatever ids say.
+func (c *Client) SendConns(_ []uint64, data []byte) error { return c.Send(data) }
+
+// ResetCounters zeroes the session's counters (the client keeps no
+// per-connection ones).
+func (c *Client) ResetCounters() { c.hub.Counters.Reset() }
+
+var _ netassist.Session = (*Client)(nil)
