@@ -14,11 +14,6 @@ import (
 // the whole connect timeout. Meanwhile Open reads Cancel; the outcome
 // reaches the window through the pump like any other update.
 
-// contextStarter is a session that can give up connecting.
-type contextStarter interface {
-	StartContext(ctx context.Context) error
-}
-
 // connectAttempt is one connection under way.
 type connectAttempt struct {
 	s      netassist.Session
@@ -37,8 +32,10 @@ func (at *connectAttempt) finished() bool {
 	}
 }
 
-// startConnect begins connecting s; main goroutine.
-func (p *netPanel) startConnect(s netassist.Session, cfg netassist.Config) {
+// startConnect begins connecting s by start (its StartContext); main
+// goroutine.
+func (p *trafficPanel) startConnect(s netassist.Session, start func(context.Context) error, cfg netassist.Config) {
+	p.showSessErr("")
 	ctx, cancel := context.WithCancel(context.Background())
 	at := &connectAttempt{s: s, cfg: cfg, cancel: cancel, done: make(chan struct{})}
 	p.attempt.Store(at)
@@ -49,7 +46,7 @@ func (p *netPanel) startConnect(s netassist.Session, cfg netassist.Config) {
 	p.reach.SetText(Tf("sess.connecting", "Connecting to %s…", cfg.Remote))
 	go func() {
 		defer close(at.done)
-		err := s.(contextStarter).StartContext(ctx)
+		err := start(ctx)
 		if err == nil && ctx.Err() != nil {
 			s.Close() // connected just as the user cancelled
 			err = ctx.Err()
@@ -60,7 +57,7 @@ func (p *netPanel) startConnect(s netassist.Session, cfg netassist.Config) {
 
 // connectOutcome returns what to apply on the main goroutine once the
 // attempt has ended, or nil; pump goroutine.
-func (p *netPanel) connectOutcome() func() {
+func (p *trafficPanel) connectOutcome() func() {
 	at := p.attempt.Load()
 	if at == nil || !at.finished() {
 		return nil
@@ -87,7 +84,7 @@ func (p *netPanel) connectOutcome() func() {
 
 // cancelConnect stops a connection under way; its outcome still arrives
 // through the pump. Main goroutine.
-func (p *netPanel) cancelConnect() bool {
+func (p *trafficPanel) cancelConnect() bool {
 	at := p.attempt.Load()
 	if at == nil {
 		return false
@@ -98,7 +95,7 @@ func (p *netPanel) cancelConnect() bool {
 
 // dropConnect ends a connection under way for a panel that is going away:
 // nobody will apply its outcome, so a connection made anyway is closed.
-func (p *netPanel) dropConnect() {
+func (p *trafficPanel) dropConnect() {
 	at := p.attempt.Swap(nil)
 	if at == nil {
 		return

@@ -42,7 +42,7 @@ func hangingPort(t *testing.T) string {
 // cancelling says so and frees the form.
 func TestClientConnectCancel(t *testing.T) {
 	a := newTestApp(t)
-	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
 	c.remoteHost.SetText("127.0.0.1")
 	c.remotePort.SetText(hangingPort(t))
 	c.timeout.SetText("60")
@@ -67,7 +67,7 @@ func TestClientConnectCancel(t *testing.T) {
 // running.
 func TestClientConnectDroppedWithTab(t *testing.T) {
 	a := newTestApp(t)
-	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
 	c.remoteHost.SetText("127.0.0.1")
 	c.remotePort.SetText(hangingPort(t))
 	test.Tap(c.openBtn)

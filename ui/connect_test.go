@@ -17,7 +17,7 @@ func TestClientRefusedShown(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	ln.Close() // nothing listens there now
-	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
 	c.remoteHost.SetText("127.0.0.1")
 	c.remotePort.SetText(port)
 	test.Tap(c.openBtn)

@@ -116,7 +116,7 @@ func TestCloseOnFINLive(t *testing.T) {
 // One datagram is "1 datagram", not "1 datagrams".
 func TestStatusSingular(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindUDP).(*netPanel)
+	p := a.NewPanel(netassist.KindUDP).(*udpPanel)
 	got := p.statusText(netassist.CounterSnapshot{RxBytes: 5, RxChunks: 1, TxBytes: 10, TxChunks: 2}, 0, 0, 0)
 	if !strings.Contains(got, "· 1 datagram ·") || !strings.Contains(got, "· 2 datagrams ·") {
 		t.Fatalf("status %q", got)

@@ -120,7 +120,7 @@ func TestHTTPClientPanel(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	p := a.NewPanel(netassist.KindHTTPClient).(*netPanel)
+	p := a.NewPanel(netassist.KindHTTPClient).(*httpClientPanel)
 	p.remoteHost.SetText("127.0.0.1")
 	p.remotePort.SetText(port)
 	test.Tap(p.openBtn)

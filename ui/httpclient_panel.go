@@ -1,16 +1,80 @@
-// The HTTP client session is a netPanel of kind http-client (a TCP or TLS
-// connection with Parse as HTTP always on); this file holds what only it has.
-
 package ui
 
 import (
 	"strconv"
 	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/httpview/client"
+	"netassist/netassist"
 )
+
+// httpClientPanel is an HTTP client session: a TCP or TLS connection whose
+// traffic is always read as HTTP, with request templates for the send box.
+type httpClientPanel struct {
+	trafficPanel
+	connectForm
+	tlsChk   *widget.Check
+	insecure *widget.Check
+	tmpl     *widget.Select
+}
+
+func newHTTPClientPanel(a *App, n int) *httpClientPanel {
+	p := &httpClientPanel{}
+	p.initTraffic(a, netassist.KindHTTPClient, n, "tcp", p, p.sendAll)
+	p.reachText = connectedText
+	return p
+}
+
+func (p *httpClientPanel) build() fyne.CanvasObject {
+	p.buildSession()
+	p.buildConnect()
+	p.tlsChk = widget.NewCheck(T("http.tls", "TLS (https)"), nil)
+	p.insecure = widget.NewCheck(T("http.insecure", "Do not verify the certificate"), nil)
+	settings := []fyne.CanvasObject{p.fRemote.object(), p.fRPort.object(), p.tlsChk, p.insecure}
+	settings = append(settings, p.timeoutObjects()...)
+	p.http = newHTTPTraffic(false)
+	p.fields = p.connectFields()
+	p.loadConnect(p.app, p.prefKey, "8080")
+
+	p.tmpl = widget.NewSelect([]string{"GET", "POST (form)", "POST (JSON)"}, p.onRequestTemplate)
+	p.tmpl.PlaceHolder = T("http.template", "Template…")
+	obj := p.layout(settings, nil, p.tmpl, nil)
+	p.send.newline.SetSelectedIndex(1) // CRLF: what HTTP needs
+	p.http.on.Store(true)
+	p.recvTabs.SelectIndex(1)
+	p.loadOptions()
+	return obj
+}
+
+func (p *httpClientPanel) config() (netassist.Config, bool) {
+	cfg := netassist.Config{Kind: netassist.KindHTTPClient, TLS: p.tlsChk.Checked, InsecureTLS: p.insecure.Checked}
+	ok := p.readConnect(&cfg)
+	return cfg, ok
+}
+
+// fill puts a config into the form (for --open and remembered sessions).
+func (p *httpClientPanel) fill(cfg netassist.Config) {
+	p.fillConnect(cfg)
+	p.tlsChk.SetChecked(cfg.TLS)
+	p.insecure.SetChecked(cfg.InsecureTLS)
+}
+
+// open starts connecting as pressing Open does; the outcome arrives
+// through the pump.
+func (p *httpClientPanel) open(cfg netassist.Config) error {
+	s := client.New(client.Config{Addr: cfg.Remote, TLS: cfg.TLS, Insecure: cfg.InsecureTLS, Timeout: cfg.ConnectTimeout}, p.hub)
+	p.startConnect(s, s.StartContext, cfg)
+	return nil
+}
+
+func (p *httpClientPanel) saveSettings(cfg netassist.Config) { p.saveConnect(p.app, p.prefKey, cfg) }
 
 // onRequestTemplate fills the send box with a request whose Host is the
 // server typed in the form.
-func (p *netPanel) onRequestTemplate(name string) {
+func (p *httpClientPanel) onRequestTemplate(name string) {
 	host := strings.TrimSpace(p.remoteHost.Text)
 	port := strings.TrimSpace(p.remotePort.Text)
 	hostHdr := host

@@ -24,8 +24,7 @@ import (
 // browser's network panel, the selected exchange's raw bytes and tables
 // side by side, and (in manual mode) the answer the user composes.
 type httpServerPanel struct {
-	app *App
-	hub *netassist.Hub
+	sessionPanel
 	srv atomic.Pointer[server.Server]
 
 	host     *widget.SelectEntry
@@ -38,12 +37,6 @@ type httpServerPanel struct {
 	fHost    *field
 	fPort    *field
 	fRoot    *field
-	openBtn  *widget.Button
-	saveChk  *widget.Check
-	saveLine *saveLine
-	reach    *widget.Label
-	sessErr  *widget.Label
-	status   *widget.Label
 
 	list     *widget.Table
 	exch     []server.Exchange // main goroutine only
@@ -69,11 +62,8 @@ type httpServerPanel struct {
 	version     uint64               // pump goroutine only
 	exchBuf     [2][]server.Exchange // pump goroutine only: storage for the lists, in turn
 	exchNext    int                  // pump goroutine only
-	rate        netassist.RateMeter
-	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
+	fresh       atomic.Bool          // set on the main goroutine at open: the pump starts its state over
 	lastAt      time.Time
-	statusAt    time.Time
-	statusShown string
 	statusCount int
 	served      uint64 // requests served: kept in the list + let go
 
@@ -105,12 +95,13 @@ func newHTTPServerPanel(a *App, n int) *httpServerPanel {
 	// The request list shows the traffic (from the server's capture); the
 	// feed only carries errors and connection events to this panel.
 	hub.Feed.SkipTraffic()
-	return &httpServerPanel{app: a, hub: hub}
+	p := &httpServerPanel{}
+	p.initSession(a, netassist.KindHTTPServer, hub, "tcp", p)
+	return p
 }
 
-func (p *httpServerPanel) title() string { return kindTitle(netassist.KindHTTPServer) }
-
 func (p *httpServerPanel) build() fyne.CanvasObject {
+	p.buildSession()
 	pr := p.app.fa.Preferences()
 	p.host = widget.NewSelectEntry(netassist.ListenAddrs())
 	p.host.SetText(pr.StringWithFallback("http-server.host", "127.0.0.1"))
@@ -137,13 +128,6 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.fHost = newField(T("sess.localaddr", "Local address"), p.host)
 	p.fPort = newField(T("sess.localport", "Local port"), p.port)
 	p.fRoot = newField(T("http.root", "Folder to serve"), container.NewBorder(nil, nil, nil, browse, p.root))
-	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
-	p.openBtn.Importance = widget.HighImportance
-	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSave)
-	p.saveLine = newSaveLine(p.app.fa)
-	p.reach = widget.NewLabel("")
-	p.reach.Wrapping = fyne.TextWrapWord
-	p.sessErr = newErrLine()
 	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
 		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object(), p.reach)
 
@@ -200,9 +184,6 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	left := container.NewVScroll(settings)
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.2
-	p.status = widget.NewLabel("")
-	p.status.TextStyle = fyne.TextStyle{Monospace: true}
-	p.status.Truncation = fyne.TextTruncateEllipsis // a long save path must not widen the window
 	return container.NewBorder(nil, p.status, nil, nil, main)
 }
 
@@ -309,19 +290,7 @@ func (p *httpServerPanel) fill(cfg netassist.Config) {
 	}
 }
 
-func (p *httpServerPanel) onOpenClose() {
-	if p.srv.Load() != nil {
-		p.closeServer()
-		return
-	}
-	cfg, ok := p.config()
-	if !ok {
-		return
-	}
-	if err := p.open(cfg); err != nil {
-		p.showSessErr(p.app.openErrText(err, "tcp", cfg.Local))
-	}
-}
+func (p *httpServerPanel) isOpen() bool { return p.srv.Load() != nil }
 
 func (p *httpServerPanel) open(cfg netassist.Config) error {
 	secs, err := strconv.ParseFloat(strings.TrimSpace(p.timeout.Text), 64)
@@ -382,7 +351,7 @@ func (p *httpServerPanel) startClean() {
 	p.fresh.Store(true)
 }
 
-func (p *httpServerPanel) closeServer() {
+func (p *httpServerPanel) closeSession() {
 	srv := p.srv.Swap(nil)
 	if srv == nil {
 		return
@@ -393,41 +362,17 @@ func (p *httpServerPanel) closeServer() {
 }
 
 func (p *httpServerPanel) setOpen(open bool) {
+	p.setOpenButton(open)
 	if open {
-		p.openBtn.SetText(T("sess.close", "Close"))
-		p.openBtn.Importance = widget.DangerImportance
 		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
 			w.Disable()
 		}
 	} else {
-		p.openBtn.SetText(T("sess.open", "Open"))
-		p.openBtn.Importance = widget.HighImportance
 		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
 			w.Enable()
 		}
 	}
-	p.openBtn.Refresh()
 }
-
-func (p *httpServerPanel) showSessErr(msg string) { showErrLine(p.sessErr, msg) }
-
-func (p *httpServerPanel) onSave(on bool) {
-	if !on {
-		p.hub.StopSavingAsync() // the disk may be slow: never wait for it here
-		p.saveLine.show("")
-		return
-	}
-	dir, err := p.hub.StartSaving(p.app.saveDir())
-	if err != nil {
-		p.saveChk.SetChecked(false)
-		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
-		return
-	}
-	p.saveLine.show(dir)
-}
-
-func (p *httpServerPanel) startSaving() { p.saveChk.SetChecked(true) }
-func (p *httpServerPanel) toggleSave()  { p.saveChk.SetChecked(!p.saveChk.Checked) }
 
 func (p *httpServerPanel) onTemplate(name string) {
 	for _, t := range server.Templates() {
@@ -575,10 +520,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
 		}
-		setIfChanged(p.status, status)
-		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
-			p.saveChk.SetChecked(false) // the saver stopped itself (disk full)
-		}
+		p.showStatus(status) // unticks Save traffic if the saver stopped itself (disk full)
 	}
 }
 

@@ -26,9 +26,9 @@ func fyneIsRendered(wid fyne.Widget) bool
 // renderers, so showing it again does not build it anew in one frame.
 func TestHiddenTabKeepsRenderers(t *testing.T) {
 	a := newTestApp(t)
-	hidden := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	hidden := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	test.WidgetRenderer(hidden.recv.list) // it was on screen once
-	shown := a.NewPanel(netassist.KindUDP).(*netPanel)
+	shown := a.NewPanel(netassist.KindUDP).(*udpPanel)
 	test.WidgetRenderer(shown.recv.list)
 	if !fyneIsRendered(hidden.recv.list) {
 		t.Fatal("the hidden tab's list has no renderer to begin with")

@@ -21,11 +21,11 @@ type kindEntry struct {
 // them: TCP server, TCP client, UDP, then the HTTP kinds, whose shortcuts
 // are their TCP counterparts' with Shift.
 var kinds = []kindEntry{
-	{netassist.KindTCPServer, func() string { return T("kind.tcp-server", "TCP server") }, fyne.KeyN, false, func(a *App, n int) panel { return newNetPanel(a, netassist.KindTCPServer, n) }},
-	{netassist.KindTCPClient, func() string { return T("kind.tcp-client", "TCP client") }, fyne.KeyT, false, func(a *App, n int) panel { return newNetPanel(a, netassist.KindTCPClient, n) }},
-	{netassist.KindUDP, func() string { return T("kind.udp", "UDP") }, fyne.KeyU, false, func(a *App, n int) panel { return newNetPanel(a, netassist.KindUDP, n) }},
+	{netassist.KindTCPServer, func() string { return T("kind.tcp-server", "TCP server") }, fyne.KeyN, false, func(a *App, n int) panel { return newTCPServerPanel(a, n) }},
+	{netassist.KindTCPClient, func() string { return T("kind.tcp-client", "TCP client") }, fyne.KeyT, false, func(a *App, n int) panel { return newTCPClientPanel(a, n) }},
+	{netassist.KindUDP, func() string { return T("kind.udp", "UDP") }, fyne.KeyU, false, func(a *App, n int) panel { return newUDPPanel(a, n) }},
 	{netassist.KindHTTPServer, func() string { return T("kind.http-server", "HTTP server") }, fyne.KeyN, true, func(a *App, n int) panel { return newHTTPServerPanel(a, n) }},
-	{netassist.KindHTTPClient, func() string { return T("kind.http-client", "HTTP client") }, fyne.KeyT, true, func(a *App, n int) panel { return newNetPanel(a, netassist.KindHTTPClient, n) }},
+	{netassist.KindHTTPClient, func() string { return T("kind.http-client", "HTTP client") }, fyne.KeyT, true, func(a *App, n int) panel { return newHTTPClientPanel(a, n) }},
 }
 
 // kindOf finds k's entry, or nil for a kind the window does not offer.

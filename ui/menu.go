@@ -104,9 +104,8 @@ func (a *App) saveCurrent() {
 	}
 }
 
-func (p *netPanel) clearView()            { p.recv.onClear() }
-func (p *netPanel) recvViewOf() *recvView { return p.recv }
-func (p *netPanel) toggleSave()           { p.saveChk.SetChecked(!p.saveChk.Checked) }
+func (p *trafficPanel) clearView()            { p.recv.onClear() }
+func (p *trafficPanel) recvViewOf() *recvView { return p.recv }
 
 func (a *App) showAbout() {
 	v := a.opts.Version
@@ -195,7 +194,7 @@ func (a *App) showSettings() {
 	}, a.win)
 }
 
-func (p *netPanel) setRingCap(n int) { p.recv.ring.SetCap(n); p.recv.list.Refresh() }
+func (p *trafficPanel) setRingCap(n int) { p.recv.ring.SetCap(n); p.recv.list.Refresh() }
 
 // applyThemePref applies the theme choice: 0 system, 1 light, 2 dark.
 func (a *App) applyThemePref() {
@@ -217,7 +216,7 @@ func (a *App) quitItem(item func(string, fyne.KeyName, func()) *fyne.MenuItem) *
 	return q
 }
 
-func (p *netPanel) setFontSize(size float32) { p.recv.setFontSize(size) }
+func (p *trafficPanel) setFontSize(size float32) { p.recv.setFontSize(size) }
 
 // recvFontSize is the receive view's text size (Settings), 13 by default.
 func (a *App) recvFontSize() float32 {

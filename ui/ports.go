@@ -14,20 +14,6 @@ type listener interface {
 	listening() (proto, addr string)
 }
 
-func (p *netPanel) listening() (string, string) {
-	b := p.sess.Load()
-	if b == nil {
-		return "", ""
-	}
-	switch p.kind {
-	case netassist.KindTCPServer:
-		return "tcp", b.s.LocalAddr()
-	case netassist.KindUDP:
-		return "udp", b.s.LocalAddr()
-	}
-	return "", ""
-}
-
 func (p *httpServerPanel) listening() (string, string) {
 	if srv := p.srv.Load(); srv != nil && srv.Addr() != nil {
 		return "tcp", srv.Addr().String()

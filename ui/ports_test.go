@@ -19,7 +19,7 @@ func TestSecondServerPort(t *testing.T) {
 	_, port, _ := net.SplitHostPort(addr)
 	a.fa.Preferences().SetString("tcp-server.port", port) // as if it had been opened on that port
 
-	second := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	second := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	if second.localPort.Text == port {
 		t.Fatalf("the second server defaults to port %s, which the first holds", port)
 	}

@@ -1,76 +1,11 @@
 package ui
 
-import (
-	"net"
-	"strings"
-
-	"netassist/netassist"
-)
+import "netassist/netassist"
 
 // Preferences are written when a session opens or the window closes,
 // never per keystroke (every Set rewrites the file).
 
-func (p *netPanel) prefKey(k string) string { return string(p.kind) + "." + k }
-
-func (p *netPanel) loadSettings() {
-	pr := p.app.fa.Preferences()
-	switch p.kind {
-	case netassist.KindTCPServer, netassist.KindUDP:
-		p.localHost.SetText(pr.StringWithFallback(p.prefKey("host"), "0.0.0.0"))
-		def := "7890"
-		if p.kind == netassist.KindUDP {
-			def = "9000"
-		}
-		proto := "tcp"
-		if p.kind == netassist.KindUDP {
-			proto = "udp"
-		}
-		p.localPort.SetText(p.app.freePort(proto, pr.StringWithFallback(p.prefKey("port"), def)))
-	case netassist.KindTCPClient, netassist.KindHTTPClient:
-		p.remoteHost.SetText(pr.StringWithFallback(p.prefKey("host"), "127.0.0.1"))
-		def := "7890"
-		if p.kind == netassist.KindHTTPClient {
-			def = "8080"
-		}
-		p.remotePort.SetText(pr.StringWithFallback(p.prefKey("port"), def))
-		p.localPort.SetText(pr.String(p.prefKey("localport")))
-		p.timeout.SetText(pr.StringWithFallback(p.prefKey("timeout"), "10"))
-	}
-}
-
-func (p *netPanel) loadUDPSettings() {
-	pr := p.app.fa.Preferences()
-	p.udpDest.SetText(pr.StringWithFallback(p.prefKey("dest"), "127.0.0.1:9001"))
-	p.mc.group.SetText(pr.String(p.prefKey("group")))
-	p.mc.setIface(pr.String(p.prefKey("iface")))
-}
-
-func (p *netPanel) saveSettings(cfg netassist.Config) {
-	pr := p.app.fa.Preferences()
-	switch p.kind {
-	case netassist.KindTCPServer, netassist.KindUDP:
-		if h, port, err := net.SplitHostPort(cfg.Local); err == nil {
-			pr.SetString(p.prefKey("host"), h)
-			pr.SetString(p.prefKey("port"), port)
-		}
-		if p.udpDest != nil {
-			pr.SetString(p.prefKey("dest"), strings.TrimSpace(p.udpDest.Text))
-			pr.SetString(p.prefKey("group"), strings.TrimSpace(p.mc.group.Text))
-			pr.SetString(p.prefKey("iface"), p.mc.ifaceName())
-		}
-	case netassist.KindTCPClient, netassist.KindHTTPClient:
-		if h, port, err := net.SplitHostPort(cfg.Remote); err == nil {
-			pr.SetString(p.prefKey("host"), h)
-			pr.SetString(p.prefKey("port"), port)
-		}
-		pr.SetString(p.prefKey("localport"), strings.TrimSpace(p.localPort.Text))
-		pr.SetString(p.prefKey("timeout"), strings.TrimSpace(p.timeout.Text))
-	}
-	pr.SetString("last.kind", string(p.kind))
-}
-
-// startSaving turns "Save traffic" on (for --save DIR).
-func (p *netPanel) startSaving() { p.saveChk.SetChecked(true) }
+func (p *sessionPanel) prefKey(k string) string { return string(p.kind) + "." + k }
 
 // rememberSessions writes the open sessions' specs so the next start can
 // restore them.
@@ -105,21 +40,17 @@ func (a *App) restoreSessions() {
 }
 
 // spec is the open session's --open SPEC, for restoring it next time.
-func (p *netPanel) spec() (string, bool) {
-	b := p.sess.Load()
-	if b == nil {
+func (p *trafficPanel) spec() (string, bool) {
+	if p.sess.Load() == nil {
 		return "", false
 	}
-	cfg, _ := p.config()
-	if p.mc != nil {
-		cfg.Groups = p.mc.groups()
-	}
+	cfg, _ := p.form.config()
 	return cfg.Spec(), true
 }
 
 // saveOptions remembers the receive and send options of this kind of
 // session (on Open and when the window closes).
-func (p *netPanel) saveOptions() {
+func (p *trafficPanel) saveOptions() {
 	pr := p.app.fa.Preferences()
 	k := p.prefKey
 	pr.SetBool(k("recv.hex"), p.recv.hexMode.Selected == T("recv.hex", "Hex"))
@@ -135,7 +66,7 @@ func (p *netPanel) saveOptions() {
 }
 
 // loadOptions puts the remembered options back (after build).
-func (p *netPanel) loadOptions() {
+func (p *trafficPanel) loadOptions() {
 	pr := p.app.fa.Preferences()
 	k := p.prefKey
 	if pr.Bool(k("recv.hex")) {

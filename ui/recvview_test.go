@@ -44,7 +44,7 @@ func TestFloodRepaintsLessOften(t *testing.T) {
 // draws twice a second rather than at every change of the figures.
 func TestFloodUpdatesWindowTogether(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	at := time.Now()
 	flood := bytes.Repeat([]byte("row\n"), 100)
 	tick := func() bool {

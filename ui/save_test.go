@@ -25,7 +25,7 @@ func TestCloseOpenWhileSavingKeepsConnectionsApart(t *testing.T) {
 	}
 	defer ln.Close()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
 	c.remoteHost.SetText("127.0.0.1")
 	c.remotePort.SetText(port)
 	c.saveChk.SetChecked(true)

@@ -36,7 +36,9 @@ func TestSaveThatCannotStartSaysWhy(t *testing.T) {
 			var chk *widget.Check
 			var line *widget.Label
 			switch p := p.(type) {
-			case *netPanel:
+			case *tcpServerPanel:
+				chk, line = p.saveChk, p.sessErr
+			case *udpPanel:
 				chk, line = p.saveChk, p.sessErr
 			case *httpServerPanel:
 				chk, line = p.saveChk, p.sessErr

@@ -24,7 +24,7 @@ func TestSaveLine(t *testing.T) {
 			var line *saveLine
 			var reach *widget.Label
 			switch p := p.(type) {
-			case *netPanel:
+			case *tcpServerPanel:
 				chk, line, reach = p.saveChk, p.saveLine, p.reach
 			case *httpServerPanel:
 				chk, line, reach = p.saveChk, p.saveLine, p.reach

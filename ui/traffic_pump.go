@@ -1,16 +1,14 @@
 package ui
 
 import (
-	"slices"
 	"sort"
 	"time"
 
-	"netassist/httpview/client"
 	"netassist/netassist"
 )
 
 // prepare runs on the pump goroutine: drain, format, read counters.
-func (p *netPanel) prepare(now time.Time) func() {
+func (p *trafficPanel) prepare(now time.Time) func() {
 	var evs []netassist.Event
 	var drops netassist.FeedDrops
 	if !p.recv.paused.Load() {
@@ -45,47 +43,23 @@ func (p *netPanel) prepare(now time.Time) func() {
 			errs = append(errs, ev.Detail)
 		}
 	}
-	p.errMu.Lock()
-	errs = append(errs, p.pendingErrs...)
-	p.pendingErrs = nil
-	p.errMu.Unlock()
+	errs = p.takeErrs(errs)
 
 	snap := p.hub.Counters.Snapshot()
 	p.rate.Update(snap, now)
-	var conns []netassist.ConnInfo
 	var ended *sessionBox
-	connsChanged := false
+	var showConns func()
 	nconn := 0
 	if b := p.sess.Load(); b != nil {
-		switch s := b.s.(type) {
-		case *netassist.TCPServer:
-			// The list's figures move with traffic, so refresh it when
-			// connections change and, for the counters, twice a second.
-			if v := s.Version(); !hold && (v != p.connVersion || now.Sub(p.connAt) > 500*time.Millisecond) {
-				p.connVersion, p.connAt = v, now
-				conns = s.Conns()
-				// Unchanged figures need no repaint.
-				connsChanged = !slices.Equal(conns, p.connsShown)
-				p.connsShown = conns
-			}
-			nconn = s.ConnCount()
-		case *netassist.TCPClient:
-			if c := s.Conn(); c != nil && c.State() != netassist.StateClosed {
-				nconn = 1
-			}
-			select {
-			case <-s.Done():
-				// A client session ends with its connection.
-				ended = b
-			default:
-			}
-		case *client.Client:
-			select {
-			case <-s.Done():
-				ended = b
-			default:
-				nconn = 1
-			}
+		if p.connRound != nil {
+			showConns = p.connRound(now, hold)
+		}
+		nconn = b.s.ConnCount()
+		select {
+		case <-b.s.Done():
+			// A client session ends with its connection.
+			ended = b
+		default:
 		}
 	}
 	// The figures are rewritten a few times a second: each rewrite measures
@@ -97,7 +71,7 @@ func (p *netPanel) prepare(now time.Time) func() {
 	}
 	_, saving := p.hub.Saving()
 	connected := p.connectOutcome()
-	if !changed && !connsChanged && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
+	if !changed && showConns == nil && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
 		status == p.statusShown && saving == p.savingShown && connected == nil {
 		return nil // nothing to show: no work for the UI thread
 	}
@@ -112,8 +86,8 @@ func (p *netPanel) prepare(now time.Time) func() {
 		if p.http != nil {
 			p.http.apply(msgs, lost)
 		}
-		if connsChanged {
-			p.conns.set(conns)
+		if showConns != nil {
+			showConns()
 		}
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
@@ -128,17 +102,14 @@ func (p *netPanel) prepare(now time.Time) func() {
 	}
 }
 
-// statusEvery is how often the status line's figures move at most.
-const statusEvery = 250 * time.Millisecond
-
 // setShown tells the panel how to know whether its tab is on screen.
-func (p *netPanel) setShown(f func() bool) {
+func (p *trafficPanel) setShown(f func() bool) {
 	p.shown = f
 	p.recv.hidden = func() bool { return !f() }
 }
 
 // onShown brings a tab that was hidden up to date; main goroutine.
-func (p *netPanel) onShown() {
+func (p *trafficPanel) onShown() {
 	p.recv.onShown()
 	if p.statusLatest != "" {
 		p.showStatus(p.statusLatest)
@@ -146,11 +117,11 @@ func (p *netPanel) onShown() {
 }
 
 // chunkWord names n reads (datagrams for UDP), singular for one.
-func (p *netPanel) chunkWord(n uint64) string {
+func (p *trafficPanel) chunkWord(n uint64) string {
 	switch {
-	case p.kind == netassist.KindUDP && n == 1:
+	case p.datagrams && n == 1:
 		return T("status.datagram", "datagram")
-	case p.kind == netassist.KindUDP:
+	case p.datagrams:
 		return T("status.datagrams", "datagrams")
 	case n == 1:
 		return T("status.chunk", "chunk")
@@ -159,10 +130,10 @@ func (p *netPanel) chunkWord(n uint64) string {
 }
 
 // statusText is the status line; any goroutine.
-func (p *netPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
+func (p *trafficPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
 	txt := Tf("status.line", "RX %s B · %s %s · %s/s    TX %s B · %s %s · %s/s", groupDigits(s.RxBytes), groupDigits(s.RxChunks), p.chunkWord(s.RxChunks), humanBytes(rxRate),
 		groupDigits(s.TxBytes), groupDigits(s.TxChunks), p.chunkWord(s.TxChunks), humanBytes(txRate))
-	if p.kind != netassist.KindUDP {
+	if !p.datagrams {
 		txt += "    " + Tf("status.conns", "Connections: %d", nconn)
 	}
 	if dir, on := p.hub.Saving(); on {
@@ -170,40 +141,3 @@ func (p *netPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, tx
 	}
 	return txt
 }
-
-// showStatus shows the status line and keeps "Save traffic" true to the
-// saver (it stops itself after a write error); main goroutine.
-func (p *netPanel) showStatus(txt string) {
-	setIfChanged(p.status, txt)
-	if p.saveChk != nil {
-		if _, on := p.hub.Saving(); !on && p.saveChk.Checked {
-			p.saveChk.SetChecked(false) // hides the save line too
-		}
-	}
-}
-
-// connections is how many connections are open now; any goroutine.
-func (p *netPanel) connections() int {
-	b := p.sess.Load()
-	if b == nil {
-		return 0
-	}
-	switch s := b.s.(type) {
-	case *netassist.TCPServer:
-		return s.ConnCount()
-	case *netassist.TCPClient:
-		if c := s.Conn(); c != nil && c.State() != netassist.StateClosed {
-			return 1
-		}
-	case *client.Client:
-		select {
-		case <-s.Done():
-		default:
-			return 1
-		}
-	}
-	return 0
-}
-
-// feed is what the pump listens to for new events.
-func (p *netPanel) feed() *netassist.Feed { return p.hub.Feed }

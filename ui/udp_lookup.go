@@ -22,7 +22,7 @@ type lookupSend struct {
 
 // sendFromBox is the send box's Send button: sendData, except for a UDP
 // datagram to a name. Main goroutine.
-func (p *netPanel) sendFromBox(data []byte) error {
+func (p *udpPanel) sendFromBox(data []byte) error {
 	u, dest, ok := p.namedUDPDest()
 	if !ok {
 		return p.sendData(data)
@@ -41,21 +41,20 @@ func (p *netPanel) sendFromBox(data []byte) error {
 
 // namedUDPDest is the open UDP session and its valid destination when
 // that is a host name to look up (not "reply to the last sender").
-func (p *netPanel) namedUDPDest() (*netassist.UDP, string, bool) {
-	b := p.sess.Load()
-	if b == nil || p.replyLastOn() {
+func (p *udpPanel) namedUDPDest() (*netassist.UDP, string, bool) {
+	u := p.udp()
+	if u == nil || p.replyLastOn() {
 		return nil, "", false
 	}
-	u, ok := b.s.(*netassist.UDP)
 	dest := p.udpDestText()
-	if !ok || netassist.CheckHostPort(dest, true) != nil || !netassist.NeedsLookup(dest) {
+	if netassist.CheckHostPort(dest, true) != nil || !netassist.NeedsLookup(dest) {
 		return nil, "", false
 	}
 	return u, dest, true
 }
 
 // runLookups sends the queued datagrams in order, then ends.
-func (p *netPanel) runLookups() {
+func (p *udpPanel) runLookups() {
 	for {
 		p.lookupMu.Lock()
 		if len(p.lookups) == 0 {

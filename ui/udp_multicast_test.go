@@ -42,9 +42,9 @@ func sendToGroup(t *testing.T, lo, group, port, payload string) {
 	}
 }
 
-func openUDP(t *testing.T, a *App, host string) (*netPanel, string) {
+func openUDP(t *testing.T, a *App, host string) (*udpPanel, string) {
 	t.Helper()
-	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u := a.NewPanel(netassist.KindUDP).(*udpPanel)
 	u.localHost.SetText(host)
 	u.localPort.SetText("0")
 	test.Tap(u.openBtn)
@@ -171,7 +171,7 @@ func TestUDPMulticastRestored(t *testing.T) {
 	if len(ps) != 1 {
 		t.Fatalf("%d panels restored", len(ps))
 	}
-	r := ps[0].(*netPanel)
+	r := ps[0].(*udpPanel)
 	if r.sess.Load() == nil {
 		t.Fatalf("not reopened: %s", r.sessErr.Text)
 	}
@@ -187,7 +187,7 @@ func TestUDPMulticastRestored(t *testing.T) {
 func TestUDPMulticastIPv6Group(t *testing.T) {
 	lo := loopbackName(t)
 	a := newTestApp(t)
-	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u := a.NewPanel(netassist.KindUDP).(*udpPanel)
 	u.localHost.SetText("::")
 	u.localPort.SetText("0")
 	test.Tap(u.openBtn)

@@ -53,9 +53,9 @@ func dialPeer(t *testing.T, addr string) net.Conn {
 	return c
 }
 
-func openServer(t *testing.T, a *App) (*netPanel, string) {
+func openServer(t *testing.T, a *App) (*tcpServerPanel, string) {
 	t.Helper()
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	p.localHost.SetText("127.0.0.1")
 	p.localPort.SetText("0")
 	test.Tap(p.openBtn)
@@ -66,7 +66,7 @@ func openServer(t *testing.T, a *App) (*netPanel, string) {
 	return p, b.s.LocalAddr()
 }
 
-func viewText(p *netPanel) string { return p.recv.ring.Text() }
+func viewText(p recvViewer) string { return p.recvViewOf().ring.Text() }
 
 func TestSendBoxReachesPeer(t *testing.T) {
 	a := newTestApp(t)
@@ -130,7 +130,7 @@ func TestBadHexSendsNothing(t *testing.T) {
 
 func TestBadPortShownBesideField(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	p.localHost.SetText("127.0.0.1")
 	p.localPort.SetText("99999")
 	test.Tap(p.openBtn)
@@ -147,7 +147,7 @@ func TestPortInUseShown(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer ln.Close()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	p.localHost.SetText("127.0.0.1")
 	p.localPort.SetText(port)
 	test.Tap(p.openBtn)
@@ -164,7 +164,7 @@ func TestTCPClientAndUDPPanels(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer ln.Close()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	c := a.NewPanel(netassist.KindTCPClient).(*netPanel)
+	c := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
 	c.remoteHost.SetText("127.0.0.1")
 	c.remotePort.SetText(port)
 	test.Tap(c.openBtn)
@@ -187,7 +187,7 @@ func TestTCPClientAndUDPPanels(t *testing.T) {
 	peer.Close() // the server ends it: the client session closes
 	tickUntil(t, a, "client closed", func() bool { return c.sess.Load() == nil && c.openBtn.Text == T("sess.open", "Open") })
 
-	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u := a.NewPanel(netassist.KindUDP).(*udpPanel)
 	u.localHost.SetText("127.0.0.1")
 	u.localPort.SetText("0")
 	test.Tap(u.openBtn)
@@ -279,14 +279,14 @@ func TestServerSendToSelectedAndDisconnect(t *testing.T) {
 
 func TestOptionsRemembered(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	p.recv.hexMode.SetSelected(T("recv.hex", "Hex"))
 	p.send.checksum.SetSelectedIndex(3)
 	p.send.interval.SetText("25")
 	p.send.remember("first")
 	p.send.remember("second")
 	p.saveOptions()
-	q := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	q := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	if q.recv.hexMode.Selected != T("recv.hex", "Hex") || q.send.checksum.SelectedIndex() != 3 || q.send.interval.Text != "25" {
 		t.Fatalf("options not restored: %q %d %q", q.recv.hexMode.Selected, q.send.checksum.SelectedIndex(), q.send.interval.Text)
 	}

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
+)
+
+// tcpClientPanel is a TCP client session: the server to connect to, the
+// receive view and the send box. It connects on a goroutine (connect.go),
+// so Open reads Cancel meanwhile.
+type tcpClientPanel struct {
+	trafficPanel
+	connectForm
+	engine atomic.Pointer[netassist.TCPClient] // the last one opened
+
+	closeOnFIN *widget.Check
+}
+
+func newTCPClientPanel(a *App, n int) *tcpClientPanel {
+	p := &tcpClientPanel{}
+	p.initTraffic(a, netassist.KindTCPClient, n, "tcp", p, p.sendAll)
+	p.reachText = connectedText
+	return p
+}
+
+func (p *tcpClientPanel) build() fyne.CanvasObject {
+	p.buildSession()
+	p.buildConnect()
+	settings := []fyne.CanvasObject{p.fRemote.object(), p.fRPort.object(), p.fPort.object()}
+	settings = append(settings, p.timeoutObjects()...)
+	p.closeOnFIN = widget.NewCheck(T("sess.closeonfin", "Close when peer closes"), p.onCloseOnFIN)
+	p.closeOnFIN.SetChecked(true)
+	p.http = newHTTPTraffic(false)
+	p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
+	settings = append(settings, p.closeOnFIN, p.parseChk)
+	p.fields = p.connectFields()
+	p.loadConnect(p.app, p.prefKey, "7890")
+	obj := p.layout(settings, nil, nil, nil)
+	p.loadOptions()
+	return obj
+}
+
+func (p *tcpClientPanel) config() (netassist.Config, bool) {
+	cfg := netassist.Config{Kind: netassist.KindTCPClient, CloseOnFIN: p.closeOnFIN.Checked}
+	ok := p.readConnect(&cfg)
+	return cfg, ok
+}
+
+// fill puts a config into the form (for --open and remembered sessions).
+func (p *tcpClientPanel) fill(cfg netassist.Config) {
+	p.fillConnect(cfg)
+	p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
+}
+
+// open starts connecting as pressing Open does; the outcome arrives
+// through the pump.
+func (p *tcpClientPanel) open(cfg netassist.Config) error {
+	s := netassist.NewTCPClient(cfg, p.hub)
+	p.engine.Store(s)
+	p.startConnect(s, s.StartContext, cfg)
+	return nil
+}
+
+func (p *tcpClientPanel) saveSettings(cfg netassist.Config) { p.saveConnect(p.app, p.prefKey, cfg) }
+
+// onCloseOnFIN applies the box at once: to the connection, or to the one
+// being made.
+func (p *tcpClientPanel) onCloseOnFIN(on bool) {
+	if at := p.attempt.Load(); at != nil || p.sess.Load() != nil {
+		if s := p.engine.Load(); s != nil {
+			s.SetCloseOnFIN(on)
+		}
+	}
+}
