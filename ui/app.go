@@ -56,6 +56,7 @@ type panel interface {
 	// spec is the --open SPEC that reopens the session, and whether it is
 	// open (only open sessions are remembered).
 	spec() (string, bool)
+	shared() *sessionPanel // the piece every kind embeds
 }
 
 // App is the main window and its sessions.

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
 )
@@ -84,4 +87,90 @@ func TestEveryKindOpens(t *testing.T) {
 		}
 		return len(a.panels) == len(kinds)
 	})
+}
+
+// Each kind of the table builds its panel, opens from its form on
+// loopback (an HTTP server on a folder of its own), says that it is open,
+// and closes again.
+func TestEveryKindOpensAndCloses(t *testing.T) {
+	peer := acceptAll(t)
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "index.html"), []byte("<p>kinds</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	forms := map[netassist.Kind]netassist.Config{
+		netassist.KindTCPServer:  {Kind: netassist.KindTCPServer, Local: "127.0.0.1:0", CloseOnFIN: true},
+		netassist.KindTCPClient:  {Kind: netassist.KindTCPClient, Remote: peer, CloseOnFIN: true},
+		netassist.KindUDP:        {Kind: netassist.KindUDP, Local: "127.0.0.1:0"},
+		netassist.KindHTTPServer: {Kind: netassist.KindHTTPServer, Local: "127.0.0.1:0", Root: root},
+		netassist.KindHTTPClient: {Kind: netassist.KindHTTPClient, Remote: peer},
+	}
+	a := newTestApp(t)
+	for _, e := range kinds {
+		t.Run(string(e.kind), func(t *testing.T) {
+			cfg, ok := forms[e.kind]
+			if !ok {
+				t.Fatalf("no form for kind %s: add one", e.kind)
+			}
+			p := a.NewPanel(e.kind)
+			p.fill(cfg)
+			s := p.shared()
+			test.Tap(s.openBtn)
+			tickUntil(t, a, "open", func() bool { return s.openBtn.Text == T("sess.close", "Close") && s.reach.Text != "" })
+			if s.sessErr.Visible() {
+				t.Fatalf("error line: %q", s.sessErr.Text)
+			}
+			if _, open := p.spec(); !open {
+				t.Fatal("the panel says it is not open")
+			}
+			if l, ok := p.(listener); ok {
+				proto, addr := l.listening()
+				if _, port, _ := net.SplitHostPort(addr); proto == "" || port == "0" || port == "" {
+					t.Fatalf("listening on %s %q", proto, addr)
+				}
+				if !strings.Contains(s.reach.Text, Tf("sess.reachable", "Listening on %s — reachable at:\n%s", addr, "")) {
+					t.Fatalf("reach line %q does not say it listens on %s", s.reach.Text, addr)
+				}
+			} else {
+				if !strings.HasPrefix(s.reach.Text, Tf("sess.connectedfrom", "Connected from %s", "127.0.0.1:")) {
+					t.Fatalf("reach line %q", s.reach.Text)
+				}
+				tickUntil(t, a, "the status line counting the connection", func() bool {
+					return strings.Contains(s.status.Text, Tf("status.conns", "Connections: %d", 1))
+				})
+			}
+			test.Tap(s.openBtn)
+			tickUntil(t, a, "closed", func() bool {
+				_, open := p.spec()
+				return !open && s.openBtn.Text == T("sess.open", "Open") && s.reach.Text == ""
+			})
+		})
+	}
+}
+
+// acceptAll is a loopback listener that accepts and holds every
+// connection for the rest of the test; it returns its address.
+func acceptAll(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	return ln.Addr().String()
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
 )
@@ -32,19 +31,8 @@ func TestSaveThatCannotStartSaysWhy(t *testing.T) {
 
 	for _, kind := range []netassist.Kind{netassist.KindTCPServer, netassist.KindUDP, netassist.KindHTTPServer} {
 		t.Run(string(kind), func(t *testing.T) {
-			p := a.NewPanel(kind)
-			var chk *widget.Check
-			var line *widget.Label
-			switch p := p.(type) {
-			case *tcpServerPanel:
-				chk, line = p.saveChk, p.sessErr
-			case *udpPanel:
-				chk, line = p.saveChk, p.sessErr
-			case *httpServerPanel:
-				chk, line = p.saveChk, p.sessErr
-			default:
-				t.Fatalf("unexpected panel %T", p)
-			}
+			s := a.NewPanel(kind).shared()
+			chk, line := s.saveChk, s.sessErr
 			a.saveCurrent() // Ctrl+S
 			if chk.Checked {
 				t.Errorf("Save traffic is ticked although nothing is saved")

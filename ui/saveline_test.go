@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
 )
@@ -19,16 +18,8 @@ func TestSaveLine(t *testing.T) {
 	a := newTestApp(t)
 	for _, kind := range []netassist.Kind{netassist.KindTCPServer, netassist.KindHTTPServer} {
 		t.Run(string(kind), func(t *testing.T) {
-			p := a.NewPanel(kind)
-			var chk *widget.Check
-			var line *saveLine
-			var reach *widget.Label
-			switch p := p.(type) {
-			case *tcpServerPanel:
-				chk, line, reach = p.saveChk, p.saveLine, p.reach
-			case *httpServerPanel:
-				chk, line, reach = p.saveChk, p.saveLine, p.reach
-			}
+			s := a.NewPanel(kind).shared()
+			chk, line, reach := s.saveChk, s.saveLine, s.reach
 			var dirs []string
 			for i := 0; i < 3; i++ {
 				chk.SetChecked(true)

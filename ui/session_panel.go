@@ -54,6 +54,8 @@ func (p *sessionPanel) initSession(a *App, kind netassist.Kind, hub *netassist.H
 
 func (p *sessionPanel) title() string { return kindTitle(p.kind) }
 
+func (p *sessionPanel) shared() *sessionPanel { return p }
+
 // buildSession makes the shared widgets; the kind's build places them.
 func (p *sessionPanel) buildSession() {
 	p.openBtn = widget.NewButton(T("sess.open", "Open"), p.onOpenClose)
