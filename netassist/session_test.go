@@ -28,7 +28,8 @@ func TestSessionInterface(t *testing.T) {
 		}
 		defer peer.Close()
 		w.waitFor(t, "connect", has(EvConnect, ""))
-		checkSession(t, s, peer, w, 1)
+		srv := s.(*TCPServer)
+		checkSession(t, s, peer, w, 1, func() CounterSnapshot { return srv.Conn(srv.Conns()[0].ID).Counters.Snapshot() })
 	})
 	t.Run("tcp-client", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -46,7 +47,8 @@ func TestSessionInterface(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer peer.Close()
-		checkSession(t, s, peer, w, 1)
+		cli := s.(*TCPClient)
+		checkSession(t, s, peer, w, 1, func() CounterSnapshot { return cli.Conn().Counters.Snapshot() })
 	})
 	t.Run("udp", func(t *testing.T) {
 		peer, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -59,7 +61,7 @@ func TestSessionInterface(t *testing.T) {
 		if err := s.Start(); err != nil {
 			t.Fatal(err)
 		}
-		checkSession(t, s, packetReader{peer}, w, 0)
+		checkSession(t, s, packetReader{peer}, w, 0, nil)
 	})
 }
 
@@ -70,7 +72,9 @@ func (p packetReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-func checkSession(t *testing.T, s Session, peer io.Reader, w *watcher, conns int) {
+// checkSession drives s through Session; conn, if not nil, reads the
+// counters of its one connection.
+func checkSession(t *testing.T, s Session, peer io.Reader, w *watcher, conns int, conn func() CounterSnapshot) {
 	t.Helper()
 	if n := s.ConnCount(); n != conns {
 		t.Fatalf("ConnCount %d; want %d", n, conns)
@@ -86,9 +90,15 @@ func checkSession(t *testing.T, s Session, peer io.Reader, w *watcher, conns int
 	if snap := s.Hub().Counters.Snapshot(); snap.TxBytes != 5 {
 		t.Fatalf("TX %d B before reset; want 5", snap.TxBytes)
 	}
+	if conn != nil && conn().TxBytes != 5 {
+		t.Fatalf("the connection's TX %d B before reset; want 5", conn().TxBytes)
+	}
 	s.ResetCounters()
 	if snap := s.Hub().Counters.Snapshot(); snap.TxBytes != 0 || snap.TxChunks != 0 {
 		t.Fatalf("after ResetCounters: %+v", snap)
+	}
+	if conn != nil && conn() != (CounterSnapshot{}) {
+		t.Fatalf("the connection's counters after ResetCounters: %+v", conn())
 	}
 	select {
 	case <-s.Done():
