@@ -26,12 +26,13 @@ type UDP struct {
 	lastSender *net.UDPAddr
 	groups     []Membership
 
-	done chan struct{} // closed by Close
+	doneOnce sync.Once
+	done     chan struct{} // closed by Close; made on first use
 }
 
 // NewUDP makes a UDP session that will bind cfg.Local.
 func NewUDP(cfg Config, hub *Hub) *UDP {
-	return &UDP{cfg: cfg, hub: hub, done: make(chan struct{})}
+	return &UDP{cfg: cfg, hub: hub}
 }
 
 func (u *UDP) Hub() *Hub { return u.hub }
@@ -188,12 +189,17 @@ func (u *UDP) Close() error {
 	err := u.pc.Close()
 	u.wg.Wait()
 	u.hub.Record(Event{Kind: EvClose})
-	close(u.done)
+	close(u.doneCh())
 	return err
 }
 
 // Done is closed once Close has ended the session.
-func (u *UDP) Done() <-chan struct{} { return u.done }
+func (u *UDP) Done() <-chan struct{} { return u.doneCh() }
+
+func (u *UDP) doneCh() chan struct{} {
+	u.doneOnce.Do(func() { u.done = make(chan struct{}) })
+	return u.done
+}
 
 // ConnCount is 0: UDP has no connections.
 func (u *UDP) ConnCount() int { return 0 }
