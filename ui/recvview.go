@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ type recvView struct {
 	hexMode  *widget.RadioGroup
 	charset  *widget.Select
 	logMode  *widget.Check
+	hideTX   *widget.Check
 	follow   *widget.Check
 	pause    *widget.Check
 	clearBtn *widget.Button
@@ -47,6 +49,7 @@ type recvView struct {
 	fontSize float32
 
 	paused    atomic.Bool
+	hidingTX  atomic.Bool // hideTX is ticked: sent data is left out of the rows
 	rerender  atomic.Bool // options changed: rebuild rows from history
 	following bool
 
@@ -92,7 +95,7 @@ func (v *recvView) build() fyne.CanvasObject {
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
 			t := o.(*canvas.Text)
 			t.Text = v.ring.Row(id)
-			t.Color = theme.Color(theme.ColorNameForeground)
+			t.Color = rowColor(v.ring.Dir(id))
 			t.TextSize = v.textSize()
 			t.Refresh()
 		},
@@ -106,6 +109,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.charset.SetSelected(string(codec.UTF8))
 	v.logMode = widget.NewCheck(T("recv.logmode", "Log mode"), func(bool) { v.onOptionsChanged("") })
 	v.logMode.SetChecked(true)
+	v.hideTX = widget.NewCheck(T("recv.hidetx", "Hide sent"), v.onHideTX)
 	v.follow = widget.NewCheck(T("recv.follow", "Follow"), func(b bool) { v.following = b })
 	v.follow.SetChecked(true)
 	v.pause = widget.NewCheck(T("recv.pause", "Pause display"), func(b bool) { v.paused.Store(b) })
@@ -116,8 +120,43 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Importance = widget.WarningImportance
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
-	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
+	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
 	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
+}
+
+// rowColor tells received, sent and note rows apart in either theme
+// variant: received data in the text colour, sent data in the accent
+// colour, notes muted.
+func rowColor(d display.Dir) color.Color {
+	switch d {
+	case display.TX:
+		return theme.Color(theme.ColorNamePrimary)
+	case display.Info:
+		return theme.Color(theme.ColorNamePlaceHolder)
+	}
+	return theme.Color(theme.ColorNameForeground)
+}
+
+// onHideTX leaves sent data out of the rows, or brings it back: the rows
+// are made again from the history, which keeps both directions.
+func (v *recvView) onHideTX(hide bool) {
+	v.hidingTX.Store(hide)
+	v.rerender.Store(true)
+}
+
+// shown drops the chunks the view leaves out (sent data while hideTX is
+// ticked); pump goroutine.
+func (v *recvView) shown(chunks []display.Chunk) []display.Chunk {
+	if !v.hidingTX.Load() {
+		return chunks
+	}
+	out := make([]display.Chunk, 0, len(chunks))
+	for _, c := range chunks {
+		if c.Dir != display.TX {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func charsetNames() []string {
@@ -296,9 +335,9 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 		v.fmtr.Reset()
 		v.pending, v.pendingDrops = display.Batch{}, 0
 		v.lastView = now
-		return viewUpdate{batch: v.fmtr.Format(v.history.Chunks()), reset: true}, true
+		return viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}, true
 	}
-	if len(chunks) > 0 {
+	if chunks = v.shown(chunks); len(chunks) > 0 {
 		v.pending.Merge(v.fmtr.Format(chunks))
 	}
 	v.pendingDrops += uint64(drops.Bytes)
