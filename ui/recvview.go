@@ -40,6 +40,7 @@ type recvView struct {
 	copyBtn  *widget.Button
 	saveBtn  *widget.Button
 	trimmed  *widget.Label
+	toolbar  *fyne.Container // the options and buttons above the rows, in lines as wide as the pane
 
 	// fontSize is the rows' text size (Settings); 0 follows the theme. It
 	// is set on each row rather than through a container.ThemeOverride: an
@@ -120,8 +121,8 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Importance = widget.WarningImportance
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
-	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
-	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
+	v.toolbar = container.New(flowLayout{}, v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
+	return container.New(recvLayout{}, v.toolbar, v.trimmed, v.list)
 }
 
 // rowColor tells received, sent and note rows apart in either theme
@@ -157,6 +158,42 @@ func (v *recvView) shown(chunks []display.Chunk) []display.Chunk {
 		}
 	}
 	return out
+}
+
+// recvLayout stacks the toolbar, the trim banner and the list. The
+// toolbar takes as many lines as its pane's width needs, and the extra
+// lines come out of the list's height: the view's minimum size counts one
+// toolbar line, so a narrow pane shortens the list rather than pushing
+// the window past a small screen.
+type recvLayout struct{}
+
+func (recvLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	toolbar, banner, list := objects[0].(*fyne.Container), objects[1], objects[2]
+	pad := theme.Padding()
+	h := flowLayout{}.heightFor(toolbar.Objects, size.Width)
+	toolbar.Move(fyne.NewPos(0, 0))
+	toolbar.Resize(fyne.NewSize(size.Width, h))
+	y := h + pad
+	if banner.Visible() {
+		bh := banner.MinSize().Height
+		banner.Move(fyne.NewPos(0, y))
+		banner.Resize(fyne.NewSize(size.Width, bh))
+		y += bh + pad
+	}
+	list.Move(fyne.NewPos(0, y))
+	list.Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	pad := theme.Padding()
+	s := objects[0].MinSize()
+	for _, o := range objects[1:] {
+		if o.Visible() {
+			m := o.MinSize()
+			s = fyne.NewSize(max(s.Width, m.Width), s.Height+pad+m.Height)
+		}
+	}
+	return s
 }
 
 func charsetNames() []string {
