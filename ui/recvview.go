@@ -65,6 +65,7 @@ type recvView struct {
 	clearAfter atomic.Bool
 
 	// main goroutine only
+	columns  int         // the list's width in monospace columns; 0 before the first layout
 	hidden   func() bool // the session's tab is not the one shown; nil: always shown
 	stale    bool        // rows arrived while hidden: repaint when shown
 	bannerAt time.Time   // when the trim banner's figures were last rewritten
@@ -122,7 +123,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
 	v.toolbar = container.New(flowLayout{}, v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
-	return container.New(recvLayout{}, v.toolbar, v.trimmed, v.list)
+	return container.New(recvLayout{v}, v.toolbar, v.trimmed, v.list)
 }
 
 // rowColor tells received, sent and note rows apart in either theme
@@ -165,9 +166,12 @@ func (v *recvView) shown(chunks []display.Chunk) []display.Chunk {
 // lines come out of the list's height: the view's minimum size counts one
 // toolbar line, so a narrow pane shortens the list rather than pushing
 // the window past a small screen.
-type recvLayout struct{}
+//
+// It also tells the view its width, which the rows wrap at.
+type recvLayout struct{ v *recvView }
 
-func (recvLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (l recvLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.v.setWidth(size.Width)
 	toolbar, banner, list := objects[0].(*fyne.Container), objects[1], objects[2]
 	pad := theme.Padding()
 	h := flowLayout{}.heightFor(toolbar.Objects, size.Width)
@@ -196,6 +200,37 @@ func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
+// Rows wrap at the list's width, so every byte of a long line is on
+// screen (a fixed column lost what passed the pane's edge). The formatter
+// breaks rows on the pump's goroutine, as before; the UI thread still
+// draws only the visible rows, each one canvas.Text no wider than the
+// pane, so a long line or a flood costs a frame no more than short rows.
+// A new width re-forms the history once (pump goroutine, coalesced per
+// tick while a window is dragged wider or narrower).
+
+// wrapColumns is how many monospace columns fit a list width: less the
+// rows' padding and the scroll bar, which is drawn over the rows.
+func wrapColumns(width, textSize float32) int {
+	col := fyne.MeasureText("0", textSize, fyne.TextStyle{Monospace: true}).Width
+	if col <= 0 {
+		return 0
+	}
+	return int((width - 2*theme.Padding() - theme.ScrollBarSize()) / col)
+}
+
+// minWrap keeps rows readable in a pane squeezed to almost nothing.
+const minWrap = 16
+
+// setWidth wraps rows at the list's width; main goroutine (layout).
+func (v *recvView) setWidth(width float32) {
+	cols := wrapColumns(width, v.textSize())
+	if cols <= 0 || cols == v.columns {
+		return
+	}
+	v.columns = cols
+	v.onOptionsChanged("")
+}
+
 func charsetNames() []string {
 	var out []string
 	for _, c := range codec.Charsets {
@@ -205,7 +240,7 @@ func charsetNames() []string {
 }
 
 func (v *recvView) options() display.Options {
-	return display.Options{
+	o := display.Options{
 		Hex:        v.hexMode.Selected == T("recv.hex", "Hex"),
 		Charset:    codec.Charset(v.charset.Selected),
 		LogMode:    v.logMode.Checked,
@@ -213,6 +248,10 @@ func (v *recvView) options() display.Options {
 		ByteUnit:   T("recv.unit.byte", "byte"),
 		BytesUnit:  T("recv.unit.bytes", "bytes"),
 	}
+	if v.columns > 0 {
+		o.Wrap = max(v.columns-o.PrefixColumns(), minWrap)
+	}
+	return o
 }
 
 // onOptionsChanged re-renders what the history still holds with the new
@@ -500,7 +539,8 @@ func (v *recvView) textSize() float32 {
 // setFontSize changes the receive view's text size (Settings).
 func (v *recvView) setFontSize(size float32) {
 	v.fontSize = size
-	v.list.Refresh() // measures a new row for the height, then fills the rows again
+	v.setWidth(v.list.Size().Width) // another size, another number of columns
+	v.list.Refresh()                // measures a new row for the height, then fills the rows again
 }
 
 // setIfChanged sets a label's text only when it differs: every SetText

@@ -213,3 +213,49 @@ func TestRecvViewHidesTX(t *testing.T) {
 		t.Fatal("Hide sent was not remembered")
 	}
 }
+
+// A 5,000-character line in a narrow pane is wrapped at the pane's width:
+// every row fits on screen and together they hold every character, in
+// log and stream mode; in hex mode every byte is on screen too.
+func TestRecvViewLongLineFitsNarrowPane(t *testing.T) {
+	test.NewTempApp(t)
+	var line strings.Builder
+	for i := range 5000 {
+		line.WriteByte("abcdefghijklmnopqrstuvwxyz0123456789"[i%36])
+	}
+	at := time.Unix(1_800_000_000, 0)
+	for _, mode := range []string{"log", "stream", "hex"} {
+		v := newRecvView(nil, 0, 0)
+		w := test.NewWindow(v.build())
+		w.Resize(fyne.NewSize(320, 400))
+		switch mode {
+		case "stream":
+			v.logMode.SetChecked(false)
+		case "hex":
+			v.hexMode.SetSelected(T("recv.hex", "Hex"))
+		}
+		feedView(t, v, at, netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte(line.String())})
+		texts, _ := rowsOf(v)
+		room := v.list.Size().Width - theme.ScrollBarSize()
+		var got strings.Builder
+		for _, row := range texts {
+			if w := fyne.MeasureText(row, v.textSize(), fyne.TextStyle{Monospace: true}).Width; w > room {
+				t.Fatalf("%s: row %q is %.0f pixels wide; the pane shows %.0f", mode, row, w, room)
+			}
+			switch {
+			case mode == "hex":
+				if l, r := strings.IndexByte(row, '|'), strings.LastIndexByte(row, '|'); l >= 0 && r > l {
+					got.WriteString(row[l+1 : r])
+				}
+			case mode == "stream":
+				got.WriteString(row[strings.IndexByte(row, ']')+2:])
+			default: // the header's pieces, then the line's
+				got.WriteString(row)
+			}
+		}
+		if !strings.Contains(got.String(), line.String()) {
+			t.Errorf("%s: the rows hold %d characters of the 5,000", mode, got.Len())
+		}
+		w.Close()
+	}
+}

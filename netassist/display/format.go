@@ -172,10 +172,10 @@ func (f *Formatter) chunk(c *Chunk) {
 	switch {
 	case c.Dir == Info:
 		f.closeRow()
-		f.push(f.infoRow(c))
+		f.pushWrapped(f.infoRow(c))
 	case f.opt.LogMode:
 		f.closeRow()
-		f.push(f.header(c))
+		f.pushWrapped(f.header(c))
 		if f.opt.Hex {
 			f.hexLog(c.Data)
 		} else {
@@ -209,6 +209,15 @@ func (f *Formatter) push(s string) {
 	f.dirs = append(f.dirs, f.cur)
 }
 
+// pushWrapped pushes a row made whole (a header or a note), in as many
+// rows as it takes to stay within the view's width: the wrap width plus
+// the prefix that data rows have and these rows do not.
+func (f *Formatter) pushWrapped(s string) {
+	for _, row := range WrapText(s, f.opt.Wrap+f.opt.PrefixColumns()) {
+		f.push(row)
+	}
+}
+
 // emit sends the open row's content. If the row was already shipped, it is
 // the view's last row and comes before anything else in this batch.
 func (f *Formatter) emit(content []byte) {
@@ -230,7 +239,7 @@ func (f *Formatter) content() []byte {
 	r := &f.row
 	if r.hex {
 		f.scratch = append(f.scratch[:0], r.prefix...)
-		f.scratch = appendHexRow(f.scratch, r.base, &r.cells, r.from, r.to)
+		f.scratch = appendHexRow(f.scratch, r.base, &r.cells, hexWidth(f.opt.Wrap), r.from, r.to)
 		return f.scratch
 	}
 	return r.buf
