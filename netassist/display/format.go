@@ -213,7 +213,12 @@ func (f *Formatter) push(s string) {
 // rows as it takes to stay within the view's width: the wrap width plus
 // the prefix that data rows have and these rows do not.
 func (f *Formatter) pushWrapped(s string) {
-	for _, row := range WrapText(s, f.opt.Wrap+f.opt.PrefixColumns()) {
+	width := f.opt.Wrap + f.opt.PrefixColumns()
+	if len(s) <= width { // no character takes more columns than bytes
+		f.push(s)
+		return
+	}
+	for _, row := range WrapText(s, width) {
 		f.push(row)
 	}
 }
