@@ -66,6 +66,7 @@ type recvView struct {
 
 	// main goroutine only
 	columns  int         // the list's width in monospace columns; 0 before the first layout
+	madeFor  int         // the widest columns a row shown was made for
 	hidden   func() bool // the session's tab is not the one shown; nil: always shown
 	stale    bool        // rows arrived while hidden: repaint when shown
 	bannerAt time.Time   // when the trim banner's figures were last rewritten
@@ -205,8 +206,10 @@ func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 // breaks rows on the pump's goroutine, as before; the UI thread still
 // draws only the visible rows, each one canvas.Text no wider than the
 // pane, so a long line or a flood costs a frame no more than short rows.
-// A new width re-forms the history once (pump goroutine, coalesced per
-// tick while a window is dragged wider or narrower).
+// A narrower pane re-forms the rows from the history (pump goroutine,
+// coalesced per tick while a window is dragged), as switching to hex
+// does; a wider one only lets new rows take the room, since the rows shown
+// fit already and re-forming would drop those the history no longer holds.
 
 // wrapColumns is how many monospace columns fit a list width: less the
 // rows' padding and the scroll bar, which is drawn over the rows.
@@ -224,11 +227,16 @@ const minWrap = 16
 // setWidth wraps rows at the list's width; main goroutine (layout).
 func (v *recvView) setWidth(width float32) {
 	cols := wrapColumns(width, v.textSize())
-	if cols <= 0 || cols == v.columns {
+	if cols <= 0 || cols == v.columns || v.charset == nil {
 		return
 	}
 	v.columns = cols
-	v.onOptionsChanged("")
+	if cols < v.madeFor || v.madeFor == 0 {
+		v.onOptionsChanged("") // some rows are wider than the pane now
+		return
+	}
+	v.madeFor = cols
+	v.fmtr.SetOptions(v.options())
 }
 
 func charsetNames() []string {
@@ -262,6 +270,7 @@ func (v *recvView) onOptionsChanged(string) {
 	}
 	v.fmtr.SetOptions(v.options())
 	v.rerender.Store(true)
+	v.madeFor = v.columns
 }
 
 func (v *recvView) togglePause() { v.pause.SetChecked(!v.pause.Checked) }

@@ -256,6 +256,20 @@ func TestRecvViewLongLineFitsNarrowPane(t *testing.T) {
 		if !strings.Contains(got.String(), line.String()) {
 			t.Errorf("%s: the rows hold %d characters of the 5,000", mode, got.Len())
 		}
+		// A wider pane keeps the rows shown (they fit) and gives new
+		// rows the room; a narrower one makes them again.
+		narrow := v.fmtr.Options().Wrap
+		w.Resize(fyne.NewSize(640, 400))
+		if v.rerender.Load() {
+			t.Errorf("%s: widening the pane re-forms the rows", mode)
+		}
+		if wide := v.fmtr.Options().Wrap; wide <= narrow {
+			t.Errorf("%s: after widening, new rows wrap at %d columns, as before (%d)", mode, wide, narrow)
+		}
+		w.Resize(fyne.NewSize(300, 400))
+		if !v.rerender.Load() {
+			t.Errorf("%s: narrowing the pane leaves rows wider than it", mode)
+		}
 		w.Close()
 	}
 }
