@@ -208,8 +208,10 @@ func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 // pane, so a long line or a flood costs a frame no more than short rows.
 // A narrower pane re-forms the rows from the history (pump goroutine,
 // coalesced per tick while a window is dragged), as switching to hex
-// does; a wider one only lets new rows take the room, since the rows shown
-// fit already and re-forming would drop those the history no longer holds.
+// does. So does a wider one while the history holds everything shown;
+// once it has dropped data, a wider pane only lets new rows take the
+// room: the rows shown fit already, and re-forming would lose those the
+// history no longer holds.
 
 // wrapColumns is how many monospace columns fit a list width: less the
 // rows' padding and the scroll bar, which is drawn over the rows.
@@ -231,8 +233,10 @@ func (v *recvView) setWidth(width float32) {
 		return
 	}
 	v.columns = cols
-	if cols < v.madeFor || v.madeFor == 0 {
-		v.onOptionsChanged("") // some rows are wider than the pane now
+	if _, lost := v.history.Dropped(); cols < v.madeFor || v.madeFor == 0 || lost == 0 {
+		// Some rows are wider than the pane now, or the history still
+		// holds everything shown: re-form the rows.
+		v.onOptionsChanged("")
 		return
 	}
 	v.madeFor = cols

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"netassist/netassist"
+	"netassist/netassist/display"
 )
 
 // A flood is shown twice a second, ordinary traffic ten times.
@@ -256,20 +257,43 @@ func TestRecvViewLongLineFitsNarrowPane(t *testing.T) {
 		if !strings.Contains(got.String(), line.String()) {
 			t.Errorf("%s: the rows hold %d characters of the 5,000", mode, got.Len())
 		}
-		// A wider pane keeps the rows shown (they fit) and gives new
-		// rows the room; a narrower one makes them again.
-		narrow := v.fmtr.Options().Wrap
+		// A wider pane makes the rows again while the history holds all
+		// they came from, and so does a narrower one.
 		w.Resize(fyne.NewSize(640, 400))
-		if v.rerender.Load() {
-			t.Errorf("%s: widening the pane re-forms the rows", mode)
+		if !v.rerender.Load() {
+			t.Errorf("%s: widening the pane leaves the rows as narrow as before", mode)
 		}
-		if wide := v.fmtr.Options().Wrap; wide <= narrow {
-			t.Errorf("%s: after widening, new rows wrap at %d columns, as before (%d)", mode, wide, narrow)
-		}
+		feedView(t, v, at.Add(time.Second))
 		w.Resize(fyne.NewSize(300, 400))
 		if !v.rerender.Load() {
 			t.Errorf("%s: narrowing the pane leaves rows wider than it", mode)
 		}
 		w.Close()
+	}
+}
+
+// Once the history has dropped data, a wider pane keeps the rows shown
+// (they fit, and re-forming them would lose what the history no longer
+// holds) and gives new rows the room.
+func TestRecvViewWiderPaneKeepsRowsHistoryLost(t *testing.T) {
+	test.NewTempApp(t)
+	v := newRecvView(nil, 0, 0)
+	v.history = display.NewHistory(1000)
+	w := test.NewWindow(v.build())
+	defer w.Close()
+	w.Resize(fyne.NewSize(320, 400))
+	at := time.Unix(1_800_000_000, 0)
+	feedView(t, v, at, netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: bytes.Repeat([]byte("x"), 5000)})
+	rows := v.ring.Len()
+	narrow := v.fmtr.Options().Wrap
+	w.Resize(fyne.NewSize(640, 400))
+	if v.rerender.Load() {
+		t.Error("widening the pane re-forms the rows from a history that lost some")
+	}
+	if wide := v.fmtr.Options().Wrap; wide <= narrow {
+		t.Errorf("after widening, new rows wrap at %d columns, as before (%d)", wide, narrow)
+	}
+	if v.ring.Len() != rows {
+		t.Errorf("widening changed the rows shown: %d, were %d", v.ring.Len(), rows)
 	}
 }
