@@ -50,12 +50,12 @@ func newMsgView(title string) *msgView {
 	v.lint.Wrapping = fyne.TextWrapWord
 	v.lint.Importance = widget.WarningImportance
 	v.tabs = container.NewAppTabs(
-		container.NewTabItem(T("http.raw", "Raw"), v.raw.list),
+		container.NewTabItem(T("http.raw", "Raw"), v.raw.object()),
 		container.NewTabItem(T("http.headers", "Headers"), v.headers.table),
 		container.NewTabItem(T("http.query", "Query"), v.query.table),
 		container.NewTabItem(T("http.cookies", "Cookies"), v.cookies.table),
 		container.NewTabItem(T("http.form", "Form"), v.form.table),
-		container.NewTabItem(T("http.body", "Body"), v.body.list),
+		container.NewTabItem(T("http.body", "Body"), v.body.object()),
 	)
 	return v
 }
@@ -88,7 +88,7 @@ func (v *msgView) render() {
 		for _, t := range []*kvTable{v.headers, v.query, v.cookies, v.form} {
 			t.set(nil)
 		}
-		v.body.set(nil)
+		v.body.show(nil)
 		v.lint.SetText("")
 		return
 	}
@@ -148,19 +148,22 @@ func (v *msgView) note(text string) {
 // its charset), or as a hex dump when Hex is ticked, like the Raw tab.
 func (v *msgView) renderBody() {
 	if v.msg == nil {
-		v.body.set(nil)
+		v.body.show(nil)
 		return
 	}
 	if !v.hex.Checked {
-		v.body.set(wrapRows(v.msg.View(maxBodyView).Text, 120))
+		text := v.msg.View(maxBodyView).Text
+		v.body.show(func(cols int) []string { return wrapRows(text, cols) })
 		return
 	}
-	v.body.set(hexRows(v.msg.Body))
+	body := v.msg.Body
+	v.body.show(func(cols int) []string { return hexRows(body, cols) })
 }
 
-// hexRows is data as hex-dump rows, cut with a marker past maxViewRows.
-func hexRows(data []byte) []string {
-	f := display.NewFormatter(display.Options{Hex: true, Wrap: 120})
+// hexRows is data as hex-dump rows that fit cols, cut with a marker past
+// maxViewRows.
+func hexRows(data []byte, cols int) []string {
+	f := display.NewFormatter(display.Options{Hex: true, Wrap: cols})
 	rows := f.Format([]display.Chunk{{Dir: display.RX, Conn: 1, Data: data}}).Rows
 	if len(rows) > maxViewRows {
 		rows = append(rows[:maxViewRows:maxViewRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxViewRows))
@@ -174,16 +177,18 @@ const maxViewRows = 20000
 
 func (v *msgView) renderRaw() {
 	if v.msg == nil {
-		v.raw.set(nil)
+		v.raw.show(nil)
 		return
 	}
-	f := display.NewFormatter(display.Options{Hex: v.hex.Checked, Wrap: 120})
-	b := f.Format([]display.Chunk{{Dir: display.RX, Conn: 1, Data: v.msg.Raw()}})
-	rows := b.Rows
-	if len(rows) > maxViewRows {
-		rows = append(rows[:maxViewRows:maxViewRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxViewRows))
-	}
-	v.raw.set(rows)
+	raw, hex := v.msg.Raw(), v.hex.Checked
+	v.raw.show(func(cols int) []string {
+		f := display.NewFormatter(display.Options{Hex: hex, Wrap: cols})
+		rows := f.Format([]display.Chunk{{Dir: display.RX, Conn: 1, Data: raw}}).Rows
+		if len(rows) > maxViewRows {
+			rows = append(rows[:maxViewRows:maxViewRows], Tf("http.rawcut", "… %d more rows not shown (the saved file has every byte)", len(rows)-maxViewRows))
+		}
+		return rows
+	})
 }
 
 // findingsText translates the linter's findings for the learner.
@@ -210,16 +215,11 @@ func findingText(f httpview.Finding) string {
 	return fmt.Sprintf(tmpl, args...)
 }
 
-// wrapRows splits text into lines of at most width runes.
+// wrapRows splits text into lines of at most width columns.
 func wrapRows(text string, width int) []string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		r := []rune(strings.TrimRight(line, "\r"))
-		for len(r) > width {
-			out = append(out, string(r[:width]))
-			r = r[width:]
-		}
-		out = append(out, string(r))
+		out = append(out, display.WrapText(strings.TrimRight(line, "\r"), width)...)
 	}
 	return out
 }

@@ -56,6 +56,7 @@ func (p *trafficPanel) saveOptions() {
 	pr.SetBool(k("recv.hex"), p.recv.hexMode.Selected == T("recv.hex", "Hex"))
 	pr.SetString(k("recv.charset"), p.recv.charset.Selected)
 	pr.SetBool(k("recv.logmode"), p.recv.logMode.Checked)
+	pr.SetBool(k("recv.hidetx"), p.recv.hideTX.Checked)
 	pr.SetBool(k("send.hex"), p.send.mode.Selected == T("send.hex", "Hex"))
 	pr.SetBool(k("send.escapes"), p.send.escapes.Checked)
 	pr.SetInt(k("send.newline"), p.send.newline.SelectedIndex())
@@ -76,6 +77,7 @@ func (p *trafficPanel) loadOptions() {
 		p.recv.charset.SetSelected(cs)
 	}
 	p.recv.logMode.SetChecked(pr.BoolWithFallback(k("recv.logmode"), true))
+	p.recv.hideTX.SetChecked(pr.Bool(k("recv.hidetx")))
 	if pr.Bool(k("send.hex")) {
 		p.send.mode.SetSelected(T("send.hex", "Hex"))
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,12 +33,14 @@ type recvView struct {
 	hexMode  *widget.RadioGroup
 	charset  *widget.Select
 	logMode  *widget.Check
+	hideTX   *widget.Check
 	follow   *widget.Check
 	pause    *widget.Check
 	clearBtn *widget.Button
 	copyBtn  *widget.Button
 	saveBtn  *widget.Button
 	trimmed  *widget.Label
+	toolbar  *fyne.Container // the options and buttons above the rows, in lines as wide as the pane
 
 	// fontSize is the rows' text size (Settings); 0 follows the theme. It
 	// is set on each row rather than through a container.ThemeOverride: an
@@ -47,6 +50,7 @@ type recvView struct {
 	fontSize float32
 
 	paused    atomic.Bool
+	hidingTX  atomic.Bool // hideTX is ticked: sent data is left out of the rows
 	rerender  atomic.Bool // options changed: rebuild rows from history
 	following bool
 
@@ -61,6 +65,8 @@ type recvView struct {
 	clearAfter atomic.Bool
 
 	// main goroutine only
+	columns  int         // the list's width in monospace columns; 0 before the first layout
+	madeFor  int         // the widest columns a row shown was made for
 	hidden   func() bool // the session's tab is not the one shown; nil: always shown
 	stale    bool        // rows arrived while hidden: repaint when shown
 	bannerAt time.Time   // when the trim banner's figures were last rewritten
@@ -92,7 +98,7 @@ func (v *recvView) build() fyne.CanvasObject {
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
 			t := o.(*canvas.Text)
 			t.Text = v.ring.Row(id)
-			t.Color = theme.Color(theme.ColorNameForeground)
+			t.Color = rowColor(v.ring.Dir(id))
 			t.TextSize = v.textSize()
 			t.Refresh()
 		},
@@ -106,6 +112,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.charset.SetSelected(string(codec.UTF8))
 	v.logMode = widget.NewCheck(T("recv.logmode", "Log mode"), func(bool) { v.onOptionsChanged("") })
 	v.logMode.SetChecked(true)
+	v.hideTX = widget.NewCheck(T("recv.hidetx", "Hide sent"), v.onHideTX)
 	v.follow = widget.NewCheck(T("recv.follow", "Follow"), func(b bool) { v.following = b })
 	v.follow.SetChecked(true)
 	v.pause = widget.NewCheck(T("recv.pause", "Pause display"), func(b bool) { v.paused.Store(b) })
@@ -116,8 +123,124 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.trimmed.Importance = widget.WarningImportance
 	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
 	v.trimmed.Hide()
-	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
-	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)
+	v.toolbar = container.New(flowLayout{}, v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
+	return container.New(recvLayout{v}, v.toolbar, v.trimmed, v.list)
+}
+
+// rowColor tells received, sent and note rows apart in either theme
+// variant: received data in the text colour, sent data in the accent
+// colour, notes muted.
+func rowColor(d display.Dir) color.Color {
+	switch d {
+	case display.TX:
+		return theme.Color(theme.ColorNamePrimary)
+	case display.Info:
+		return theme.Color(theme.ColorNamePlaceHolder)
+	}
+	return theme.Color(theme.ColorNameForeground)
+}
+
+// onHideTX leaves sent data out of the rows, or brings it back: the rows
+// are made again from the history, which keeps both directions.
+func (v *recvView) onHideTX(hide bool) {
+	v.hidingTX.Store(hide)
+	v.rerender.Store(true)
+}
+
+// shown drops the chunks the view leaves out (sent data while hideTX is
+// ticked); pump goroutine.
+func (v *recvView) shown(chunks []display.Chunk) []display.Chunk {
+	if !v.hidingTX.Load() {
+		return chunks
+	}
+	out := make([]display.Chunk, 0, len(chunks))
+	for _, c := range chunks {
+		if c.Dir != display.TX {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// recvLayout stacks the toolbar, the trim banner and the list. The
+// toolbar takes as many lines as its pane's width needs, and the extra
+// lines come out of the list's height: the view's minimum size counts one
+// toolbar line, so a narrow pane shortens the list rather than pushing
+// the window past a small screen.
+//
+// It also tells the view its width, which the rows wrap at.
+type recvLayout struct{ v *recvView }
+
+func (l recvLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.v.setWidth(size.Width)
+	toolbar, banner, list := objects[0].(*fyne.Container), objects[1], objects[2]
+	pad := theme.Padding()
+	h := flowLayout{}.heightFor(toolbar.Objects, size.Width)
+	toolbar.Move(fyne.NewPos(0, 0))
+	toolbar.Resize(fyne.NewSize(size.Width, h))
+	y := h + pad
+	if banner.Visible() {
+		bh := banner.MinSize().Height
+		banner.Move(fyne.NewPos(0, y))
+		banner.Resize(fyne.NewSize(size.Width, bh))
+		y += bh + pad
+	}
+	list.Move(fyne.NewPos(0, y))
+	list.Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	pad := theme.Padding()
+	s := objects[0].MinSize()
+	for _, o := range objects[1:] {
+		if o.Visible() {
+			m := o.MinSize()
+			s = fyne.NewSize(max(s.Width, m.Width), s.Height+pad+m.Height)
+		}
+	}
+	return s
+}
+
+// Rows wrap at the list's width, so every byte of a long line is on
+// screen (a fixed column lost what passed the pane's edge). The formatter
+// breaks rows on the pump's goroutine, as before; the UI thread still
+// draws only the visible rows, each one canvas.Text no wider than the
+// pane, so a long line or a flood costs a frame no more than short rows.
+// A narrower pane re-forms the rows from the history (pump goroutine,
+// coalesced per tick while a window is dragged), as switching to hex
+// does. So does a wider one while the history holds everything shown;
+// once it has dropped data, a wider pane only lets new rows take the
+// room: the rows shown fit already, and re-forming would lose those the
+// history no longer holds.
+
+// wrapColumns is how many monospace columns fit a list width: less the
+// rows' padding and the scroll bar, which is drawn over the rows.
+func wrapColumns(width, textSize float32) int {
+	col := fyne.MeasureText("0", textSize, fyne.TextStyle{Monospace: true}).Width
+	if col <= 0 {
+		return 0
+	}
+	return int((width - 2*theme.Padding() - theme.ScrollBarSize()) / col)
+}
+
+// minWrap keeps rows readable in a pane squeezed to almost nothing.
+const minWrap = 16
+
+// setWidth wraps rows at the list's width; main goroutine (layout).
+func (v *recvView) setWidth(width float32) {
+	cols := wrapColumns(width, v.textSize())
+	if cols <= 0 || cols == v.columns || v.charset == nil {
+		return
+	}
+	v.columns = cols
+	if _, lost := v.history.Dropped(); cols < v.madeFor || v.madeFor == 0 || lost == 0 {
+		// Some rows are wider than the pane now, or the history still
+		// holds everything shown: re-form the rows.
+		v.onOptionsChanged("")
+		return
+	}
+	v.madeFor = cols
+	v.fmtr.SetOptions(v.options())
 }
 
 func charsetNames() []string {
@@ -129,7 +252,7 @@ func charsetNames() []string {
 }
 
 func (v *recvView) options() display.Options {
-	return display.Options{
+	o := display.Options{
 		Hex:        v.hexMode.Selected == T("recv.hex", "Hex"),
 		Charset:    codec.Charset(v.charset.Selected),
 		LogMode:    v.logMode.Checked,
@@ -137,6 +260,10 @@ func (v *recvView) options() display.Options {
 		ByteUnit:   T("recv.unit.byte", "byte"),
 		BytesUnit:  T("recv.unit.bytes", "bytes"),
 	}
+	if v.columns > 0 {
+		o.Wrap = max(v.columns-o.PrefixColumns(), minWrap)
+	}
+	return o
 }
 
 // onOptionsChanged re-renders what the history still holds with the new
@@ -147,6 +274,7 @@ func (v *recvView) onOptionsChanged(string) {
 	}
 	v.fmtr.SetOptions(v.options())
 	v.rerender.Store(true)
+	v.madeFor = v.columns
 }
 
 func (v *recvView) togglePause() { v.pause.SetChecked(!v.pause.Checked) }
@@ -296,9 +424,9 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 		v.fmtr.Reset()
 		v.pending, v.pendingDrops = display.Batch{}, 0
 		v.lastView = now
-		return viewUpdate{batch: v.fmtr.Format(v.history.Chunks()), reset: true}, true
+		return viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}, true
 	}
-	if len(chunks) > 0 {
+	if chunks = v.shown(chunks); len(chunks) > 0 {
 		v.pending.Merge(v.fmtr.Format(chunks))
 	}
 	v.pendingDrops += uint64(drops.Bytes)
@@ -424,7 +552,8 @@ func (v *recvView) textSize() float32 {
 // setFontSize changes the receive view's text size (Settings).
 func (v *recvView) setFontSize(size float32) {
 	v.fontSize = size
-	v.list.Refresh() // measures a new row for the height, then fills the rows again
+	v.setWidth(v.list.Size().Width) // another size, another number of columns
+	v.list.Refresh()                // measures a new row for the height, then fills the rows again
 }
 
 // setIfChanged sets a label's text only when it differs: every SetText

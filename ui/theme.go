@@ -11,7 +11,8 @@ import (
 
 // appTheme draws the UI's own strings with the bundled CJK subset, so
 // Chinese shows even without system CJK fonts; monospace (received data)
-// keeps Fyne's font and falls back to the system's for other scripts.
+// keeps Fyne's glyphs, with a line tall enough for the CJK fallback
+// (monofont.go), and falls back to the system's fonts for other scripts.
 type appTheme struct {
 	variant  fyne.ThemeVariant // 0 follows the system
 	fixed    bool
@@ -26,8 +27,11 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 }
 
 func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Monospace || s.Symbol {
+	if s.Symbol {
 		return theme.DefaultTheme().Font(s)
+	}
+	if s.Monospace {
+		return monoFont()
 	}
 	return assets.FontResource()
 }

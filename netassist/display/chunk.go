@@ -52,7 +52,11 @@ type Options struct {
 	Charset    codec.Charset // for text; the zero value and unknown names mean UTF-8
 	LogMode    bool          // head each chunk with time, direction, peer and length
 	Timestamps bool          // log mode: time in headers; stream mode: time before each row
-	Wrap       int           // text columns per row; <= 0 means DefaultWrap
+	// Wrap is the view's width in columns, not counting the time that
+	// starts each row in stream mode (PrefixColumns); <= 0 means
+	// DefaultWrap. Text rows break at it, headers and notes too, and hex
+	// rows hold 16 bytes or as many fewer (8, 4, 2, 1) as fit.
+	Wrap int
 	// Units are the words after a chunk's length in log mode headers, in
 	// the user's language: one byte, and any other count ("" means
 	// English).
@@ -74,4 +78,13 @@ func (o Options) normalized() Options {
 		o.Charset = codec.UTF8
 	}
 	return o
+}
+
+// PrefixColumns is how many columns the time before each data row takes:
+// "[15:04:05.000000] " in stream mode with timestamps, nothing otherwise.
+func (o Options) PrefixColumns() int {
+	if o.Timestamps && !o.LogMode {
+		return len("[15:04:05.000000] ")
+	}
+	return 0
 }

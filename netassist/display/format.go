@@ -15,6 +15,9 @@ type Batch struct {
 	// grew. It is only set when Rows is not empty.
 	ReplaceLast bool
 	Rows        []string
+	// Dirs[i] is what Rows[i] shows (RX, TX or Info), so the view can
+	// colour rows by direction. Batches built by hand may leave it nil.
+	Dirs []Dir
 }
 
 // streamKey names one direction of one connection.
@@ -40,6 +43,8 @@ type Formatter struct {
 	started bool
 	dec     *codec.Decoder
 	rows    []string
+	dirs    []Dir // the direction of each of rows
+	cur     Dir   // the direction of the chunk being formatted
 	replace bool
 	row     openRow
 	offsets map[streamKey]uint64 // stream mode hex: bytes seen per stream
@@ -121,7 +126,8 @@ func (f *Formatter) Format(chunks []Chunk) Batch {
 	f.reset = false
 	f.mu.Unlock()
 
-	f.rows, f.replace = make([]string, 0, estimateRows(chunks, opt)), false
+	n := estimateRows(chunks, opt)
+	f.rows, f.dirs, f.replace = make([]string, 0, n), make([]Dir, 0, n), false
 	if reset {
 		f.row = openRow{buf: f.row.buf[:0]}
 		clear(f.offsets)
@@ -138,8 +144,8 @@ func (f *Formatter) Format(chunks []Chunk) Batch {
 		f.chunk(&chunks[i])
 	}
 	f.ship()
-	b := Batch{ReplaceLast: f.replace, Rows: f.rows}
-	f.rows = nil
+	b := Batch{ReplaceLast: f.replace, Rows: f.rows, Dirs: f.dirs}
+	f.rows, f.dirs = nil, nil
 	return b
 }
 
@@ -162,13 +168,14 @@ func estimateRows(chunks []Chunk, opt Options) int {
 
 func (f *Formatter) chunk(c *Chunk) {
 	key := streamKey{c.Conn, c.Dir}
+	f.cur = c.Dir
 	switch {
 	case c.Dir == Info:
 		f.closeRow()
-		f.push(f.infoRow(c))
+		f.pushWrapped(f.infoRow(c))
 	case f.opt.LogMode:
 		f.closeRow()
-		f.push(f.header(c))
+		f.pushWrapped(f.header(c))
 		if f.opt.Hex {
 			f.hexLog(c.Data)
 		} else {
@@ -199,6 +206,21 @@ func (f *Formatter) chunk(c *Chunk) {
 // The open row must have been closed first.
 func (f *Formatter) push(s string) {
 	f.rows = append(f.rows, s)
+	f.dirs = append(f.dirs, f.cur)
+}
+
+// pushWrapped pushes a row made whole (a header or a note), in as many
+// rows as it takes to stay within the view's width: the wrap width plus
+// the prefix that data rows have and these rows do not.
+func (f *Formatter) pushWrapped(s string) {
+	width := f.opt.Wrap + f.opt.PrefixColumns()
+	if len(s) <= width { // no character takes more columns than bytes
+		f.push(s)
+		return
+	}
+	for _, row := range WrapText(s, width) {
+		f.push(row)
+	}
 }
 
 // emit sends the open row's content. If the row was already shipped, it is
@@ -213,6 +235,7 @@ func (f *Formatter) emit(content []byte) {
 	}
 	s := string(content)
 	f.rows = append(f.rows, s)
+	f.dirs = append(f.dirs, r.key.dir)
 	r.shipped, r.wasShipped = s, true
 }
 
@@ -221,7 +244,7 @@ func (f *Formatter) content() []byte {
 	r := &f.row
 	if r.hex {
 		f.scratch = append(f.scratch[:0], r.prefix...)
-		f.scratch = appendHexRow(f.scratch, r.base, &r.cells, r.from, r.to)
+		f.scratch = appendHexRow(f.scratch, r.base, &r.cells, hexWidth(f.opt.Wrap), r.from, r.to)
 		return f.scratch
 	}
 	return r.buf
@@ -344,14 +367,32 @@ func (f *Formatter) infoRow(c *Chunk) string {
 // two batches in turn (the window applies the view less often than it
 // formats).
 func (b *Batch) Merge(next Batch) {
-	rows := next.Rows
+	b.fillDirs()
+	next.fillDirs()
+	rows, dirs := next.Rows, next.Dirs
 	if next.ReplaceLast && len(rows) > 0 {
 		if len(b.Rows) > 0 {
-			b.Rows[len(b.Rows)-1] = rows[0]
-			rows = rows[1:]
+			b.Rows[len(b.Rows)-1], b.Dirs[len(b.Dirs)-1] = rows[0], dirs[0]
+			rows, dirs = rows[1:], dirs[1:]
 		} else {
 			b.ReplaceLast = true
 		}
 	}
 	b.Rows = append(b.Rows, rows...)
+	b.Dirs = append(b.Dirs, dirs...)
+}
+
+// fillDirs gives rows of a hand-built batch a direction (Info).
+func (b *Batch) fillDirs() {
+	for len(b.Dirs) < len(b.Rows) {
+		b.Dirs = append(b.Dirs, Info)
+	}
+}
+
+// Dir returns the direction of row i (Info if the batch does not say).
+func (b *Batch) Dir(i int) Dir {
+	if i < len(b.Dirs) {
+		return b.Dirs[i]
+	}
+	return Info
 }

@@ -381,3 +381,53 @@ func TestTextUndrawable(t *testing.T) {
 		}
 	}
 }
+
+// In a narrow view hex rows hold fewer bytes, so that each fits, and
+// headers and notes break like data rows: every byte and word stays in
+// the view's width.
+func TestNarrowViewFitsEveryRow(t *testing.T) {
+	data := strings.Repeat("0123456789abcdefghijklmnopqrstuvwxyz", 3)
+	for _, tt := range []struct {
+		opt   Options
+		bytes int // per hex row
+	}{
+		{Options{Hex: true, Wrap: 78}, 16},
+		{Options{Hex: true, Wrap: 77}, 8},
+		{Options{Hex: true, Wrap: 45}, 8},
+		{Options{Hex: true, Wrap: 44, LogMode: true}, 4},
+		{Options{Hex: true, Wrap: 20}, 1},
+		{Options{Wrap: 20, LogMode: true, Timestamps: true}, 0},
+		{Options{Wrap: 20, Timestamps: true}, 0},
+	} {
+		f := NewFormatter(tt.opt)
+		b := f.Format([]Chunk{rx(data), tx(data), {Time: t0, Dir: Info, Note: "a note much longer than twenty columns, 中文 too"}})
+		var hexBytes strings.Builder
+		for i, row := range b.Rows {
+			width := tt.opt.Wrap
+			if b.Dir(i) == Info || strings.Contains(row, "RX ←") || strings.Contains(row, "TX →") || strings.HasPrefix(row, "[") {
+				width += tt.opt.PrefixColumns()
+			}
+			if c := cols(row); c > max(width, 17) {
+				t.Errorf("%+v: row %q is %d columns", tt.opt, row, c)
+			}
+			if tt.opt.Hex && b.Dir(i) == RX {
+				if l, r := strings.IndexByte(row, '|'), strings.LastIndexByte(row, '|'); l >= 0 && r > l {
+					ascii := row[l+1 : r]
+					if len(ascii) > tt.bytes {
+						t.Errorf("%+v: row %q holds %d bytes; want %d", tt.opt, row, len(ascii), tt.bytes)
+					}
+					hexBytes.WriteString(strings.TrimLeft(ascii, " "))
+				}
+			}
+		}
+		if tt.opt.Hex && hexBytes.String() != data {
+			t.Errorf("%+v: the RX rows show %q; want every byte of %q", tt.opt, hexBytes.String(), data)
+		}
+		if !tt.opt.Hex {
+			all := strings.Join(b.Rows, "")
+			if !strings.Contains(all, "a note much longer than twenty columns, 中文 too") && !strings.Contains(strings.ReplaceAll(all, "\n", ""), "中文 too") {
+				t.Errorf("%+v: the note is lost: %q", tt.opt, b.Rows)
+			}
+		}
+	}
+}

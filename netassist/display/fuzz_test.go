@@ -49,7 +49,8 @@ func FuzzStreamSplit(f *testing.F) {
 		// Close the last row (it may show an incomplete character past the
 		// width while it waits) and check every row's width.
 		closed := view(t, opt, []Chunk{rx(string(data))}, []Chunk{{Dir: Info}})
-		for _, row := range closed[:len(closed)-1] { // the last is the note
+		note := len(WrapText("-- ", opt.Wrap+opt.PrefixColumns())) // the last rows are the note
+		for _, row := range closed[:len(closed)-note] {
 			if w := cols(row); w > opt.Wrap && utf8.RuneCountInString(row) > 1 && !single(row) {
 				t.Fatalf("row %q is %d columns; wrap %d", row, w, opt.Wrap)
 			}

@@ -57,7 +57,7 @@ func TestHexDump(t *testing.T) {
 
 func TestHexOffsetWidth(t *testing.T) {
 	var cells [hexCells]byte
-	got := string(appendHexRow(nil, 0x1_2345_6780, &cells, 0, 1))
+	got := string(appendHexRow(nil, 0x1_2345_6780, &cells, hexCells, 0, 1))
 	if want := "123456780  00                                                |.|"; got != want {
 		t.Errorf("row = %q; want %q", got, want)
 	}

@@ -5,9 +5,10 @@ import "time"
 // hexLog dumps one chunk in log mode, offsets from 0.
 func (f *Formatter) hexLog(data []byte) {
 	var cells [hexCells]byte
-	for off := 0; off < len(data); off += hexCells {
-		n := copy(cells[:], data[off:])
-		f.scratch = appendHexRow(f.scratch[:0], uint64(off), &cells, 0, n)
+	w := hexWidth(f.opt.Wrap)
+	for off := 0; off < len(data); off += w {
+		n := copy(cells[:w], data[off:])
+		f.scratch = appendHexRow(f.scratch[:0], uint64(off), &cells, w, 0, n)
 		f.push(string(f.scratch))
 	}
 }
@@ -20,19 +21,20 @@ func (f *Formatter) hexStream(key streamKey, t time.Time, data []byte) {
 	}
 	r := &f.row
 	off := f.offsets[key]
+	w := hexWidth(f.opt.Wrap) // a power of two
 	for len(data) > 0 {
 		if !r.open {
 			r.open, r.key, r.hex = true, key, true
 			r.prefix = f.rowPrefix(r.prefix[:0], t)
-			r.base = off &^ (hexCells - 1)
-			r.from = int(off % hexCells)
+			r.base = off &^ uint64(w-1)
+			r.from = int(off % uint64(w))
 			r.to = r.from
 		}
-		n := copy(r.cells[r.to:], data)
+		n := copy(r.cells[r.to:w], data)
 		r.to += n
 		off += uint64(n)
 		data = data[n:]
-		if r.to == hexCells {
+		if r.to == w {
 			f.finish()
 		}
 	}

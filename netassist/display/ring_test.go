@@ -135,3 +135,22 @@ func TestBatchMergeEqualsApplyingInTurn(t *testing.T) {
 		}
 	}
 }
+
+// Each row keeps its direction through replacing, wrapping around and
+// shrinking, so the view can colour it.
+func TestRingKeepsDirections(t *testing.T) {
+	f := NewFormatter(Options{})
+	r := NewRing(3)
+	r.Apply(f.Format([]Chunk{rx("a"), tx("b\n")}))
+	r.Apply(f.Format([]Chunk{tx("c\n"), {Dir: Info, Note: "n"}}))
+	want := []Dir{TX, TX, Info}
+	for i, d := range want {
+		if r.Dir(i) != d {
+			t.Fatalf("row %d %q is %v; want %v", i, r.Row(i), r.Dir(i), d)
+		}
+	}
+	r.SetCap(2)
+	if r.Dir(0) != TX || r.Dir(1) != Info {
+		t.Fatalf("after shrinking: %v %v", r.Dir(0), r.Dir(1))
+	}
+}

@@ -136,3 +136,20 @@ func runeWidth(r rune) int {
 	}
 	return 1
 }
+
+// WrapText splits s into rows of at most cols columns (a wide character
+// takes two), for text that is not a stream: headers, notes, bodies.
+func WrapText(s string, cols int) []string {
+	cols = max(cols, 2) // a wide character always fits
+	var rows []string
+	start, w := 0, 0
+	for i, r := range s {
+		rw := runeWidth(r)
+		if w+rw > cols && i > start {
+			rows = append(rows, s[start:i])
+			start, w = i, 0
+		}
+		w += rw
+	}
+	return append(rows, s[start:])
+}
