@@ -19,7 +19,7 @@ func TestRecvToolbarFitsSmallScreen(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := newTestApp(t)
-		p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+		p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 		a.win.Resize(fyne.NewSize(1024, 681))
 		if h := a.win.Canvas().Content().MinSize().Height; h > 681 {
 			t.Errorf("%s: the window needs %.0f pixels of height; a 1024×700 screen gives it 681", lang, h)

@@ -181,7 +181,7 @@ func colorsClose(a, b color.Color) bool {
 // what is already shown too, and the panel remembers it.
 func TestRecvViewHidesTX(t *testing.T) {
 	a := newTestApp(t)
-	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	v := p.recv
 	at := time.Unix(1_800_000_000, 0)
 	feedView(t, v, at,
@@ -209,7 +209,7 @@ func TestRecvViewHidesTX(t *testing.T) {
 	}
 	test.Tap(v.hideTX)
 	p.saveOptions()
-	q := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	q := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
 	if !q.recv.hideTX.Checked {
 		t.Fatal("Hide sent was not remembered")
 	}
