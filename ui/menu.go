@@ -210,9 +210,10 @@ func (a *App) applyThemePref() {
 	a.fa.Settings().SetTheme(&appTheme{fixed: a.theme.fixed, variant: a.theme.variant})
 }
 
-// quitItem closes the window (which ends every session cleanly) on Ctrl+Q.
+// quitItem closes the window (which ends every session cleanly) on Ctrl+Q,
+// asking first when live work would be lost.
 func (a *App) quitItem(item func(string, fyne.KeyName, func()) *fyne.MenuItem) *fyne.MenuItem {
-	q := item(T("menu.quit", "Quit"), fyne.KeyQ, func() { a.win.Close() })
+	q := item(T("menu.quit", "Quit"), fyne.KeyQ, a.requestQuit)
 	q.IsQuit = true
 	return q
 }

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+
+	"netassist/httpview/server"
+	"netassist/netassist"
+)
+
+// Closing a tab (Ctrl+W, its ×) or the window (Ctrl+Q, the window's ×)
+// while connections are live or a request waits for a manual answer asks
+// once, naming what would be lost. SIGTERM and a lost display never ask:
+// they end the process within seconds (quit.go).
+
+// liveWorker says what closing a panel would cut off: one sentence such as
+// "TCP server 127.0.0.1:8080 has 3 live connections", or "" when nothing
+// is live. Main goroutine.
+type liveWorker interface{ liveWork() string }
+
+// liveWork of a TCP server, TCP client or HTTP client: its connections.
+func (p *netPanel) liveWork() string {
+	n := p.connections()
+	b := p.sess.Load()
+	if n == 0 || b == nil {
+		return ""
+	}
+	addr := b.s.LocalAddr()
+	if p.kind == netassist.KindTCPClient || p.kind == netassist.KindHTTPClient {
+		if cfg, ok := p.config(); ok {
+			addr = cfg.Remote
+		}
+	}
+	return liveConnsText(kindTitle(p.kind)+" "+addr, n)
+}
+
+// liveWork of an HTTP server: its requests waiting for a manual answer.
+func (p *httpServerPanel) liveWork() string {
+	srv := p.srv.Load()
+	if srv == nil {
+		return ""
+	}
+	held := 0
+	for _, e := range srv.AppendExchanges(nil) {
+		if e.State == server.StatePending {
+			held++
+		}
+	}
+	if held == 0 {
+		return ""
+	}
+	what := kindTitle(netassist.KindHTTPServer) + " " + srv.Addr().String()
+	if held == 1 {
+		return Tf("close.held.one", "%s holds 1 unanswered request", what)
+	}
+	return Tf("close.held", "%s holds %d unanswered requests", what, held)
+}
+
+func liveConnsText(what string, n int) string {
+	if n == 1 {
+		return Tf("close.conns.one", "%s has 1 live connection", what)
+	}
+	return Tf("close.conns", "%s has %d live connections", what, n)
+}
+
+// askBeforeClosing runs close at once when none of panels has live work,
+// and otherwise after the user confirms a question naming it. While the
+// question is open, asking again does nothing (Ctrl+Q twice is one
+// question).
+func (a *App) askBeforeClosing(panels []panel, close func()) {
+	var lost []string
+	for _, p := range panels {
+		if w, ok := p.(liveWorker); ok {
+			if s := w.liveWork(); s != "" {
+				lost = append(lost, s)
+			}
+		}
+	}
+	if len(lost) == 0 {
+		close()
+		return
+	}
+	if a.closeAsk != nil {
+		return
+	}
+	msg := strings.Join(lost, T("close.sep", "; ")) + T("close.end", ".") + "\n" + T("close.question", "Close anyway?")
+	d := dialog.NewConfirm(T("close.title", "Close with live work?"), msg, func(ok bool) {
+		a.closeAsk = nil
+		if ok {
+			close()
+		}
+	}, a.win)
+	d.SetDismissText(T("dlg.cancel", "Cancel"))
+	d.SetConfirmText(T("close.confirm", "Close"))
+	a.closeAsk = d
+	d.Show()
+}
+
+// requestQuit is Ctrl+Q and the window's ×: close the window (which ends
+// every session) unless the user keeps it.
+func (a *App) requestQuit() {
+	a.askBeforeClosing(a.Panels(), a.win.Close)
+}
+
+// requestCloseTab is Ctrl+W and a tab's ×.
+func (a *App) requestCloseTab(tab *container.TabItem) {
+	a.mu.Lock()
+	p := a.panels[tab]
+	a.mu.Unlock()
+	var ps []panel
+	if p != nil {
+		ps = append(ps, p)
+	}
+	a.askBeforeClosing(ps, func() { a.closeTab(tab) })
+}
