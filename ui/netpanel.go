@@ -476,4 +476,13 @@ func (p *netPanel) onParseHTTP(on bool) {
 
 // focusSend puts the keyboard in the send box: after Open, the next thing
 // a user does is type what to send.
-func (p *netPanel) focusSend() { p.app.win.Canvas().Focus(p.send.entry) }
+//
+// Only on screen: a client connects in the background, and by then
+// another tab may be shown (restoring several sessions), where Fyne logs
+// "Failed to focus object" and the focus would not move anyway.
+func (p *netPanel) focusSend() {
+	if p.shown != nil && !p.shown() {
+		return
+	}
+	p.app.win.Canvas().Focus(p.send.entry)
+}
