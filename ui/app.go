@@ -75,7 +75,7 @@ type App struct {
 	mu     sync.Mutex // panels is read by --metrics on its goroutine
 	panels map[*container.TabItem]panel
 
-	closeAsk *dialog.ConfirmDialog // the open "Close anyway?" question, or nil
+	closeAsk dialog.Dialog // the open "Close anyway?" question, or nil
 
 	closing  closer    // CloseSessions, once
 	watchdog sync.Once // ExitWithin, once

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 
@@ -86,15 +87,16 @@ func (a *App) askBeforeClosing(panels []panel, close func()) {
 		return
 	}
 	msg := strings.Join(lost, T("close.sep", "; ")) + T("close.end", ".") + "\n" + T("close.question", "Close anyway?")
-	d := dialog.NewConfirm(T("close.title", "Close with live work?"), msg, func(ok bool) {
-		a.closeAsk = nil
-		if ok {
-			close()
-		}
-	}, a.win)
-	d.SetDismissText(T("dlg.cancel", "Cancel"))
-	d.SetConfirmText(T("close.confirm", "Close"))
+	text := newWrapLabel(msg) // Chinese punctuation never starts a line
+	d := dialog.NewCustomConfirm(T("close.title", "Close with live work?"), T("close.confirm", "Close"), T("dlg.cancel", "Cancel"),
+		text, func(ok bool) {
+			a.closeAsk = nil
+			if ok {
+				close()
+			}
+		}, a.win)
 	a.closeAsk = d
+	d.Resize(fyne.NewSize(480, 220))
 	d.Show()
 }
 

@@ -22,6 +22,8 @@ func dialogText(a *App) string {
 	var words []string
 	for _, o := range test.LaidOutObjects(top) {
 		switch w := o.(type) {
+		case *wrapLabel:
+			words = append(words, w.full)
 		case *widget.Label:
 			words = append(words, w.Text)
 		case *widget.RichText:

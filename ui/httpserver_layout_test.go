@@ -93,7 +93,7 @@ func TestHTTPServerLayoutAt1024x700(t *testing.T) {
 		a := newTestApp(t)
 		a.win.Resize(fyne.NewSize(1024, 700))
 		p, _ := openHTTPServer(t, a, manual)
-		if !p.reach.Visible() || p.reach.Text == "" {
+		if !p.reach.Visible() || p.reach.full == "" {
 			t.Fatal("no Listening on line")
 		}
 		if pos := p.reach.Position(); pos.Y+p.reach.Size().Height > 700/2 {

@@ -41,7 +41,7 @@ type httpServerPanel struct {
 	openBtn  *widget.Button
 	saveChk  *widget.Check
 	saveLine *saveLine
-	reach    *widget.Label
+	reach    *wrapLabel
 	sessErr  *widget.Label
 	status   *widget.Label
 
@@ -135,7 +135,9 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.mode.Required = true
 	p.mode.SetSelected(T("http.static", "Static"))
 	p.paths = widget.NewEntry()
-	p.paths.SetPlaceHolder(T("http.paths.hint", "paths to hold, e.g. /api/ (empty: all)"))
+	// A label above and a short example inside: a sentence as the
+	// placeholder overflowed the field in Chinese.
+	p.paths.SetPlaceHolder(T("http.paths.hint", "/api/, /login (empty: all)"))
 	p.timeout = widget.NewEntry()
 	p.timeout.SetText("60")
 	p.dotfiles = widget.NewCheck(T("http.dotfiles", "Show dot-files"), nil)
@@ -146,12 +148,12 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.openBtn.Importance = widget.HighImportance
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSave)
 	p.saveLine = newSaveLine(p.app.fa)
-	p.reach = widget.NewLabel("")
-	p.reach.Wrapping = fyne.TextWrapWord
+	p.reach = newWrapLabel("")
 	p.sessErr = newErrLine()
 	// "Listening on …" first: at the default size the settings column
 	// scrolls, and the addresses are what an open server is for.
-	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
+	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode,
+		widget.NewLabel(T("http.paths", "Paths to hold")), p.paths,
 		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object())
 
 	p.list = p.buildList()
@@ -166,7 +168,8 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.tmpl.PlaceHolder = T("http.template", "Template…")
 	p.editor = newSendEntry(p.onAnswer)
 	p.editor.SetMinRowsVisible(5)
-	p.editor.SetPlaceHolder(T("http.editor.hint", "Status line, headers, empty line, body. Ctrl+Enter sends."))
+	// Two short lines: wrapped by Fyne, the sentence put "。" at a line start.
+	p.editor.SetPlaceHolder(T("http.editor.hint", "Status line, headers, empty line, body.\nCtrl+Enter sends."))
 	p.verbatim = widget.NewCheck(T("http.verbatim", "Send exactly these bytes"), nil)
 	p.fillCL = widget.NewCheck(T("http.fillcl", "Fill in Content-Length"), nil)
 	p.fillCL.SetChecked(true)

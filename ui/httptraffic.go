@@ -36,7 +36,7 @@ type httpTraffic struct {
 	trimmed  int
 	table    *widget.Table
 	view     *msgView
-	notice   *widget.Label
+	notice   *wrapLabel
 	selected int
 	shownAt  time.Time // when the newest message was last shown by itself
 }
@@ -58,9 +58,8 @@ func (h *httpTraffic) build() fyne.CanvasObject {
 		{T("http.col.message", "Message"), 360}, {T("http.col.bytes", "Bytes"), 80},
 	}, func() int { return len(h.msgs) }, h.cellText, func(row int) bool { return row == h.selected }, h.onRowSelected)
 	h.view = newMsgView(T("http.message", "Message"))
-	h.notice = widget.NewLabel("")
+	h.notice = newWrapLabel("")
 	h.notice.Importance = widget.WarningImportance
-	h.notice.Wrapping = fyne.TextWrapWord
 	h.notice.Hide()
 	split := container.NewVSplit(h.table, h.view.object())
 	split.Offset = 0.35

@@ -114,8 +114,7 @@ func (a *App) showAbout() {
 		v = a.fa.Metadata().Version
 	}
 	icon := widget.NewIcon(assets.IconResource())
-	text := widget.NewLabel(Tf("about.text", "NetAssist %s\nA network debugging assistant: TCP, UDP and HTTP, byte-exact.\nLicence: MIT. The bundled font is Noto Sans SC under the SIL Open Font Licence 1.1.", v))
-	text.Wrapping = fyne.TextWrapWord
+	text := newWrapLabel(Tf("about.text", "NetAssist %s\nA network debugging assistant: TCP, UDP and HTTP, byte-exact.\nLicence: MIT. The bundled font is Noto Sans SC under the SIL Open Font Licence 1.1.", v))
 	content := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, 64), icon), nil, text)
 	d := dialog.NewCustom(T("menu.about", "About NetAssist"), T("dlg.close", "Close"), content, a.win)
 	d.Resize(fyne.NewSize(520, 200))

@@ -27,7 +27,7 @@ func TestSaveLine(t *testing.T) {
 			case *netPanel:
 				chk, line, reach = p.saveChk, p.saveLine, p.reach
 			case *httpServerPanel:
-				chk, line, reach = p.saveChk, p.saveLine, p.reach
+				chk, line, reach = p.saveChk, p.saveLine, &p.reach.Label
 			}
 			var dirs []string
 			for i := 0; i < 3; i++ {
