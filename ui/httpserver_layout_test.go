@@ -100,7 +100,9 @@ func TestHTTPServerLayoutAt1024x700(t *testing.T) {
 			t.Errorf("manual %v: Listening on ends at y %v of the settings column; want it near the top", manual, pos.Y+p.reach.Size().Height)
 		}
 		for name, o := range map[string]fyne.CanvasObject{"request": p.reqObj, "response": p.respObj} {
-			if h := o.Size().Height; h < 350 {
+			h := o.Size().Height
+			t.Logf("manual %v: the %s view is %v of 700 high", manual, name, h)
+			if h < 350 {
 				t.Errorf("manual %v: the %s view is %v high; want at least half of 700", manual, name, h)
 			}
 		}
