@@ -9,15 +9,15 @@ import (
 	"time"
 )
 
-// The close question is a Fyne dialog: Tab focuses its Cancel button,
-// a second Tab its Close button, and space presses the focused one.
-// dialogShown gives the dialog time to appear after the key that asks.
+// The close question is a Fyne dialog: Escape answers Cancel; Tab
+// focuses its Cancel button, a second Tab its Close button, and space
+// presses the focused one. dialogShown gives the dialog time to appear
+// after the key that asks.
 const dialogShown = time.Second
 
 func cancelClose(d *display) {
 	time.Sleep(dialogShown)
-	d.key("Tab")
-	d.key("space")
+	d.key("Escape")
 }
 
 func confirmClose(d *display) {

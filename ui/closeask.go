@@ -97,6 +97,19 @@ func (a *App) askBeforeClosing(panels []panel, close func()) {
 		}, a.win)
 	a.closeAsk = d
 	d.Resize(fyne.NewSize(480, 220))
+	// Escape answers Cancel, as in other desktop dialogs.
+	c := a.win.Canvas()
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			d.Hide()
+			return
+		}
+		if prev != nil {
+			prev(ev)
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
 	d.Show()
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -130,6 +131,11 @@ func TestQuitWithLiveWorkAsksOnce(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("dialog says %q; want %q in it", msg, want)
 		}
+	}
+	a.requestQuit()
+	a.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) // Escape is Cancel
+	if dialogText(a) != "" {
+		t.Fatalf("Escape left the question open: %q", dialogText(a))
 	}
 	a.requestQuit()
 	test.Tap(dialogButton(t, a, "Cancel"))
