@@ -293,6 +293,12 @@ func (a *App) ringCap() int {
 	return a.fa.Preferences().IntWithFallback("display.rows", 200000)
 }
 
-func (a *App) showError(err error) { dialog.ShowError(err, a.win) }
+// showError tells the user msg in a dialog; unlike dialog.ShowError it
+// wraps Chinese without starting a line with punctuation.
+func (a *App) showError(msg string) {
+	d := dialog.NewCustom(T("dlg.error", "Error"), T("dlg.close", "Close"), newWrapLabel(msg), a.win)
+	d.Resize(fyne.NewSize(440, 180))
+	d.Show()
+}
 
 func itoa(n int) string { return fmtUint(uint64(n)) }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"os"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/assets"
+	"netassist/netassist"
 )
 
 func (a *App) mainMenu() *fyne.MainMenu {
@@ -168,12 +167,14 @@ func (a *App) showSettings() {
 		}
 		n, err := strconv.Atoi(rows.Text)
 		if err != nil || n < 1000 || n > 5000000 {
-			dialog.ShowError(errors.New(T("set.rows.bad", "The display buffer must be between 1,000 and 5,000,000 rows.")), a.win)
+			a.showError(T("set.rows.bad", "The display buffer must be between 1,000 and 5,000,000 rows."))
 			return
 		}
 		if dir := saveDir.Text; dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				dialog.ShowError(err, a.win)
+			// Made and tried as --save does, and said in the user's words
+			// (it showed Go's "mkdir …: not a directory").
+			if err := netassist.CheckSaveDir(dir); err != nil {
+				a.showError(errText(err))
 				return
 			}
 			pr.SetString("save.dir", dir)
