@@ -16,6 +16,7 @@ import (
 	"netassist/netassist"
 	"netassist/ui"
 	"netassist/ui/fatal"
+	_ "netassist/ui/localeenv" // before Fyne's lang reads the locale
 	"netassist/ui/xdisplay"
 )
 
@@ -86,6 +87,7 @@ func main() {
 		fail("--log-level: %v", err)
 	}
 	log := setupLog(level)
+	routeFyneLog(os.Stderr, log)
 	quit := newQuitter(log)
 
 	a := newApp(appID)

@@ -330,9 +330,16 @@ type app struct {
 // startApp runs the binary with args under a fresh HOME. Unless args hold
 // --metrics, one is added so tests can watch the app's counters.
 func (d *display) startApp(bin string, args ...string) *app {
+	d.t.Helper()
+	return d.startAppIn(d.t.TempDir(), bin, args...)
+}
+
+// startAppIn is startApp with HOME set to home (to start again where a
+// previous run left its preferences).
+func (d *display) startAppIn(home, bin string, args ...string) *app {
 	t := d.t
 	t.Helper()
-	a := &app{d: d, home: t.TempDir()}
+	a := &app{d: d, home: home}
 	for i, arg := range args {
 		if arg == "--metrics" && i+1 < len(args) {
 			a.metrics = args[i+1]

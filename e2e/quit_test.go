@@ -162,6 +162,8 @@ func TestDisplayKilledUnderSave(t *testing.T) {
 // for what the × does), SIGTERM or SIGINT while a peer is still sending end
 // the app within a few seconds, and what was saved is exactly the start of
 // what the peer sent, at least as much as the app had counted before.
+// Ctrl+Q and the × ask first (a connection is live) and are confirmed;
+// the signals never ask.
 func TestQuitUnderTraffic(t *testing.T) {
 	bin := requireE2E(t)
 	d := newDisplay(t)
@@ -183,6 +185,7 @@ func TestQuitUnderTraffic(t *testing.T) {
 				_ = a.cmd.Process.Signal(syscall.SIGINT)
 			default:
 				d.key(how)
+				confirmClose(d)
 			}
 			waitExit(t, a, exitLimit, how)
 			if a.waitEr != nil {

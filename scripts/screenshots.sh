@@ -59,7 +59,7 @@ curl -s -d 'name=test1&city=%E5%8C%97%E4%BA%AC' 'http://127.0.0.1:18080/submit?i
 sleep 1
 xdotool mousemove 680 249 click 1 # the POST in the request list
 sleep 0.5
-xdotool mousemove 546 372 click 1 # its Form table
+xdotool mousemove 546 342 click 1 # its Form table
 shot http-server.png
 
 start --lang en --open http-server://127.0.0.1:18081 --open http-client://127.0.0.1:18081

@@ -76,6 +76,8 @@ type App struct {
 	mu     sync.Mutex // panels is read by --metrics on its goroutine
 	panels map[*container.TabItem]panel
 
+	closeAsk dialog.Dialog // the open "Close anyway?" question, or nil
+
 	closing  closer    // CloseSessions, once
 	watchdog sync.Once // ExitWithin, once
 }
@@ -120,6 +122,7 @@ func New(fa fyne.App, opts Options) (*App, error) {
 		f.focusSend() // the window is not shown yet when sessions open
 	}
 	a.win.SetOnClosed(a.shutdown)
+	a.win.SetCloseIntercept(a.requestQuit)
 	if !opts.manualPump {
 		a.pump.start()
 	}
@@ -134,7 +137,7 @@ func (a *App) Totals() *netassist.Counters { return a.totals }
 
 func (a *App) build() {
 	a.tabs = container.NewDocTabs()
-	a.tabs.CloseIntercept = a.onCloseTab
+	a.tabs.CloseIntercept = a.requestCloseTab
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		a.mu.Lock()
 		p := a.panels[t]
@@ -194,7 +197,8 @@ func (a *App) OpenSession(cfg netassist.Config) (panel, error) {
 	return p, err
 }
 
-func (a *App) onCloseTab(tab *container.TabItem) {
+// closeTab closes tab and ends its session without asking.
+func (a *App) closeTab(tab *container.TabItem) {
 	a.mu.Lock()
 	p := a.panels[tab]
 	delete(a.panels, tab)
@@ -207,10 +211,11 @@ func (a *App) onCloseTab(tab *container.TabItem) {
 	}
 }
 
-// CloseCurrent closes the selected session tab.
+// CloseCurrent closes the selected session tab (Ctrl+W), asking first
+// when that would cut live connections or held requests.
 func (a *App) CloseCurrent() {
 	if t := a.tabs.Selected(); t != nil {
-		a.onCloseTab(t)
+		a.requestCloseTab(t)
 	}
 }
 
@@ -289,6 +294,12 @@ func (a *App) ringCap() int {
 	return a.fa.Preferences().IntWithFallback("display.rows", 200000)
 }
 
-func (a *App) showError(err error) { dialog.ShowError(err, a.win) }
+// showError tells the user msg in a dialog; unlike dialog.ShowError it
+// wraps Chinese without starting a line with punctuation.
+func (a *App) showError(msg string) {
+	d := dialog.NewCustom(T("dlg.error", "Error"), T("dlg.close", "Close"), newWrapLabel(msg), a.win)
+	d.Resize(fyne.NewSize(440, 180))
+	d.Show()
+}
 
 func itoa(n int) string { return fmtUint(uint64(n)) }

@@ -38,8 +38,8 @@ func openHTTPServer(t *testing.T, a *App, manual bool) (*httpServerPanel, *serve
 func TestHTTPServerManualAnswer(t *testing.T) {
 	a := newTestApp(t)
 	p, srv := openHTTPServer(t, a, true)
-	if !p.compose.Visible() {
-		t.Fatal("the answer box is hidden in manual mode")
+	if p.respSlot.Objects[0] != p.respTabs {
+		t.Fatal("no answer tab beside the response in manual mode")
 	}
 	type result struct {
 		body string
@@ -60,6 +60,9 @@ func TestHTTPServerManualAnswer(t *testing.T) {
 		return len(p.exch) == 1 && p.exch[0].State == server.StatePending
 	})
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !p.compose.Visible() {
+		t.Fatal("the answer box is not shown for a held request")
+	}
 	if !strings.Contains(p.answerFor.Text, "/hello?x=1") {
 		t.Fatalf("answer label %q", p.answerFor.Text)
 	}

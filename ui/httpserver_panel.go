@@ -56,6 +56,11 @@ type httpServerPanel struct {
 	answerFor *widget.Label
 	answerErr *widget.Label
 	compose   *fyne.Container
+	answerTab *container.TabItem
+	respTabs  *container.AppTabs // Response | Your answer (manual mode)
+	respSlot  *fyne.Container    // the response view, or respTabs
+	respObj   fyne.CanvasObject  // the response view's object, made once
+	reqObj    fyne.CanvasObject  // the request view's
 
 	shown [5]int64 // id, request and response lengths, state, body left last shown
 
@@ -121,28 +126,22 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.mode.Required = true
 	p.mode.SetSelected(T("http.static", "Static"))
 	p.paths = widget.NewEntry()
-	p.paths.SetPlaceHolder(T("http.paths.hint", "paths to hold, e.g. /api/ (empty: all)"))
+	// A label above and a short example inside: a sentence as the
+	// placeholder overflowed the field in Chinese.
+	p.paths.SetPlaceHolder(T("http.paths.hint", "/api/, /login (empty: all)"))
 	p.timeout = widget.NewEntry()
 	p.timeout.SetText("60")
 	p.dotfiles = widget.NewCheck(T("http.dotfiles", "Show dot-files"), nil)
 	p.fHost = newField(T("sess.localaddr", "Local address"), p.host)
 	p.fPort = newField(T("sess.localport", "Local port"), p.port)
 	p.fRoot = newField(T("http.root", "Folder to serve"), container.NewBorder(nil, nil, nil, browse, p.root))
-	settings := container.NewVBox(p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode, p.paths,
-		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object(), p.reach)
+	// "Listening on …" first: at the default size the settings column
+	// scrolls, and the addresses are what an open server is for.
+	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode,
+		widget.NewLabel(T("http.paths", "Paths to hold")), p.paths,
+		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object())
 
-	p.list = newTextTable([]column{
-		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 150}, {T("http.col.method", "Method"), 70},
-		{T("http.col.path", "Path"), 260}, {T("http.col.status", "Status"), 60}, {T("http.col.bytes", "Bytes"), 80},
-		{T("http.col.duration", "Duration"), 80}, {T("http.col.state", "State"), 150},
-	}, func() int { return len(p.exch) }, p.cellText)
-	p.list.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(p.exch) {
-			p.selected = p.exch[id.Row].ID
-			p.showAnswerErr(nil) // it was about the answer to another request
-			p.showSelected()
-		}
-	}
+	p.list = p.buildList()
 	p.reqView = newMsgView(T("http.request", "Request"))
 	p.respView = newMsgView(T("http.response", "Response"))
 
@@ -154,7 +153,8 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.tmpl.PlaceHolder = T("http.template", "Template…")
 	p.editor = newSendEntry(p.onAnswer)
 	p.editor.SetMinRowsVisible(5)
-	p.editor.SetPlaceHolder(T("http.editor.hint", "Status line, headers, empty line, body. Ctrl+Enter sends."))
+	// Two short lines: wrapped by Fyne, the sentence put "。" at a line start.
+	p.editor.SetPlaceHolder(T("http.editor.hint", "Status line, headers, empty line, body.\nCtrl+Enter sends."))
 	p.verbatim = widget.NewCheck(T("http.verbatim", "Send exactly these bytes"), nil)
 	p.fillCL = widget.NewCheck(T("http.fillcl", "Fill in Content-Length"), nil)
 	p.fillCL.SetChecked(true)
@@ -174,88 +174,22 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
 	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
 
-	detail := container.NewHSplit(p.reqView.object(), p.respView.object())
-	// The answer box matters only in manual mode.
+	// In manual mode the answer is written beside the request it answers,
+	// on a tab next to the response, so that the request and response
+	// views keep the height of the whole lower pane.
 	p.compose = container.NewStack(compose)
-	p.compose.Hide()
-	lower := container.NewBorder(nil, p.compose, nil, nil, detail)
-	right := container.NewVSplit(p.list, lower)
-	right.Offset = 0.3
+	p.answerTab = container.NewTabItem(T("http.answer.tab", "Your answer"), p.compose)
+	p.respObj = p.respView.object()
+	p.respTabs = container.NewAppTabs(container.NewTabItem(T("http.response", "Response"), p.respObj), p.answerTab)
+	p.respSlot = container.NewStack(p.respObj)
+	p.reqObj = p.reqView.object()
+	detail := container.NewHSplit(p.reqObj, p.respSlot)
+	right := container.NewVSplit(p.list, detail)
+	right.Offset = 0.25 // the detail panes get more than half the window at 1024×700
 	left := container.NewVScroll(settings)
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.2
 	return container.NewBorder(nil, p.status, nil, nil, main)
-}
-
-// cellText is one cell of the request list.
-func (p *httpServerPanel) cellText(row, col int) string {
-	e := p.exch[row]
-	switch col {
-	case 0:
-		return e.Start.Format("15:04:05.000")
-	case 1:
-		return e.Client
-	case 2:
-		return e.Method
-	case 3:
-		return e.Target
-	case 4:
-		if e.Status != 0 {
-			return strconv.Itoa(e.Status)
-		}
-	case 5:
-		return groupDigits(uint64(e.Bytes))
-	case 6:
-		if e.Duration > 0 {
-			return e.Duration.Round(time.Millisecond).String()
-		}
-	case 7:
-		return exchangeState(e, time.Now())
-	}
-	return ""
-}
-
-// exchangeState words an exchange's state, with the countdown of a held
-// one, and says when part of its request body was left unread.
-func exchangeState(e server.Exchange, now time.Time) string {
-	switch {
-	case e.BodyLeft == server.BodyLeftUnknown:
-		return exchangeStateOnly(e, now) + " · " + T("http.bodyleft.chunkedshort", "rest of the body unread")
-	case e.BodyLeft > 0:
-		return exchangeStateOnly(e, now) + " · " + Tf("http.bodyleft.short", "%s B of the body unread", groupDigits(uint64(e.BodyLeft)))
-	}
-	return exchangeStateOnly(e, now)
-}
-
-// bodyLeftText is the sentence, for the request view, about a request body
-// the server did not read whole, or "".
-func bodyLeftText(e server.Exchange) string {
-	switch {
-	case e.BodyLeft == server.BodyLeftUnknown:
-		return Tf("http.bodyleft.chunked", "request body: the rest past %d MiB left unread (413 sent, not in the capture)", server.MaxBody>>20)
-	case e.BodyLeft > 0:
-		return Tf("http.bodyleft", "request body: %s bytes left unread (over the %d MiB bound; 413 sent, not in the capture)",
-			groupDigits(uint64(e.BodyLeft)), server.MaxBody>>20)
-	}
-	return ""
-}
-
-func exchangeStateOnly(e server.Exchange, now time.Time) string {
-	switch e.State {
-	case server.StatePending:
-		left := int(e.Deadline.Sub(now).Seconds() + 0.5)
-		if left < 0 {
-			left = 0
-		}
-		return Tf("http.state.pending", "waiting for you: %d s", left)
-	case server.StateAnswered:
-		return T("http.state.answered", "answered")
-	case server.StateTimedOut:
-		return T("http.state.timeout", "no answer: 504 sent")
-	case server.StateFailed:
-		return T("http.state.failed", "failed") + " " + e.Note
-	}
-	return T("http.state.serving", "serving")
 }
 
 func (p *httpServerPanel) config() (netassist.Config, bool) {
@@ -314,11 +248,7 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	p.startClean()
 	p.srv.Store(srv)
 	p.setOpen(true)
-	if cfg.Manual {
-		p.compose.Show()
-	} else {
-		p.compose.Hide()
-	}
+	p.showCompose(cfg.Manual)
 	pr := p.app.fa.Preferences()
 	pr.SetString("http-server.host", strings.TrimSpace(p.host.Text))
 	pr.SetString("http-server.port", strings.TrimSpace(p.port.Text))
@@ -349,6 +279,19 @@ func (p *httpServerPanel) startClean() {
 	p.showAnswerErr(nil)
 	p.hub.Counters.Reset()
 	p.fresh.Store(true)
+}
+
+// showCompose puts the answer box on its tab beside the response view
+// (manual mode), or shows the response view alone.
+func (p *httpServerPanel) showCompose(manual bool) {
+	if manual {
+		p.respTabs.Items[0].Content = p.respObj
+		p.respTabs.Refresh()
+		p.respSlot.Objects = []fyne.CanvasObject{p.respTabs}
+	} else {
+		p.respSlot.Objects = []fyne.CanvasObject{p.respObj}
+	}
+	p.respSlot.Refresh()
 }
 
 func (p *httpServerPanel) closeSession() {
@@ -442,8 +385,10 @@ func (p *httpServerPanel) showSelected() {
 	}
 	if ex.State == server.StatePending {
 		p.answerFor.SetText(Tf("http.answerfor", "Answer to #%d %s %s", ex.ID, ex.Method, ex.Target))
+		p.respTabs.Select(p.answerTab)
 	} else {
 		p.answerFor.SetText("")
+		p.respTabs.SelectIndex(0)
 	}
 }
 

@@ -36,7 +36,7 @@ type httpTraffic struct {
 	trimmed  int
 	table    *widget.Table
 	view     *msgView
-	notice   *widget.Label
+	notice   *wrapLabel
 	selected int
 	shownAt  time.Time // when the newest message was last shown by itself
 }
@@ -53,24 +53,24 @@ func newHTTPTraffic(rxIsRequest bool) *httpTraffic {
 }
 
 func (h *httpTraffic) build() fyne.CanvasObject {
-	h.table = newTextTable([]column{
+	h.table = newRowTable([]column{
 		{T("http.col.time", "Time"), 110}, {T("http.col.conn", "Connection"), 200},
 		{T("http.col.message", "Message"), 360}, {T("http.col.bytes", "Bytes"), 80},
-	}, func() int { return len(h.msgs) }, h.cellText)
-	h.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(h.msgs) {
-			h.selected = id.Row
-			h.view.showMessage(h.msgs[id.Row].m)
-		}
-	}
+	}, func() int { return len(h.msgs) }, h.cellText, func(row int) bool { return row == h.selected }, h.onRowSelected)
 	h.view = newMsgView(T("http.message", "Message"))
-	h.notice = widget.NewLabel("")
+	h.notice = newWrapLabel("")
 	h.notice.Importance = widget.WarningImportance
-	h.notice.Wrapping = fyne.TextWrapWord
 	h.notice.Hide()
 	split := container.NewVSplit(h.table, h.view.object())
 	split.Offset = 0.35
 	return container.NewBorder(h.notice, nil, nil, nil, split)
+}
+
+func (h *httpTraffic) onRowSelected(row int) {
+	if row >= 0 && row < len(h.msgs) {
+		h.selected = row
+		h.view.showMessage(h.msgs[row].m)
+	}
 }
 
 // cellText is one cell of the message list.

@@ -116,7 +116,7 @@ func TestEveryKindOpensAndCloses(t *testing.T) {
 			p.fill(cfg)
 			s := p.shared()
 			test.Tap(s.openBtn)
-			tickUntil(t, a, "open", func() bool { return s.openBtn.Text == T("sess.close", "Close") && s.reach.Text != "" })
+			tickUntil(t, a, "open", func() bool { return s.openBtn.Text == T("sess.close", "Close") && s.reach.full != "" })
 			if s.sessErr.Visible() {
 				t.Fatalf("error line: %q", s.sessErr.Text)
 			}
@@ -128,12 +128,12 @@ func TestEveryKindOpensAndCloses(t *testing.T) {
 				if _, port, _ := net.SplitHostPort(addr); proto == "" || port == "0" || port == "" {
 					t.Fatalf("listening on %s %q", proto, addr)
 				}
-				if !strings.Contains(s.reach.Text, Tf("sess.reachable", "Listening on %s — reachable at:\n%s", addr, "")) {
-					t.Fatalf("reach line %q does not say it listens on %s", s.reach.Text, addr)
+				if !strings.Contains(s.reach.full, Tf("sess.reachable", "Listening on %s — reachable at:\n%s", addr, "")) {
+					t.Fatalf("reach line %q does not say it listens on %s", s.reach.full, addr)
 				}
 			} else {
-				if !strings.HasPrefix(s.reach.Text, Tf("sess.connectedfrom", "Connected from %s", "127.0.0.1:")) {
-					t.Fatalf("reach line %q", s.reach.Text)
+				if !strings.HasPrefix(s.reach.full, Tf("sess.connectedfrom", "Connected from %s", "127.0.0.1:")) {
+					t.Fatalf("reach line %q", s.reach.full)
 				}
 				tickUntil(t, a, "the status line counting the connection", func() bool {
 					return strings.Contains(s.status.Text, Tf("status.conns", "Connections: %d", 1))
@@ -142,7 +142,7 @@ func TestEveryKindOpensAndCloses(t *testing.T) {
 			test.Tap(s.openBtn)
 			tickUntil(t, a, "closed", func() bool {
 				_, open := p.spec()
-				return !open && s.openBtn.Text == T("sess.open", "Open") && s.reach.Text == ""
+				return !open && s.openBtn.Text == T("sess.open", "Open") && s.reach.full == ""
 			})
 		})
 	}

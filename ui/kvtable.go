@@ -15,24 +15,14 @@ type column struct {
 // newTextTable builds a table of one-line text cells under a bold header
 // row; rows says how many rows there are, cell gives one cell's text.
 func newTextTable(cols []column, rows func() int, cell func(row, col int) string) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return rows(), len(cols) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			s := ""
-			if id.Row < rows() {
-				s = cell(id.Row, id.Col)
-			}
-			// Unchanged text is not laid out again: a refreshed list
-			// mostly repeats what its cells show.
-			if l := o.(*widget.Label); l.Text != s {
-				l.SetText(s)
-			}
-		})
+	return buildTextTable(cols, rows,
+		func() fyne.CanvasObject { return newCellLabel() },
+		func(id widget.TableCellID, o fyne.CanvasObject) { setCellText(o.(*widget.Label), rows, cell, id) })
+}
+
+// buildTextTable is newTextTable with the cells' making and filling given.
+func buildTextTable(cols []column, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
+	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(cols) }, create, update)
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
 		l := widget.NewLabel("")
@@ -48,6 +38,25 @@ func newTextTable(cols []column, rows func() int, cell func(row, col int) string
 		t.SetColumnWidth(i, c.width)
 	}
 	return t
+}
+
+func newCellLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// setCellText shows cell id's text in l.
+func setCellText(l *widget.Label, rows func() int, cell func(row, col int) string, id widget.TableCellID) {
+	s := ""
+	if id.Row < rows() {
+		s = cell(id.Row, id.Col)
+	}
+	// Unchanged text is not laid out again: a refreshed list mostly
+	// repeats what its cells show.
+	if l.Text != s {
+		l.SetText(s)
+	}
 }
 
 // kvTable is a two-column table (name, value).

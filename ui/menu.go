@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"os"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/assets"
+	"netassist/netassist"
 )
 
 func (a *App) mainMenu() *fyne.MainMenu {
@@ -113,8 +112,7 @@ func (a *App) showAbout() {
 		v = a.fa.Metadata().Version
 	}
 	icon := widget.NewIcon(assets.IconResource())
-	text := widget.NewLabel(Tf("about.text", "NetAssist %s\nA network debugging assistant: TCP, UDP and HTTP, byte-exact.\nLicence: MIT. The bundled font is Noto Sans SC under the SIL Open Font Licence 1.1.", v))
-	text.Wrapping = fyne.TextWrapWord
+	text := newWrapLabel(Tf("about.text", "NetAssist %s\nA network debugging assistant: TCP, UDP and HTTP, byte-exact.\nLicence: MIT. The bundled font is Noto Sans SC under the SIL Open Font Licence 1.1.", v))
 	content := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, 64), icon), nil, text)
 	d := dialog.NewCustom(T("menu.about", "About NetAssist"), T("dlg.close", "Close"), content, a.win)
 	d.Resize(fyne.NewSize(520, 200))
@@ -168,12 +166,14 @@ func (a *App) showSettings() {
 		}
 		n, err := strconv.Atoi(rows.Text)
 		if err != nil || n < 1000 || n > 5000000 {
-			dialog.ShowError(errors.New(T("set.rows.bad", "The display buffer must be between 1,000 and 5,000,000 rows.")), a.win)
+			a.showError(T("set.rows.bad", "The display buffer must be between 1,000 and 5,000,000 rows."))
 			return
 		}
 		if dir := saveDir.Text; dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				dialog.ShowError(err, a.win)
+			// Made and tried as --save does, and said in the user's words
+			// (it showed Go's "mkdir …: not a directory").
+			if err := netassist.CheckSaveDir(dir); err != nil {
+				a.showError(errText(err))
 				return
 			}
 			pr.SetString("save.dir", dir)
@@ -209,9 +209,10 @@ func (a *App) applyThemePref() {
 	a.fa.Settings().SetTheme(&appTheme{fixed: a.theme.fixed, variant: a.theme.variant})
 }
 
-// quitItem closes the window (which ends every session cleanly) on Ctrl+Q.
+// quitItem closes the window (which ends every session cleanly) on Ctrl+Q,
+// asking first when live work would be lost.
 func (a *App) quitItem(item func(string, fyne.KeyName, func()) *fyne.MenuItem) *fyne.MenuItem {
-	q := item(T("menu.quit", "Quit"), fyne.KeyQ, func() { a.win.Close() })
+	q := item(T("menu.quit", "Quit"), fyne.KeyQ, a.requestQuit)
 	q.IsQuit = true
 	return q
 }

@@ -24,7 +24,7 @@ type sessionPanel struct {
 	openBtn  *widget.Button
 	saveChk  *widget.Check
 	saveLine *saveLine
-	reach    *widget.Label
+	reach    *wrapLabel
 	sessErr  *widget.Label
 	status   *widget.Label
 
@@ -62,8 +62,7 @@ func (p *sessionPanel) buildSession() {
 	p.openBtn.Importance = widget.HighImportance
 	p.saveChk = widget.NewCheck(T("sess.save", "Save traffic"), p.onSaveToggled)
 	p.saveLine = newSaveLine(p.app.fa)
-	p.reach = widget.NewLabel("")
-	p.reach.Wrapping = fyne.TextWrapWord
+	p.reach = newWrapLabel("") // wraps by line-breaking rules (Chinese punctuation)
 	p.sessErr = newErrLine()
 	p.status = widget.NewLabel("")
 	p.status.TextStyle = fyne.TextStyle{Monospace: true}

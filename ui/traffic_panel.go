@@ -209,7 +209,16 @@ func (p *trafficPanel) onParseHTTP(on bool) {
 
 // focusSend puts the keyboard in the send box: after Open, the next thing
 // a user does is type what to send.
-func (p *trafficPanel) focusSend() { p.app.win.Canvas().Focus(p.send.entry) }
+//
+// Only on screen: a client connects in the background, and by then
+// another tab may be shown (restoring several sessions), where Fyne logs
+// "Failed to focus object" and the focus would not move anyway.
+func (p *trafficPanel) focusSend() {
+	if p.shown != nil && !p.shown() {
+		return
+	}
+	p.app.win.Canvas().Focus(p.send.entry)
+}
 
 // connections is how many connections are open now; any goroutine.
 func (p *trafficPanel) connections() int {

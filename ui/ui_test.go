@@ -174,8 +174,8 @@ func TestTCPClientAndUDPPanels(t *testing.T) {
 	}
 	defer peer.Close()
 	tickUntil(t, a, "client connected", func() bool { return c.sess.Load() != nil })
-	if c.openBtn.Text != T("sess.close", "Close") || !strings.Contains(c.reach.Text, "Connected from") {
-		t.Fatalf("connected client shows %q, %q", c.openBtn.Text, c.reach.Text)
+	if c.openBtn.Text != T("sess.close", "Close") || !strings.Contains(c.reach.full, "Connected from") {
+		t.Fatalf("connected client shows %q, %q", c.openBtn.Text, c.reach.full)
 	}
 	test.Type(c.send.entry, "ping")
 	test.Tap(c.send.sendBtn)

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/httpview/server"
+)
+
+// The HTTP server's request list: one row per exchange, like a browser's
+// network panel. A click selects the exchange (the whole row shows it);
+// its request and response are shown below.
+
+func (p *httpServerPanel) buildList() *widget.Table {
+	return newRowTable([]column{
+		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 150}, {T("http.col.method", "Method"), 70},
+		{T("http.col.path", "Path"), 260}, {T("http.col.status", "Status"), 60}, {T("http.col.bytes", "Bytes"), 80},
+		{T("http.col.duration", "Duration"), 80}, {T("http.col.state", "State"), 150},
+	}, func() int { return len(p.exch) }, p.cellText, p.rowSelected, p.onRowSelected)
+}
+
+// rowSelected: the highlight follows the selected exchange, wherever newer
+// requests have moved it in the list.
+func (p *httpServerPanel) rowSelected(row int) bool {
+	return p.selected != 0 && p.exch[row].ID == p.selected
+}
+
+func (p *httpServerPanel) onRowSelected(row int) {
+	if row >= 0 && row < len(p.exch) {
+		p.selected = p.exch[row].ID
+		p.showAnswerErr(nil) // it was about the answer to another request
+		p.showSelected()
+	}
+}
+
+// cellText is one cell of the request list.
+func (p *httpServerPanel) cellText(row, col int) string {
+	e := p.exch[row]
+	switch col {
+	case 0:
+		return e.Start.Format("15:04:05.000")
+	case 1:
+		return e.Client
+	case 2:
+		return e.Method
+	case 3:
+		return e.Target
+	case 4:
+		if e.Status != 0 {
+			return strconv.Itoa(e.Status)
+		}
+	case 5:
+		return groupDigits(uint64(e.Bytes))
+	case 6:
+		if e.Duration > 0 {
+			return e.Duration.Round(time.Millisecond).String()
+		}
+	case 7:
+		return exchangeState(e, time.Now())
+	}
+	return ""
+}
+
+// exchangeState words an exchange's state, with the countdown of a held
+// one, and says when part of its request body was left unread.
+func exchangeState(e server.Exchange, now time.Time) string {
+	switch {
+	case e.BodyLeft == server.BodyLeftUnknown:
+		return exchangeStateOnly(e, now) + " · " + T("http.bodyleft.chunkedshort", "rest of the body unread")
+	case e.BodyLeft > 0:
+		return exchangeStateOnly(e, now) + " · " + Tf("http.bodyleft.short", "%s B of the body unread", groupDigits(uint64(e.BodyLeft)))
+	}
+	return exchangeStateOnly(e, now)
+}
+
+// bodyLeftText is the sentence, for the request view, about a request body
+// the server did not read whole, or "".
+func bodyLeftText(e server.Exchange) string {
+	switch {
+	case e.BodyLeft == server.BodyLeftUnknown:
+		return Tf("http.bodyleft.chunked", "request body: the rest past %d MiB left unread (413 sent, not in the capture)", server.MaxBody>>20)
+	case e.BodyLeft > 0:
+		return Tf("http.bodyleft", "request body: %s bytes left unread (over the %d MiB bound; 413 sent, not in the capture)",
+			groupDigits(uint64(e.BodyLeft)), server.MaxBody>>20)
+	}
+	return ""
+}
+
+func exchangeStateOnly(e server.Exchange, now time.Time) string {
+	switch e.State {
+	case server.StatePending:
+		left := int(e.Deadline.Sub(now).Seconds() + 0.5)
+		if left < 0 {
+			left = 0
+		}
+		return Tf("http.state.pending", "waiting for you: %d s", left)
+	case server.StateAnswered:
+		return T("http.state.answered", "answered")
+	case server.StateTimedOut:
+		return T("http.state.timeout", "no answer: 504 sent")
+	case server.StateFailed:
+		return T("http.state.failed", "failed") + " " + e.Note
+	}
+	return T("http.state.serving", "serving")
+}
