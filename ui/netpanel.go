@@ -102,6 +102,7 @@ func newNetPanel(a *App, kind netassist.Kind, n int) *netPanel {
 	p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 	p.send = newSendBox(a.win, p.sendData, p.reportAsync)
 	p.send.sendNow = p.sendFromBox
+	p.send.pump = a.pump // shows long sends' progress
 	return p
 }
 

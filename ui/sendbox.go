@@ -48,6 +48,19 @@ type sendBox struct {
 
 	historyItems []string
 
+	// A large paste is held here instead of in the Entry (sendpaste.go).
+	held      string
+	heldBlock *heldPaste
+
+	// A send running off the UI goroutine (sendjob.go): at most one, shown
+	// by the window's pump; main goroutine.
+	pump      *pump
+	job       *sendJob
+	jobLabel  *widget.Label
+	jobBar    *widget.ProgressBar
+	cancelBtn *widget.Button
+	jobRow    *fyne.Container
+
 	mu         sync.Mutex
 	stopRepeat chan struct{}
 }
@@ -62,6 +75,11 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.entry = newSendEntry(b.onSend)
 	b.entry.SetPlaceHolder(T("send.placeholder", "Type what to send. Ctrl+Enter sends. Escapes: \\r \\n \\t \\0 \\\\ \\xHH"))
 	b.entry.SetMinRowsVisible(4)
+	b.entry.onLargePaste = b.hold
+	b.entry.onReplaced = b.dropHeld
+	b.entry.OnChanged = b.onEntryChanged
+	b.heldBlock = newHeldPaste(b.onEditHeld, b.onClearHeld, b.onSend, b.onPasteMore)
+	b.heldBlock.Hide()
 	b.mode = widget.NewRadioGroup([]string{T("send.text", "Text"), T("send.hex", "Hex")}, b.onModeChanged)
 	b.mode.Horizontal = true
 	b.mode.Required = true
@@ -83,10 +101,17 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.history = widget.NewSelect(nil, b.onHistory)
 	b.history.PlaceHolder = T("send.history", "History")
 	b.errLabel = newErrLine()
+	b.jobLabel = widget.NewLabel("")
+	b.jobLabel.Wrapping = fyne.TextWrapWord
+	b.jobBar = widget.NewProgressBar()
+	b.cancelBtn = widget.NewButton(T("send.job.cancel", "Cancel"), b.onCancelJob)
+	b.jobRow = container.NewBorder(nil, b.jobBar, nil, b.cancelBtn, b.jobLabel)
+	b.jobRow.Hide()
 	opts := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum,
 		b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval), widget.NewLabel(T("send.ms", "ms")))
 	buttons := container.NewVBox(b.sendBtn, b.fileBtn, b.history)
-	return container.NewBorder(container.NewHScroll(opts), b.errLabel, nil, buttons, b.entry)
+	return container.NewBorder(container.NewHScroll(opts), container.NewVBox(b.errLabel, b.jobRow), nil, buttons,
+		container.NewStack(b.entry, b.heldBlock))
 }
 
 func checksumNames() []string {
@@ -119,7 +144,7 @@ func (b *sendBox) options() codec.SendOptions {
 // encode turns the box into bytes or shows why not; nothing half-made is
 // ever returned.
 func (b *sendBox) encode() ([]byte, bool) {
-	data, err := codec.Encode(b.entry.Text, b.options())
+	data, err := codec.Encode(b.text(), b.options())
 	if err != nil {
 		b.showErr(err)
 		return nil, false
@@ -130,6 +155,10 @@ func (b *sendBox) encode() ([]byte, bool) {
 func (b *sendBox) showErr(err error) { showErrLine(b.errLabel, errMsg(err)) }
 
 func (b *sendBox) onSend() {
+	if b.held != "" {
+		b.sendHeld()
+		return
+	}
 	data, ok := b.encode()
 	if !ok {
 		return
@@ -153,22 +182,31 @@ func (b *sendBox) onSend() {
 // onModeChanged converts what is typed, so switching Text→Hex shows the
 // bytes the text stands for and Hex→Text shows them as escaped text.
 func (b *sendBox) onModeChanged(sel string) {
-	if b.entry == nil || b.entry.Text == "" {
+	if b.entry == nil || b.text() == "" {
 		return
 	}
 	o := b.options()
 	o.Checksum = codec.ChecksumNone
 	if sel == T("send.hex", "Hex") {
 		o.Mode = codec.ModeText
-		if data, err := codec.Encode(b.entry.Text, o); err == nil {
-			b.entry.SetText(codec.FormatHex(data))
+		if data, err := codec.Encode(b.text(), o); err == nil {
+			b.setText(codec.FormatHex(data))
 		}
 		return
 	}
-	if data, err := codec.ParseHex(b.entry.Text); err == nil {
+	if data, err := codec.ParseHex(b.text()); err == nil {
 		b.escapes.SetChecked(true)
-		b.entry.SetText(codec.Escape(data))
+		b.setText(codec.Escape(data))
 	}
+}
+
+// setText replaces what the box holds, keeping a held paste held.
+func (b *sendBox) setText(s string) {
+	if b.held != "" {
+		b.hold(s)
+		return
+	}
+	b.entry.SetText(s)
 }
 
 func (b *sendBox) remember(text string) {
@@ -263,6 +301,72 @@ func (b *sendBox) stopRepeating() {
 		b.stopRepeat = nil
 	}
 	b.mu.Unlock()
+}
+
+// sendHeld sends the held paste, encoded off the UI goroutine.
+func (b *sendBox) sendHeld() {
+	if b.job != nil {
+		b.showErr(errors.New(T("send.job.busy", "A send is still going: wait for it or cancel it first.")))
+		return
+	}
+	b.startJob(newSendJob(b, "", -1, encodedPiece(b.held, b.options()), nil))
+}
+
+func (b *sendBox) startJob(j *sendJob) {
+	b.showErr(nil)
+	b.job = j
+	b.fileBtn.Disable()
+	b.jobProgress(j, 0, false)
+	if b.pump != nil {
+		b.pump.add(j)
+	}
+	go j.run()
+}
+
+func (b *sendBox) onCancelJob() {
+	if b.job != nil {
+		b.job.cancel()
+		b.cancelBtn.Disable()
+	}
+}
+
+// jobProgress shows a running job; main goroutine.
+func (b *sendBox) jobProgress(j *sendJob, sent int64, waiting bool) {
+	if j != b.job {
+		return
+	}
+	setIfChanged(b.jobLabel, j.progressText(sent, waiting))
+	if j.total > 0 {
+		b.jobBar.SetValue(float64(sent) / float64(j.total))
+		b.jobBar.Show()
+	} else {
+		b.jobBar.Hide()
+	}
+	b.cancelBtn.Enable()
+	b.cancelBtn.Show()
+	b.jobRow.Show()
+}
+
+// jobEnded shows how a job ended; main goroutine.
+func (b *sendBox) jobEnded(j *sendJob, sent int64, err error) {
+	if j != b.job {
+		return
+	}
+	b.job = nil
+	b.fileBtn.Enable()
+	b.cancelBtn.Hide()
+	b.jobBar.Hide()
+	switch msg := j.endText(sent, err); {
+	case errors.Is(err, errEmptySend):
+		b.jobRow.Hide()
+		b.showErr(errors.New(T("send.empty", "Nothing to send: the box is empty.")))
+	case msg == "":
+		b.jobRow.Hide()
+		b.showErr(err)
+	default:
+		b.jobLabel.SetText(msg)
+		b.jobRow.Show()
+	}
 }
 
 // onSendFile sends a file's bytes as they are, in pieces, off the UI
