@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
@@ -366,46 +364,5 @@ func (b *sendBox) jobEnded(j *sendJob, sent int64, err error) {
 	default:
 		b.jobLabel.SetText(msg)
 		b.jobRow.Show()
-	}
-}
-
-// onSendFile sends a file's bytes as they are, in pieces, off the UI
-// goroutine.
-func (b *sendBox) onSendFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		go b.sendFile(r)
-	}, b.win)
-}
-
-func (b *sendBox) sendFile(r io.ReadCloser) {
-	defer r.Close()
-	buf := make([]byte, 1<<20)
-	for {
-		n, rerr := io.ReadFull(r, buf)
-		if n > 0 {
-			piece := append([]byte(nil), buf[:n]...)
-			for {
-				err := b.send(piece)
-				var oe *netassist.OpError
-				if errors.As(err, &oe) && oe.Code == netassist.CodeQueueFull {
-					time.Sleep(10 * time.Millisecond) // wait for the peer to read
-					continue
-				}
-				if err != nil {
-					b.report(err)
-					return
-				}
-				break
-			}
-		}
-		if rerr != nil {
-			if rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
-				b.report(rerr)
-			}
-			return
-		}
 	}
 }

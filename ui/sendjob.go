@@ -89,10 +89,10 @@ func (j *sendJob) sendAll() error {
 			return errSendCancelled
 		}
 		piece, err := j.next()
+		if j.cancelled() {
+			return errSendCancelled // a cancel while reading: the piece stays unsent
+		}
 		if len(piece) > 0 {
-			if j.cancelled() {
-				return errSendCancelled
-			}
 			if serr := j.sendPiece(piece); serr != nil {
 				return serr
 			}
@@ -185,6 +185,8 @@ func (j *sendJob) endText(sent int64, err error) string {
 		return Tf("send.job.cancelled", "Cancelled: %s of %s bytes of %s were sent.", groupDigits(uint64(sent)), groupDigits(uint64(total)), j.what())
 	case errors.As(err, &ie), errors.Is(err, errEmptySend):
 		return ""
+	case errors.Is(err, errFileRead):
+		return Tf("send.job.readerr", "Stopped after %s bytes of %s: the file could not be read to the end.", groupDigits(uint64(sent)), j.what())
 	}
 	return Tf("send.job.stopped", "Stopped after %s of %s bytes of %s: %s", groupDigits(uint64(sent)), groupDigits(uint64(total)), j.what(), errText(err))
 }
