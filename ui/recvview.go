@@ -114,7 +114,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.saveBtn = widget.NewButton(T("recv.saveview", "Save view…"), v.onSaveView)
 	v.trimmed = widget.NewLabel("")
 	v.trimmed.Importance = widget.WarningImportance
-	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
+	v.trimmed.Wrapping = fyne.TextWrapWord // whole at any width, never widening the window
 	v.trimmed.Hide()
 	opts := container.NewHBox(v.hexMode, v.charset, v.logMode, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
 	return container.NewBorder(container.NewVBox(container.NewHScroll(opts), v.trimmed), nil, nil, nil, v.list)

@@ -72,7 +72,7 @@ func newSendBox(win fyne.Window, send sendFunc, report func(error)) *sendBox {
 func (b *sendBox) build() fyne.CanvasObject {
 	b.entry = newSendEntry(b.onSend)
 	b.entry.SetPlaceHolder(T("send.placeholder", "Type what to send. Ctrl+Enter sends. Escapes: \\r \\n \\t \\0 \\\\ \\xHH"))
-	b.entry.SetMinRowsVisible(4)
+	b.entry.SetMinRowsVisible(3)
 	b.entry.onLargePaste = b.hold
 	b.entry.onReplaced = b.dropHeld
 	b.entry.OnChanged = b.onEntryChanged
@@ -105,10 +105,15 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.cancelBtn = widget.NewButton(T("send.job.cancel", "Cancel"), b.onCancelJob)
 	b.jobRow = container.NewBorder(nil, b.jobBar, nil, b.cancelBtn, b.jobLabel)
 	b.jobRow.Hide()
-	opts := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum,
-		b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval), widget.NewLabel(T("send.ms", "ms")))
-	buttons := container.NewVBox(b.sendBtn, b.fileBtn, b.history)
-	return container.NewBorder(container.NewHScroll(opts), container.NewVBox(b.errLabel, b.jobRow), nil, buttons,
+	// Two rows: in one, "ms" fell off the end at 1024 px (and in Chinese).
+	// History sits in the second, so that the buttons beside the box need
+	// no more height than the box: the window must fit 700 px.
+	format := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum)
+	repeat := container.NewHBox(b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval),
+		widget.NewLabel(T("send.ms", "ms")), b.history)
+	opts := container.NewVBox(container.NewHScroll(format), repeat)
+	buttons := container.NewVBox(b.sendBtn, b.fileBtn)
+	return container.NewBorder(opts, container.NewVBox(b.errLabel, b.jobRow), nil, buttons,
 		container.NewStack(b.entry, b.heldBlock))
 }
 
