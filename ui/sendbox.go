@@ -52,12 +52,12 @@ type sendBox struct {
 
 	// A send running off the UI goroutine (sendjob.go): at most one, shown
 	// by the window's pump; main goroutine.
-	pump      *pump
-	job       *sendJob
-	jobLabel  *widget.Label
-	jobBar    *widget.ProgressBar
-	cancelBtn *widget.Button
-	jobRow    *fyne.Container
+	pump     *pump
+	job      *sendJob
+	jobLabel *widget.Label // the progress, then the outcome
+	jobBar   *widget.ProgressBar
+	jobBtn   *widget.Button // Cancel, then OK
+	jobRow   *fyne.Container
 
 	mu         sync.Mutex
 	stopRepeat chan struct{}
@@ -102,8 +102,9 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.jobLabel = widget.NewLabel("")
 	b.jobLabel.Wrapping = fyne.TextWrapWord
 	b.jobBar = widget.NewProgressBar()
-	b.cancelBtn = widget.NewButton(T("send.job.cancel", "Cancel"), b.onCancelJob)
-	b.jobRow = container.NewBorder(nil, b.jobBar, nil, b.cancelBtn, b.jobLabel)
+	b.jobBar.TextFormatter = func() string { return "" } // the label says it, and may wrap
+	b.jobBtn = widget.NewButton(T("send.job.cancel", "Cancel"), b.onJobButton)
+	b.jobRow = container.NewBorder(nil, nil, nil, b.jobBtn, container.NewStack(b.jobBar, b.jobLabel))
 	b.jobRow.Hide()
 	// Two rows: in one, "ms" fell off the end at 1024 px (and in Chinese).
 	// History sits in the second, so that the buttons beside the box need
@@ -326,11 +327,14 @@ func (b *sendBox) startJob(j *sendJob) {
 	go j.run()
 }
 
-func (b *sendBox) onCancelJob() {
-	if b.job != nil {
-		b.job.cancel()
-		b.cancelBtn.Disable()
+// onJobButton cancels the running send, or puts its outcome away.
+func (b *sendBox) onJobButton() {
+	if b.job == nil {
+		b.jobRow.Hide()
+		return
 	}
+	b.job.cancel()
+	b.jobBtn.Disable()
 }
 
 // jobProgress shows a running job; main goroutine.
@@ -345,20 +349,24 @@ func (b *sendBox) jobProgress(j *sendJob, sent int64, waiting bool) {
 	} else {
 		b.jobBar.Hide()
 	}
-	b.cancelBtn.Enable()
-	b.cancelBtn.Show()
+	if b.jobBtn.Text != T("send.job.cancel", "Cancel") {
+		b.jobBtn.SetText(T("send.job.cancel", "Cancel"))
+		b.jobBtn.Enable()
+	}
 	b.jobRow.Show()
 }
 
-// jobEnded shows how a job ended; main goroutine.
+// jobEnded shows how a job ended, until the user puts it away (OK) or
+// sends again; main goroutine.
 func (b *sendBox) jobEnded(j *sendJob, sent int64, err error) {
 	if j != b.job {
 		return
 	}
 	b.job = nil
 	b.fileBtn.Enable()
-	b.cancelBtn.Hide()
 	b.jobBar.Hide()
+	b.jobBtn.SetText(T("send.job.ok", "OK"))
+	b.jobBtn.Enable()
 	switch msg := j.endText(sent, err); {
 	case errors.Is(err, errEmptySend):
 		b.jobRow.Hide()

@@ -11,6 +11,9 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
+// jobShown is the progress or outcome the send box shows.
+func jobShown(b *sendBox) string { return b.jobLabel.Text }
+
 // readN reads exactly n bytes from c, then checks that nothing more comes.
 func readN(t *testing.T, c net.Conn, n int) []byte {
 	t.Helper()
@@ -36,7 +39,7 @@ func TestSendFileProgress(t *testing.T) {
 
 	r, w := io.Pipe()
 	p.send.sendFile("data.bin", 3*filePiece, r)
-	if p.send.fileBtn.Disabled() != true || !p.send.cancelBtn.Visible() {
+	if !p.send.fileBtn.Disabled() || p.send.jobBtn.Text != T("send.job.cancel", "Cancel") || !p.send.jobRow.Visible() {
 		t.Fatal("a running send leaves Send file enabled or has no Cancel")
 	}
 	var want []byte
@@ -44,7 +47,7 @@ func TestSendFileProgress(t *testing.T) {
 		piece := bytes.Repeat([]byte{byte('a' + i)}, filePiece)
 		want = append(want, piece...)
 		w.Write(piece)
-		tickUntil(t, a, shown, func() bool { return strings.Contains(p.send.jobLabel.Text, shown) })
+		tickUntil(t, a, shown, func() bool { return strings.Contains(jobShown(p.send), shown) })
 		if v := p.send.jobBar.Value; v != float64(i+1)/3 {
 			t.Fatalf("bar at %v after %d pieces", v, i+1)
 		}
@@ -56,8 +59,12 @@ func TestSendFileProgress(t *testing.T) {
 	if txt := p.send.jobLabel.Text; !strings.Contains(txt, "data.bin") || !strings.Contains(txt, "196,608 bytes") {
 		t.Fatalf("end says %q", txt)
 	}
-	if p.send.cancelBtn.Visible() || p.send.fileBtn.Disabled() {
-		t.Fatal("Cancel still shown or Send file still disabled after the end")
+	if p.send.jobBtn.Text != T("send.job.ok", "OK") || p.send.fileBtn.Disabled() {
+		t.Fatal("Cancel still offered or Send file still disabled after the end")
+	}
+	test.Tap(p.send.jobBtn) // OK puts the outcome away
+	if p.send.jobRow.Visible() {
+		t.Fatal("OK left the outcome on screen")
 	}
 	if got := readN(t, peer, len(want)); !bytes.Equal(got, want) {
 		t.Fatal("peer got other bytes than the file's")
@@ -74,8 +81,8 @@ func TestSendFileCancel(t *testing.T) {
 	r, w := io.Pipe()
 	p.send.sendFile("data.bin", 4*filePiece, r)
 	w.Write(bytes.Repeat([]byte{'x'}, filePiece))
-	tickUntil(t, a, "first piece", func() bool { return strings.Contains(p.send.jobLabel.Text, "65,536 of 262,144") })
-	test.Tap(p.send.cancelBtn)
+	tickUntil(t, a, "first piece", func() bool { return strings.Contains(jobShown(p.send), "65,536 of 262,144") })
+	test.Tap(p.send.jobBtn)
 	go func() { w.Write(bytes.Repeat([]byte{'y'}, filePiece)); w.Close() }()
 	tickUntil(t, a, "the end", func() bool { return p.send.job == nil })
 	if txt := p.send.jobLabel.Text; !strings.Contains(txt, "Cancelled") || !strings.Contains(txt, "65,536 of 262,144") {
@@ -95,8 +102,8 @@ func TestSendFileCancelWhileQueueFull(t *testing.T) {
 	const size = 200 << 20
 	p.send.sendFile("big.bin", size, io.NopCloser(io.LimitReader(zeros{}, size)))
 	waiting := T("send.job.waiting", "waiting for the peer to read")
-	tickUntil(t, a, "the wait to show", func() bool { return strings.Contains(p.send.jobLabel.Text, waiting) })
-	test.Tap(p.send.cancelBtn)
+	tickUntil(t, a, "the wait to show", func() bool { return strings.Contains(jobShown(p.send), waiting) })
+	test.Tap(p.send.jobBtn)
 	tickUntil(t, a, "the end", func() bool { return p.send.job == nil })
 	if txt := p.send.jobLabel.Text; !strings.Contains(txt, "Cancelled") || !strings.Contains(txt, "of 209,715,200") {
 		t.Fatalf("end says %q", txt)
@@ -113,7 +120,7 @@ func TestSendFileSessionClosed(t *testing.T) {
 	r, w := io.Pipe()
 	p.send.sendFile("data.bin", 2*filePiece, r)
 	w.Write(make([]byte, filePiece))
-	tickUntil(t, a, "first piece", func() bool { return strings.Contains(p.send.jobLabel.Text, "65,536 of 131,072") })
+	tickUntil(t, a, "first piece", func() bool { return strings.Contains(jobShown(p.send), "65,536 of 131,072") })
 	test.Tap(p.openBtn) // Close
 	go func() { w.Write(make([]byte, filePiece)); w.Close() }()
 	tickUntil(t, a, "the end", func() bool { return p.send.job == nil })

@@ -44,7 +44,8 @@ func newHeldPaste(onEdit, onClear, onSubmit func(), onPaste func(string)) *heldP
 }
 
 func (h *heldPaste) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewVBox(h.label, container.NewHBox(h.editBtn, h.clearBtn)))
+	// Buttons beside the words: the block is no taller than the box.
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(h.editBtn, h.clearBtn), h.label))
 }
 
 // show describes text; main goroutine.
