@@ -170,8 +170,8 @@ func (j *sendJob) progressText(sent int64, waiting bool) string {
 	return s
 }
 
-// endText says how the job ended; "" when an input error says it in the
-// send box's error line instead.
+// endText says how the job ended; "" when the error is said in the send
+// box's error line instead.
 func (j *sendJob) endText(sent int64, err error) string {
 	total := j.total
 	if total < 0 {
@@ -183,7 +183,9 @@ func (j *sendJob) endText(sent int64, err error) string {
 		return Tf("send.job.done", "Sent %s: %s bytes.", j.what(), groupDigits(uint64(sent)))
 	case errors.Is(err, errSendCancelled):
 		return Tf("send.job.cancelled", "Cancelled: %s of %s bytes of %s were sent.", groupDigits(uint64(sent)), groupDigits(uint64(total)), j.what())
-	case errors.As(err, &ie), errors.Is(err, errEmptySend):
+	case errors.As(err, &ie), errors.Is(err, errEmptySend), j.name == "":
+		// A paste is one message: why it did not go is said where a
+		// typed message's error is.
 		return ""
 	case errors.Is(err, errFileRead):
 		return Tf("send.job.readerr", "Stopped after %s bytes of %s: the file could not be read to the end.", groupDigits(uint64(sent)), j.what())

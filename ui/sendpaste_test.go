@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+
+	"netassist/netassist"
 )
 
 // bigText is n bytes of printable text in lines of varied length, without
@@ -121,5 +123,29 @@ func TestLargePasteUsesSendMode(t *testing.T) {
 	test.Tap(p.send.heldBlock.editBtn)
 	if p.send.entry.Text != "small"+big || p.send.held != "" || !p.send.entry.Visible() {
 		t.Fatal("Edit did not move the held text into the box")
+	}
+}
+
+// The case: 64 KiB pasted into a UDP session is more than a
+// datagram holds; the window stays quick and says so at once.
+func TestLargePasteTooLargeForUDP(t *testing.T) {
+	a := newTestApp(t)
+	u := a.NewPanel(netassist.KindUDP).(*netPanel)
+	u.localHost.SetText("127.0.0.1")
+	u.localPort.SetText("0")
+	test.Tap(u.openBtn)
+	if u.sess.Load() == nil {
+		t.Fatalf("udp: %s", u.sessErr.Text)
+	}
+	u.udpDest.SetText("127.0.0.1:9")
+	paste(u.send.entry, strings.Repeat("u", 64<<10))
+	if u.send.entry.Text != "" {
+		t.Fatal("the paste landed in the Entry")
+	}
+	test.Tap(u.send.sendBtn)
+	tickUntil(t, a, "the outcome", func() bool { return u.send.job == nil })
+	want := T("err.too_large", "A UDP datagram can carry at most 65,507 bytes. Nothing was sent.")
+	if !u.send.errLabel.Visible() || u.send.errLabel.Text != want || u.send.jobRow.Visible() {
+		t.Fatalf("error line %v %q, job row %v; want %q", u.send.errLabel.Visible(), u.send.errLabel.Text, u.send.jobRow.Visible(), want)
 	}
 }
