@@ -53,7 +53,7 @@ func (l *connList) build() fyne.CanvasObject {
 		CreateItem: func() fyne.CanvasObject {
 			// Two lines, sized from a typical row: the list then asks for
 			// the width its figures need, and the split gives it that.
-			lbl := widget.NewLabel(connRowTemplate)
+			lbl := widget.NewLabel(connRowTemplate())
 			lbl.TextStyle = fyne.TextStyle{Monospace: true}
 			bg := canvas.NewRectangle(color.Transparent)
 			return container.NewStack(bg, container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl))
@@ -106,8 +106,12 @@ func connRow(ci netassist.ConnInfo) string {
 		humanBytes(float64(ci.Counters.RxBytes)), humanBytes(float64(ci.Counters.TxBytes)), ci.Opened.Format(time.TimeOnly))
 }
 
-// connRowTemplate is as wide as a row with an IPv4 peer and large figures.
-const connRowTemplate = "#0000 000.000.000.000:00000 open\nRX 000.0 KB TX 000.0 KB 00:00:00"
+// connRowTemplate is as wide as a row with an IPv4 peer, the longest
+// state and large figures.
+func connRowTemplate() string {
+	return connRow(netassist.ConnInfo{ID: 1000, Peer: "000.000.000.000:00000", State: netassist.StatePeerClosed,
+		Counters: netassist.CounterSnapshot{RxBytes: 999_999, TxBytes: 999_999}})
+}
 
 func connStateText(s netassist.ConnState) string {
 	switch s {
