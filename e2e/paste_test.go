@@ -4,11 +4,13 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,6 +59,14 @@ func TestLargePaste(t *testing.T) {
 		return err == nil && len(out) == len(want), nil
 	})
 
+	// The window stalls for a second or two just after it starts (with or
+	// without a paste): measure the paste in a window that has settled.
+	settled := time.Now().Add(3 * time.Second)
+	a.waitMetrics(60*time.Second, "a settled window", func(m metricsLine) bool {
+		at, err := time.Parse(time.RFC3339Nano, m.Time)
+		return err == nil && at.After(settled) && m.UILagMs != nil && *m.UILagMs < 50
+	})
+
 	pasted := time.Now()
 	d.key("ctrl+v")
 	d.key("ctrl+Return")
@@ -85,18 +95,27 @@ func TestLargePaste(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond)
 	d.screenshot("e2e-large-paste.png")
 	worst, seconds := 0.0, 0
+	var lags []string
 	for _, m := range readMetrics(t, a.metrics) {
 		at, err := time.Parse(time.RFC3339Nano, m.Time)
-		if err != nil || at.Before(pasted) || m.UILagMs == nil {
+		if err != nil || m.UILagMs == nil {
+			continue
+		}
+		lags = append(lags, fmt.Sprintf("%+.1fs:%.0f", at.Sub(pasted).Seconds(), *m.UILagMs))
+		if at.Before(pasted) {
 			continue
 		}
 		seconds++
 		worst = max(worst, *m.UILagMs)
 	}
+	t.Logf("ui_lag_ms by second, from the paste: %s", strings.Join(lags, " "))
 	if seconds < 2 {
 		t.Fatalf("only %d metrics lines after the paste", seconds)
 	}
 	t.Logf("ui_lag_ms at most %s over %d seconds after the paste", strconv.FormatFloat(worst, 'f', 1, 64), seconds)
+	// The second of the paste includes reading 1 MiB from the X clipboard,
+	// which the toolkit does on the UI thread (about 50 ms here when the
+	// machine is not busy).
 	if worst >= 200 {
 		t.Errorf("ui_lag_ms reached %.1f ms after the paste; want under 200", worst)
 	}
