@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
@@ -147,5 +149,38 @@ func TestLargePasteTooLargeForUDP(t *testing.T) {
 	want := T("err.too_large", "A UDP datagram can carry at most 65,507 bytes. Nothing was sent.")
 	if !u.send.errLabel.Visible() || u.send.errLabel.Text != want || u.send.jobRow.Visible() {
 		t.Fatalf("error line %v %q, job row %v; want %q", u.send.errLabel.Visible(), u.send.errLabel.Text, u.send.jobRow.Visible(), want)
+	}
+}
+
+// Paste from the box's context menu goes the same way as Ctrl+V.
+func TestLargePasteFromContextMenu(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	a.win.Resize(fyne.NewSize(1024, 700))
+	fyne.CurrentApp().Clipboard().SetContent(strings.Repeat("m", 32<<10))
+	test.TapSecondary(p.send.entry)
+	top := a.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no context menu")
+	}
+	// The menu item that draws "Paste" is the tappable around its text.
+	var paste fyne.Tappable
+	for _, o := range test.LaidOutObjects(top) {
+		tp, ok := o.(fyne.Tappable)
+		if !ok {
+			continue
+		}
+		for _, x := range test.LaidOutObjects(o) {
+			if tx, ok := x.(*canvas.Text); ok && tx.Text == lang.L("Paste") {
+				paste = tp
+			}
+		}
+	}
+	if paste == nil {
+		t.Fatal("no Paste in the context menu")
+	}
+	test.Tap(paste)
+	if p.send.entry.Text != "" || len(p.send.held) != 32<<10 {
+		t.Fatalf("entry %d bytes, held %d; want the paste held", len(p.send.entry.Text), len(p.send.held))
 	}
 }
