@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing NetAssist needs on Debian or Ubuntu.
 #   scripts/deps.sh build   C compiler and the OpenGL/X11 headers Fyne's cgo needs
-#   scripts/deps.sh test    build + Xvfb, a window manager, xdotool, ImageMagick,
+#   scripts/deps.sh test    build + Xvfb, a window manager, xdotool, xclip (clipboard), ImageMagick,
 #                           network peers (nc, socat, curl), nginx (the HTTP server is compared
 #                           with it) and Chromium for end-to-end tests
 #   scripts/deps.sh bench   test + wrk for `make bench`
@@ -16,7 +16,7 @@ set -euo pipefail
 want=()
 case "${1:-build}" in
 build) ;;
-test) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light) ;;
+test) want+=(xvfb openbox xdotool xclip imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
 # wine64 alone runs 64-bit programs (no i386 architecture needed); fonts-wine

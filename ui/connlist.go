@@ -51,9 +51,10 @@ func (l *connList) build() fyne.CanvasObject {
 	l.list = &widget.List{
 		Length: func() int { return len(l.infos) },
 		CreateItem: func() fyne.CanvasObject {
-			lbl := widget.NewLabel("")
+			// Two lines, sized from a typical row: the list then asks for
+			// the width its figures need, and the split gives it that.
+			lbl := widget.NewLabel(connRowTemplate())
 			lbl.TextStyle = fyne.TextStyle{Monospace: true}
-			lbl.Truncation = fyne.TextTruncateClip
 			bg := canvas.NewRectangle(color.Transparent)
 			return container.NewStack(bg, container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl))
 		},
@@ -97,10 +98,19 @@ func (l *connList) build() fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, l.list)
 }
 
-// connRow is one line of the list, columns aligned in monospace.
+// connRow is one row of the list in two lines, columns aligned in
+// monospace: who and in which state, then the figures and when it opened.
+// On one line the figures were past the edge of the list at 1024 px.
 func connRow(ci netassist.ConnInfo) string {
-	return fmt.Sprintf("#%-4d %-22s %-11s RX %-9s TX %-9s %s", ci.ID, ci.Peer, connStateText(ci.State),
+	return fmt.Sprintf("#%-4d %-21s %s\nRX %-8s TX %-8s %s", ci.ID, ci.Peer, connStateText(ci.State),
 		humanBytes(float64(ci.Counters.RxBytes)), humanBytes(float64(ci.Counters.TxBytes)), ci.Opened.Format(time.TimeOnly))
+}
+
+// connRowTemplate is as wide as a row with an IPv4 peer, the longest
+// state and large figures.
+func connRowTemplate() string {
+	return connRow(netassist.ConnInfo{ID: 1000, Peer: "000.000.000.000:00000", State: netassist.StatePeerClosed,
+		Counters: netassist.CounterSnapshot{RxBytes: 999_999, TxBytes: 999_999}})
 }
 
 func connStateText(s netassist.ConnState) string {

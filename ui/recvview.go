@@ -121,7 +121,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	v.saveBtn = widget.NewButton(T("recv.saveview", "Save view…"), v.onSaveView)
 	v.trimmed = widget.NewLabel("")
 	v.trimmed.Importance = widget.WarningImportance
-	v.trimmed.Truncation = fyne.TextTruncateEllipsis // never widen the window
+	v.trimmed.Wrapping = fyne.TextWrapWord // whole at any width, never widening the window
 	v.trimmed.Hide()
 	v.toolbar = container.New(flowLayout{}, v.hexMode, v.charset, v.logMode, v.hideTX, v.follow, v.pause, v.clearBtn, v.copyBtn, v.saveBtn)
 	return container.New(recvLayout{v}, v.toolbar, v.trimmed, v.list)

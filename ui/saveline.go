@@ -9,21 +9,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// saveLine says where a session saves, in one line under "Save traffic",
-// with a button that opens the folder in the system's file manager.
+// saveLine says where a session saves, under "Save traffic": the whole
+// folder, wrapped in the narrow settings column (cut to fit, it read only
+// "Saving into ..."), with buttons that open it in the system's file
+// manager and copy it.
 type saveLine struct {
 	fa      fyne.App
 	dir     string
 	label   *widget.Label
 	openBtn *widget.Button
+	copyBtn *widget.Button
 	box     *fyne.Container
 }
 
 func newSaveLine(fa fyne.App) *saveLine {
 	l := &saveLine{fa: fa, label: widget.NewLabel("")}
-	l.label.Truncation = fyne.TextTruncateEllipsis
+	l.label.Wrapping = fyne.TextWrapBreak // a path has no spaces to wrap at
 	l.openBtn = widget.NewButton(T("save.openfolder", "Open folder"), l.onOpen)
-	l.box = container.NewBorder(nil, nil, nil, l.openBtn, l.label)
+	l.copyBtn = widget.NewButton(T("save.copypath", "Copy path"), l.onCopy)
+	l.box = container.NewVBox(l.label, container.NewHBox(l.openBtn, l.copyBtn))
 	l.box.Hide()
 	return l
 }
@@ -53,4 +57,11 @@ func (l *saveLine) onOpen() {
 		return
 	}
 	l.fa.OpenURL(u)
+}
+
+// onCopy puts the folder on the clipboard, to paste into a terminal.
+func (l *saveLine) onCopy() {
+	if l.dir != "" {
+		l.fa.Clipboard().SetContent(l.dir)
+	}
 }

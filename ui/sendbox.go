@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
@@ -48,6 +46,19 @@ type sendBox struct {
 
 	historyItems []string
 
+	// A large paste is held here instead of in the Entry (sendpaste.go).
+	held      string
+	heldBlock *heldPaste
+
+	// A send running off the UI goroutine (sendjob.go): at most one, shown
+	// by the window's pump; main goroutine.
+	pump     *pump
+	job      *sendJob
+	jobLabel *widget.Label // the progress, then the outcome
+	jobBar   *widget.ProgressBar
+	jobBtn   *widget.Button // Cancel, then OK
+	jobRow   *fyne.Container
+
 	mu         sync.Mutex
 	stopRepeat chan struct{}
 }
@@ -61,7 +72,12 @@ func newSendBox(win fyne.Window, send sendFunc, report func(error)) *sendBox {
 func (b *sendBox) build() fyne.CanvasObject {
 	b.entry = newSendEntry(b.onSend)
 	b.entry.SetPlaceHolder(T("send.placeholder", "Type what to send. Ctrl+Enter sends. Escapes: \\r \\n \\t \\0 \\\\ \\xHH"))
-	b.entry.SetMinRowsVisible(4)
+	b.entry.SetMinRowsVisible(3)
+	b.entry.onLargePaste = b.hold
+	b.entry.onReplaced = b.dropHeld
+	b.entry.OnChanged = b.onEntryChanged
+	b.heldBlock = newHeldPaste(b.onEditHeld, b.onClearHeld, b.onSend, b.onPasteMore)
+	b.heldBlock.Hide()
 	b.mode = widget.NewRadioGroup([]string{T("send.text", "Text"), T("send.hex", "Hex")}, b.onModeChanged)
 	b.mode.Horizontal = true
 	b.mode.Required = true
@@ -83,10 +99,23 @@ func (b *sendBox) build() fyne.CanvasObject {
 	b.history = widget.NewSelect(nil, b.onHistory)
 	b.history.PlaceHolder = T("send.history", "History")
 	b.errLabel = newErrLine()
-	opts := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum,
-		b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval), widget.NewLabel(T("send.ms", "ms")))
-	buttons := container.NewVBox(b.sendBtn, b.fileBtn, b.history)
-	return container.NewBorder(container.NewHScroll(opts), b.errLabel, nil, buttons, b.entry)
+	b.jobLabel = widget.NewLabel("")
+	b.jobLabel.Wrapping = fyne.TextWrapWord
+	b.jobBar = widget.NewProgressBar()
+	b.jobBar.TextFormatter = func() string { return "" } // the label says it, and may wrap
+	b.jobBtn = widget.NewButton(T("send.job.cancel", "Cancel"), b.onJobButton)
+	b.jobRow = container.NewBorder(nil, nil, nil, b.jobBtn, container.NewStack(b.jobBar, b.jobLabel))
+	b.jobRow.Hide()
+	// Two rows: in one, "ms" fell off the end at 1024 px (and in Chinese).
+	// History sits in the second, so that the buttons beside the box need
+	// no more height than the box: the window must fit 700 px.
+	format := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum)
+	repeat := container.NewHBox(b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval),
+		widget.NewLabel(T("send.ms", "ms")), b.history)
+	opts := container.NewVBox(container.NewHScroll(format), repeat)
+	buttons := container.NewVBox(b.sendBtn, b.fileBtn)
+	return container.NewBorder(opts, container.NewVBox(b.errLabel, b.jobRow), nil, buttons,
+		container.NewStack(b.entry, b.heldBlock))
 }
 
 func checksumNames() []string {
@@ -119,7 +148,7 @@ func (b *sendBox) options() codec.SendOptions {
 // encode turns the box into bytes or shows why not; nothing half-made is
 // ever returned.
 func (b *sendBox) encode() ([]byte, bool) {
-	data, err := codec.Encode(b.entry.Text, b.options())
+	data, err := codec.Encode(b.text(), b.options())
 	if err != nil {
 		b.showErr(err)
 		return nil, false
@@ -130,6 +159,10 @@ func (b *sendBox) encode() ([]byte, bool) {
 func (b *sendBox) showErr(err error) { showErrLine(b.errLabel, errMsg(err)) }
 
 func (b *sendBox) onSend() {
+	if b.held != "" {
+		b.sendHeld()
+		return
+	}
 	data, ok := b.encode()
 	if !ok {
 		return
@@ -153,22 +186,31 @@ func (b *sendBox) onSend() {
 // onModeChanged converts what is typed, so switching Text→Hex shows the
 // bytes the text stands for and Hex→Text shows them as escaped text.
 func (b *sendBox) onModeChanged(sel string) {
-	if b.entry == nil || b.entry.Text == "" {
+	if b.entry == nil || b.text() == "" {
 		return
 	}
 	o := b.options()
 	o.Checksum = codec.ChecksumNone
 	if sel == T("send.hex", "Hex") {
 		o.Mode = codec.ModeText
-		if data, err := codec.Encode(b.entry.Text, o); err == nil {
-			b.entry.SetText(codec.FormatHex(data))
+		if data, err := codec.Encode(b.text(), o); err == nil {
+			b.setText(codec.FormatHex(data))
 		}
 		return
 	}
-	if data, err := codec.ParseHex(b.entry.Text); err == nil {
+	if data, err := codec.ParseHex(b.text()); err == nil {
 		b.escapes.SetChecked(true)
-		b.entry.SetText(codec.Escape(data))
+		b.setText(codec.Escape(data))
 	}
+}
+
+// setText replaces what the box holds, keeping a held paste held.
+func (b *sendBox) setText(s string) {
+	if b.held != "" {
+		b.hold(s)
+		return
+	}
+	b.entry.SetText(s)
 }
 
 func (b *sendBox) remember(text string) {
@@ -265,43 +307,75 @@ func (b *sendBox) stopRepeating() {
 	b.mu.Unlock()
 }
 
-// onSendFile sends a file's bytes as they are, in pieces, off the UI
-// goroutine.
-func (b *sendBox) onSendFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		go b.sendFile(r)
-	}, b.win)
+// sendHeld sends the held paste, encoded off the UI goroutine.
+func (b *sendBox) sendHeld() {
+	if b.job != nil {
+		b.showErr(errors.New(T("send.job.busy", "A send is still going: wait for it or cancel it first.")))
+		return
+	}
+	b.startJob(newSendJob(b, "", -1, encodedPiece(b.held, b.options()), nil))
 }
 
-func (b *sendBox) sendFile(r io.ReadCloser) {
-	defer r.Close()
-	buf := make([]byte, 1<<20)
-	for {
-		n, rerr := io.ReadFull(r, buf)
-		if n > 0 {
-			piece := append([]byte(nil), buf[:n]...)
-			for {
-				err := b.send(piece)
-				var oe *netassist.OpError
-				if errors.As(err, &oe) && oe.Code == netassist.CodeQueueFull {
-					time.Sleep(10 * time.Millisecond) // wait for the peer to read
-					continue
-				}
-				if err != nil {
-					b.report(err)
-					return
-				}
-				break
-			}
-		}
-		if rerr != nil {
-			if rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
-				b.report(rerr)
-			}
-			return
-		}
+func (b *sendBox) startJob(j *sendJob) {
+	b.showErr(nil)
+	b.job = j
+	b.fileBtn.Disable()
+	b.jobProgress(j, 0, false)
+	if b.pump != nil {
+		b.pump.add(j)
+	}
+	go j.run()
+}
+
+// onJobButton cancels the running send, or puts its outcome away.
+func (b *sendBox) onJobButton() {
+	if b.job == nil {
+		b.jobRow.Hide()
+		return
+	}
+	b.job.cancel()
+	b.jobBtn.Disable()
+}
+
+// jobProgress shows a running job; main goroutine.
+func (b *sendBox) jobProgress(j *sendJob, sent int64, waiting bool) {
+	if j != b.job {
+		return
+	}
+	setIfChanged(b.jobLabel, j.progressText(sent, waiting))
+	if j.total > 0 {
+		b.jobBar.SetValue(float64(sent) / float64(j.total))
+		b.jobBar.Show()
+	} else {
+		b.jobBar.Hide()
+	}
+	if b.jobBtn.Text != T("send.job.cancel", "Cancel") {
+		b.jobBtn.SetText(T("send.job.cancel", "Cancel"))
+		b.jobBtn.Enable()
+	}
+	b.jobRow.Show()
+}
+
+// jobEnded shows how a job ended, until the user puts it away (OK) or
+// sends again; main goroutine.
+func (b *sendBox) jobEnded(j *sendJob, sent int64, err error) {
+	if j != b.job {
+		return
+	}
+	b.job = nil
+	b.fileBtn.Enable()
+	b.jobBar.Hide()
+	b.jobBtn.SetText(T("send.job.ok", "OK"))
+	b.jobBtn.Enable()
+	switch msg := j.endText(sent, err); {
+	case errors.Is(err, errEmptySend):
+		b.jobRow.Hide()
+		b.showErr(errors.New(T("send.empty", "Nothing to send: the box is empty.")))
+	case msg == "":
+		b.jobRow.Hide()
+		b.showErr(err)
+	default:
+		b.jobLabel.SetText(msg)
+		b.jobRow.Show()
 	}
 }

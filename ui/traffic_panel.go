@@ -64,6 +64,7 @@ func (p *trafficPanel) initTraffic(a *App, kind netassist.Kind, n int, proto str
 	p.reachText = listeningText
 	p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 	p.send = newSendBox(a.win, send, p.reportAsync)
+	p.send.pump = a.pump // shows long sends' progress
 }
 
 // listeningText is a listening session's line under Open.
