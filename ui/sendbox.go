@@ -29,7 +29,11 @@ type sendBox struct {
 	// sendNow, when set, is what the Send button uses instead of send: it
 	// may hand a send that would wait (a name lookup) to a goroutine.
 	sendNow sendFunc
-	report  func(err error) // errors from background sends (repeat, file)
+
+	// beside, when set before build, sits at the end of the second options
+	// row (the TCP server's Send to all / Send to selected).
+	beside fyne.CanvasObject
+	report func(err error) // errors from background sends (repeat, file)
 
 	entry    *sendEntry
 	mode     *widget.RadioGroup
@@ -112,6 +116,9 @@ func (b *sendBox) build() fyne.CanvasObject {
 	format := container.NewHBox(b.mode, b.escapes, b.newline, b.charset, b.checksum)
 	repeat := container.NewHBox(b.repeat, container.NewGridWrap(fyne.NewSize(70, b.interval.MinSize().Height), b.interval),
 		widget.NewLabel(T("send.ms", "ms")), b.history)
+	if b.beside != nil {
+		repeat.Add(b.beside) // a row of its own would push the window past 700 px
+	}
 	opts := container.NewVBox(container.NewHScroll(format), repeat)
 	buttons := container.NewVBox(b.sendBtn, b.fileBtn)
 	return container.NewBorder(opts, container.NewVBox(b.errLabel, b.jobRow), nil, buttons,

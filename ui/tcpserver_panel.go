@@ -58,7 +58,8 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.target.Horizontal = true
 	p.target.Required = true
 	p.target.SetSelected(T("send.toall", "Send to all"))
-	obj := p.layout(settings, nil, p.target, p.conns.build())
+	p.send.beside = p.target
+	obj := p.layout(settings, nil, nil, p.conns.build())
 	p.loadOptions()
 	return obj
 }
