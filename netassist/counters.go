@@ -11,17 +11,29 @@ import (
 type Counters struct {
 	rxBytes, txBytes   atomic.Uint64
 	rxChunks, txChunks atomic.Uint64
+	// Messages a connection's framing cut from the rx bytes, and the
+	// bad frames among them (counted apart); zero without framing.
+	rxMsgs, rxBad atomic.Uint64
 }
 
 // CounterSnapshot is a consistent-enough copy for display and tests.
 type CounterSnapshot struct {
 	RxBytes, TxBytes   uint64
 	RxChunks, TxChunks uint64
+	RxMsgs, RxBad      uint64
 }
 
 func (c *Counters) addRx(n int) {
 	c.rxBytes.Add(uint64(n))
 	c.rxChunks.Add(1)
+}
+
+func (c *Counters) addRxMsg(bad bool) {
+	if bad {
+		c.rxBad.Add(1)
+	} else {
+		c.rxMsgs.Add(1)
+	}
 }
 
 func (c *Counters) addTx(n int) {
@@ -34,6 +46,7 @@ func (c *Counters) Snapshot() CounterSnapshot {
 	return CounterSnapshot{
 		RxBytes: c.rxBytes.Load(), TxBytes: c.txBytes.Load(),
 		RxChunks: c.rxChunks.Load(), TxChunks: c.txChunks.Load(),
+		RxMsgs: c.rxMsgs.Load(), RxBad: c.rxBad.Load(),
 	}
 }
 
@@ -43,6 +56,8 @@ func (c *Counters) Reset() {
 	c.txBytes.Store(0)
 	c.rxChunks.Store(0)
 	c.txChunks.Store(0)
+	c.rxMsgs.Store(0)
+	c.rxBad.Store(0)
 }
 
 // RateMeter turns successive snapshots into bytes per second over a

@@ -18,6 +18,7 @@ const (
 	EvTx         EventKind = "tx"         // bytes sent
 	EvError      EventKind = "error"      // something failed; Detail says what
 	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
+	EvMsg        EventKind = "msg"        // a message the connection's framing cut from the rx bytes; for the display, never saved
 	EvSave       EventKind = "save"       // events.jsonl's first line: saving began, and the folder's format
 )
 
@@ -41,6 +42,20 @@ type Event struct {
 	Peer    string // "IP:port" of the remote end, empty if none
 	Data    []byte // payload of rx/tx
 	Detail  string // reason, error text or note
+
+	// Framed marks rx bytes that the display shows as messages (EvMsg)
+	// instead: they are counted and saved, but not fed to the display.
+	Framed bool
+	Msg    MsgInfo // EvMsg only
+}
+
+// MsgInfo is what an EvMsg says beside its bytes: how the reads split it.
+type MsgInfo struct {
+	Strip  int    // trailing bytes of Data a view hides (a delimiter not kept)
+	Bad    string // "" for a good message, else why it broke the rule (framing.Bad*)
+	Reads  int    // how many reads its bytes came in
+	InRead int    // how many messages ended in the read it ended in; 0 when a silence or the close ended it
+	Index  int    // its place among those, from 0
 }
 
 // Recorder takes the events of one session. HTTP sessions use it too, so
