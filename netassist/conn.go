@@ -54,7 +54,7 @@ type Conn struct {
 	c        *net.TCPConn
 	hub      *Hub // the session's recorder; its saver may keep a read buffer
 	session  string
-	closeFIN atomic.Bool // close when the peer sends FIN; the user may change it while open
+	closeFIN atomic.Bool     // close when the peer sends FIN; the user may change it while open
 	framer   *framing.Framer // nil: reads are shown as they come; read loop only
 	onGone   func(*Conn)
 

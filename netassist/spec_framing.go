@@ -194,3 +194,26 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// FramingQuery writes c as the options of an --open SPEC, e.g.
+// "delim=%5Cr%5Cn&frame=delim" ("" for reads); the window remembers a
+// form's framing this way.
+func FramingQuery(c framing.Config) string {
+	q := url.Values{}
+	addFraming(q, c)
+	return q.Encode()
+}
+
+// ParseFraming reads what FramingQuery wrote.
+func ParseFraming(s string) (framing.Config, error) {
+	q, err := url.ParseQuery(s)
+	if err != nil {
+		return framing.Config{}, err
+	}
+	for key := range q {
+		if !contains(framingKeys, key) {
+			return framing.Config{}, fmt.Errorf("option %q is not a framing option", key)
+		}
+	}
+	return framingFor(q)
+}

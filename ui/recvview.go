@@ -203,6 +203,8 @@ func chunkOf(ev netassist.Event) (display.Chunk, bool) {
 		c.Dir, c.Data = display.RX, ev.Data
 	case netassist.EvTx:
 		c.Dir, c.Data = display.TX, ev.Data
+	case netassist.EvMsg:
+		return msgChunk(ev), true
 	default:
 		c.Dir, c.Note = display.Info, eventNote(ev)
 		if c.Note == "" {

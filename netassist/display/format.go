@@ -166,7 +166,7 @@ func (f *Formatter) chunk(c *Chunk) {
 	case c.Dir == Info:
 		f.closeRow()
 		f.push(f.infoRow(c))
-	case f.opt.LogMode:
+	case f.opt.LogMode, c.Msg:
 		f.closeRow()
 		f.push(f.header(c))
 		if f.opt.Hex {
@@ -316,6 +316,10 @@ func (f *Formatter) header(c *Chunk) string {
 		b = append(b, f.opt.ByteUnit...)
 	} else {
 		b = append(b, f.opt.BytesUnit...)
+	}
+	if c.Mark != "" {
+		b = append(b, " · "...)
+		b = append(b, c.Mark...)
 	}
 	f.scratch = b
 	return string(b)

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"io"
+	"net"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"netassist/netassist"
+	"netassist/netassist/framing"
+)
+
+// The 粘包 exercise in the window: a server split by "\r\n" shows three
+// messages sent in one write as three rows marked "3 messages in 1 read",
+// a message written in two goes as one row marked "across 2 reads", and
+// the status line counts the messages.
+func TestServerSplitsMessagesByDelimiter(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("0")
+	p.frame.kind.SetSelectedIndex(1) // Delimiter; \r\n is the default
+	if !p.frame.groups[framing.Delim].Visible() || p.frame.groups[framing.Fixed].Visible() {
+		t.Fatal("choosing Delimiter must show its fields and only those")
+	}
+	test.Tap(p.openBtn)
+	b := p.sess.Load()
+	if b == nil {
+		t.Fatalf("server did not open: %s", p.sessErr.Text)
+	}
+	if !p.frame.kind.Disabled() || !p.frame.delim.Disabled() {
+		t.Error("the framing fields must be fixed while the session is open")
+	}
+	c := dialPeer(t, b.s.LocalAddr())
+	c.Write([]byte("a\r\nb\r\nc\r\n"))
+	tickUntil(t, a, "three messages", func() bool { return strings.Contains(p.status.Text, "Messages 3") })
+	c.Write([]byte("hel"))
+	tickUntil(t, a, "the first half", func() bool { return strings.Contains(p.status.Text, "RX 12 B") })
+	c.Write([]byte("lo\r\n"))
+	tickUntil(t, a, "the message in two reads", func() bool {
+		return strings.Contains(p.status.Text, "Messages 4") && strings.Contains(viewText(p), "across 2 reads")
+	})
+	var rows []string
+	for _, r := range strings.Split(viewText(p), "\n") {
+		if strings.Contains(r, "RX ←") {
+			_, after, _ := strings.Cut(r, "#1 · ")
+			rows = append(rows, after)
+		} else if len(rows) > 0 && !strings.HasPrefix(r, "[") && !strings.HasPrefix(r, "-- ") && r != "" {
+			rows = append(rows, r)
+		}
+	}
+	want := []string{
+		"1 byte · 3 messages in 1 read", "a",
+		"1 byte · message 2 of 3 in that read", "b",
+		"1 byte · message 3 of 3 in that read", "c",
+		"5 bytes · 1 message across 2 reads", "hello",
+	}
+	if strings.Join(rows, "|") != strings.Join(want, "|") {
+		t.Errorf("rows:\n%q\nwant\n%q\nview:\n%s", rows, want, viewText(p))
+	}
+}
+
+// Bad framing fields are refused beside the field, and nothing opens.
+func TestFramingFieldErrors(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("0")
+	cases := []struct {
+		kind int
+		set  func()
+		fl   *field
+	}{
+		{1, func() { p.frame.delim.SetText(`\q`) }, p.frame.fDelim},
+		{1, func() { p.frame.delim.SetText("") }, p.frame.fDelim},
+		{1, func() { p.frame.delimHex.Checked = true; p.frame.delim.SetText("7G") }, p.frame.fDelim},
+		{2, func() { p.frame.length.SetText("0") }, p.frame.fLen},
+		{3, func() { p.frame.max.SetText("4"); p.frame.off.SetText("3") }, p.frame.fOff},
+		{4, func() { p.frame.gap.SetText("soon") }, p.frame.fGap},
+	}
+	for i, tc := range cases {
+		p.frame.kind.SetSelectedIndex(tc.kind)
+		tc.set()
+		test.Tap(p.openBtn)
+		if p.sess.Load() != nil || !tc.fl.err.Visible() || tc.fl.err.Text == "" {
+			t.Errorf("case %d: open %v, error %q; want refused with an error beside the field", i, p.sess.Load() != nil, tc.fl.err.Text)
+		}
+		p.frame.fillFraming(framing.Config{Kind: framing.Reads, Max: framing.DefaultMax})
+		p.frame.delim.SetText(`\r\n`)
+		p.frame.length.SetText("16")
+		p.frame.off.SetText("0")
+		p.frame.gap.SetText("50")
+	}
+}
+
+// The choice is remembered with the form on Open and comes back in a new
+// panel of the kind, and an --open SPEC fills the form.
+func TestFramingRemembered(t *testing.T) {
+	a := newTestApp(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			io.Copy(io.Discard, c)
+		}
+	}()
+	cfg, err := netassist.ParseSpec("tcp-client://" + ln.Addr().String() + "?frame=lenfield&off=1&size=4&endian=little&adj=-2&whole=1&max=999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := a.OpenSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := first.(*tcpClientPanel)
+	tickUntil(t, a, "connected", func() bool { return c.sess.Load() != nil })
+	if c.frame.kind.SelectedIndex() != 3 || c.frame.off.Text != "1" || c.frame.endian.SelectedIndex() != 1 {
+		t.Errorf("--open did not fill the form: kind %d off %q endian %d", c.frame.kind.SelectedIndex(), c.frame.off.Text, c.frame.endian.SelectedIndex())
+	}
+	q := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
+	var got netassist.Config
+	q.remoteHost.SetText("127.0.0.1")
+	q.remotePort.SetText("1")
+	got, ok := q.config()
+	if !ok || got.Framing.Kind != framing.LenField || got.Framing.Off != 1 || got.Framing.Size != 4 || got.Framing.Big ||
+		got.Framing.Adj != -2 || !got.Framing.Whole || got.Framing.Max != 999 {
+		t.Errorf("a new panel's framing %+v (ok %v); want the one opened before", got.Framing, ok)
+	}
+}
