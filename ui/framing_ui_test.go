@@ -3,6 +3,7 @@ package ui
 import (
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"netassist/netassist"
 	"netassist/netassist/framing"
 )
+
+var peerAddr = regexp.MustCompile(`127\.0\.0\.1:\d+ `)
 
 // The 粘包 exercise in the window: a server split by "\r\n" shows three
 // messages sent in one write as three rows marked "3 messages in 1 read",
@@ -45,17 +48,17 @@ func TestServerSplitsMessagesByDelimiter(t *testing.T) {
 	var rows []string
 	for _, r := range strings.Split(viewText(p), "\n") {
 		if strings.Contains(r, "RX ←") {
-			_, after, _ := strings.Cut(r, "#1 · ")
-			rows = append(rows, after)
+			_, after, _ := strings.Cut(r, "RX ← ")
+			rows = append(rows, peerAddr.ReplaceAllString(after, ""))
 		} else if len(rows) > 0 && !strings.HasPrefix(r, "[") && !strings.HasPrefix(r, "-- ") && r != "" {
 			rows = append(rows, r)
 		}
 	}
 	want := []string{
-		"1 byte · 3 messages in 1 read", "a",
-		"1 byte · message 2 of 3 in that read", "b",
-		"1 byte · message 3 of 3 in that read", "c",
-		"5 bytes · 1 message across 2 reads", "hello",
+		"[3 messages in 1 read] #1 · 1 byte", "a",
+		"[message 2 of 3 in that read] #1 · 1 byte", "b",
+		"[message 3 of 3 in that read] #1 · 1 byte", "c",
+		"[1 message across 2 reads] #1 · 5 bytes", "hello",
 	}
 	if strings.Join(rows, "|") != strings.Join(want, "|") {
 		t.Errorf("rows:\n%q\nwant\n%q\nview:\n%s", rows, want, viewText(p))

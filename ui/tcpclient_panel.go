@@ -38,11 +38,13 @@ func (p *tcpClientPanel) build() fyne.CanvasObject {
 	p.closeOnFIN.SetChecked(true)
 	p.http = newHTTPTraffic(false)
 	p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
-	settings = append(settings, p.closeOnFIN, p.parseChk, p.frame.buildFraming())
+	settings = append(settings, p.closeOnFIN, p.parseChk)
+	framingBox := p.frame.buildFraming()
 	p.fields = append(p.connectFields(), p.frame.framingFields()...)
 	p.loadConnect(p.app, p.prefKey, "7890")
 	p.frame.loadFraming(p.app, p.prefKey)
-	obj := p.layout(settings, nil, nil, nil)
+	// Below Open, so that Open stays on screen at 1024×700.
+	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, nil, nil)
 	p.loadOptions()
 	return obj
 }

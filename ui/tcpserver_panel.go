@@ -48,7 +48,8 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.closeOnFIN.SetChecked(true)
 	p.http = newHTTPTraffic(true)
 	p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
-	settings = append(settings, p.closeOnFIN, p.parseChk, p.frame.buildFraming())
+	settings = append(settings, p.closeOnFIN, p.parseChk)
+	framingBox := p.frame.buildFraming()
 	p.fields = append(p.listenFields(), p.frame.framingFields()...)
 	p.loadListen(p.app, p.prefKey, "tcp", "7890")
 	p.frame.loadFraming(p.app, p.prefKey)
@@ -61,7 +62,8 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.target.Horizontal = true
 	p.target.Required = true
 	p.target.SetSelected(T("send.toall", "Send to all"))
-	obj := p.layout(settings, nil, p.target, p.conns.build())
+	// Below Open, so that Open stays on screen at 1024×700.
+	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, p.target, p.conns.build())
 	p.loadOptions()
 	return obj
 }

@@ -290,7 +290,8 @@ func (f *Formatter) rowPrefix(dst []byte, t time.Time) []byte {
 }
 
 // header is the row that heads a chunk in log mode:
-// "[13:44:00.123456] RX ← 127.0.0.1:5555 #3 · 12 bytes".
+// "[13:44:00.123456] RX ← 127.0.0.1:5555 #3 · 12 bytes"; a framed
+// message's mark comes after the arrow: "RX ← [3 messages in 1 read] …".
 func (f *Formatter) header(c *Chunk) string {
 	b := f.scratch[:0]
 	if f.opt.Timestamps {
@@ -300,6 +301,12 @@ func (f *Formatter) header(c *Chunk) string {
 		b = append(b, "TX →"...)
 	} else {
 		b = append(b, "RX ←"...)
+	}
+	if c.Mark != "" {
+		// Before the peer, so a narrow view still shows how reads split.
+		b = append(b, " ["...)
+		b = append(b, c.Mark...)
+		b = append(b, ']')
 	}
 	if c.Peer != "" {
 		b = append(b, ' ')
@@ -316,10 +323,6 @@ func (f *Formatter) header(c *Chunk) string {
 		b = append(b, f.opt.ByteUnit...)
 	} else {
 		b = append(b, f.opt.BytesUnit...)
-	}
-	if c.Mark != "" {
-		b = append(b, " · "...)
-		b = append(b, c.Mark...)
 	}
 	f.scratch = b
 	return string(b)

@@ -17,7 +17,7 @@ func msg(s, mark string) Chunk {
 func TestMessageRows(t *testing.T) {
 	in := []Chunk{msg("a", "3 messages in 1 read"), msg("b", ""), msg("c", "")}
 	want := []string{
-		"RX ← 127.0.0.1:5555 #1 · 1 byte · 3 messages in 1 read", "a",
+		"RX ← [3 messages in 1 read] 127.0.0.1:5555 #1 · 1 byte", "a",
 		"RX ← 127.0.0.1:5555 #1 · 1 byte", "b",
 		"RX ← 127.0.0.1:5555 #1 · 1 byte", "c",
 	}
