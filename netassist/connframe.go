@@ -20,17 +20,21 @@ func (c *Conn) frame(p []byte) []framing.Frame {
 	return c.framer.Push(p)
 }
 
-// recordFrames counts the messages and hands them to the display.
+// recordFrames counts the messages and hands them to the display as one
+// event: their bytes are contiguous (framing emits one copy per call).
 func (c *Conn) recordFrames(frames []framing.Frame) {
 	if len(frames) == 0 {
 		return
 	}
-	at := time.Now()
-	for _, f := range frames {
-		c.Counters.addRxMsg(f.Bad != "")
-		c.hub.Record(Event{Time: at, Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: f.Data,
-			Msg: MsgInfo{Strip: f.Strip, Bad: f.Bad, Reads: f.Reads, InRead: f.InRead, Index: f.Index}})
+	msgs := make([]MsgInfo, len(frames))
+	n := 0
+	for i, f := range frames {
+		msgs[i] = MsgInfo{Len: len(f.Data), Strip: f.Strip, Bad: f.Bad, Reads: f.Reads, InRead: f.InRead, Index: f.Index}
+		n += len(f.Data)
 	}
+	data := frames[0].Data[:n] // consecutive: see framing.Framer.Push
+	c.Counters.addRxMsgs(msgs)
+	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs})
 }
 
 // flushFrames shows what the framer still holds when the stream ends.

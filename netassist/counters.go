@@ -28,11 +28,18 @@ func (c *Counters) addRx(n int) {
 	c.rxChunks.Add(1)
 }
 
-func (c *Counters) addRxMsg(bad bool) {
-	if bad {
-		c.rxBad.Add(1)
-	} else {
-		c.rxMsgs.Add(1)
+func (c *Counters) addRxMsgs(msgs []MsgInfo) {
+	bad := 0
+	for _, m := range msgs {
+		if m.Bad != "" {
+			bad++
+		}
+	}
+	if bad > 0 {
+		c.rxBad.Add(uint64(bad))
+	}
+	if good := len(msgs) - bad; good > 0 {
+		c.rxMsgs.Add(uint64(good))
 	}
 }
 

@@ -18,7 +18,7 @@ const (
 	EvTx         EventKind = "tx"         // bytes sent
 	EvError      EventKind = "error"      // something failed; Detail says what
 	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
-	EvMsg        EventKind = "msg"        // a message the connection's framing cut from the rx bytes; for the display, never saved
+	EvMsg        EventKind = "msg"        // messages the connection's framing cut from the rx bytes; for the display, never saved
 	EvSave       EventKind = "save"       // events.jsonl's first line: saving began, and the folder's format
 )
 
@@ -46,11 +46,16 @@ type Event struct {
 	// Framed marks rx bytes that the display shows as messages (EvMsg)
 	// instead: they are counted and saved, but not fed to the display.
 	Framed bool
-	Msg    MsgInfo // EvMsg only
+	// Msgs are the messages of an EvMsg, one after another in Data: all
+	// those one read completed (one event per read, not per message, so
+	// that a flood of small messages costs what a flood of reads does).
+	Msgs []MsgInfo
 }
 
-// MsgInfo is what an EvMsg says beside its bytes: how the reads split it.
+// MsgInfo is one message of an EvMsg: its length and how the reads split
+// it.
 type MsgInfo struct {
+	Len    int    // its bytes in Data
 	Strip  int    // trailing bytes of Data a view hides (a delimiter not kept)
 	Bad    string // "" for a good message, else why it broke the rule (framing.Bad*)
 	Reads  int    // how many reads its bytes came in

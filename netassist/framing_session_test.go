@@ -24,11 +24,30 @@ func startFramedServer(t *testing.T, fc framing.Config) (*TCPServer, *watcher) {
 	return s, w
 }
 
-func msgs(evs []Event) []Event {
-	var out []Event
+// msg is one message of an EvMsg.
+type msg struct {
+	Data []byte
+	Msg  MsgInfo
+}
+
+// msgs lists the messages the events carry, checking that each event's
+// lengths cover its bytes exactly.
+func msgs(evs []Event) []msg {
+	var out []msg
 	for _, e := range evs {
-		if e.Kind == EvMsg {
-			out = append(out, e)
+		if e.Kind != EvMsg {
+			continue
+		}
+		data := e.Data
+		for _, m := range e.Msgs {
+			if m.Len > len(data) {
+				panic("message lengths exceed the event's bytes")
+			}
+			out = append(out, msg{data[:m.Len], m})
+			data = data[m.Len:]
+		}
+		if len(data) != 0 {
+			panic("event bytes not covered by its messages")
 		}
 	}
 	return out
@@ -103,8 +122,13 @@ func TestTCPServerFramingTailAtClose(t *testing.T) {
 	evs := w.waitFor(t, "disconnect", has(EvDisconnect, ""))
 	var order []string
 	for _, e := range evs {
-		if e.Kind == EvMsg || e.Kind == EvDisconnect {
-			order = append(order, string(e.Kind)+":"+string(e.Data)+":"+e.Msg.Bad)
+		switch e.Kind {
+		case EvMsg:
+			for _, m := range msgs([]Event{e}) {
+				order = append(order, "msg:"+string(m.Data)+":"+m.Msg.Bad)
+			}
+		case EvDisconnect:
+			order = append(order, "disconnect::")
 		}
 	}
 	if got := strings.Join(order, " "); got != "msg:x\n: msg:y:incomplete disconnect::" {

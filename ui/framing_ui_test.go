@@ -132,3 +132,25 @@ func TestFramingRemembered(t *testing.T) {
 		t.Errorf("a new panel's framing %+v (ok %v); want the one opened before", got.Framing, ok)
 	}
 }
+
+// An event whose front the display feed dropped shows the messages that
+// are whole, and nothing of the one cut.
+func TestMsgChunksAfterFeedTrim(t *testing.T) {
+	ev := netassist.Event{Kind: netassist.EvMsg, Data: []byte("c\nd\n"), Msgs: []netassist.MsgInfo{
+		{Len: 2, Strip: 1}, {Len: 3, Strip: 1}, {Len: 2, Strip: 1}}} // "a\n", "bc\n", "d\n" with 3 bytes dropped
+	var got []string
+	for _, c := range msgChunks(ev, nil) {
+		got = append(got, string(c.Data))
+	}
+	if strings.Join(got, "|") != "d" {
+		t.Errorf("got %q; want only the whole message d", got)
+	}
+	ev.Data = []byte("a\nbc\nd\n")
+	got = nil
+	for _, c := range msgChunks(ev, nil) {
+		got = append(got, string(c.Data))
+	}
+	if strings.Join(got, "|") != "a|bc|d" {
+		t.Errorf("got %q; want a, bc, d", got)
+	}
+}

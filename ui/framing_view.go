@@ -8,12 +8,33 @@ import (
 	"netassist/netassist/framing"
 )
 
-// msgChunk is a framed message's rows: its shown bytes (a delimiter not
-// kept is hidden) and, in its header, how the reads split the stream.
-func msgChunk(ev netassist.Event) display.Chunk {
-	m := ev.Msg
-	return display.Chunk{Time: ev.Time, Dir: display.RX, Conn: ev.Conn, Peer: ev.Peer,
-		Data: ev.Data[:len(ev.Data)-m.Strip], Msg: true, Mark: msgMark(m)}
+// msgChunks are a framed read's messages, each with its shown bytes (a
+// delimiter not kept is hidden) and, in its header, how the reads split
+// the stream. The display feed keeps only the newest bytes of an event
+// larger than itself: messages cut off at the front are left out (the
+// view already says that bytes were never shown).
+func msgChunks(ev netassist.Event, out []display.Chunk) []display.Chunk {
+	total := 0
+	for _, m := range ev.Msgs {
+		total += m.Len
+	}
+	skip := total - len(ev.Data) // bytes the feed dropped from the front
+	data, pos := ev.Data, 0
+	for _, m := range ev.Msgs {
+		end := pos + m.Len
+		pos = end
+		if end <= skip {
+			continue // wholly dropped
+		}
+		if end-m.Len < skip {
+			data = data[end-skip:] // its front was dropped: leave it out
+			continue
+		}
+		out = append(out, display.Chunk{Time: ev.Time, Dir: display.RX, Conn: ev.Conn, Peer: ev.Peer,
+			Data: data[:m.Len-m.Strip], Msg: true, Mark: msgMark(m)})
+		data = data[m.Len:]
+	}
+	return out
 }
 
 // msgMark says what the 粘包 lesson needs to see: "3 messages in 1 read"

@@ -203,8 +203,6 @@ func chunkOf(ev netassist.Event) (display.Chunk, bool) {
 		c.Dir, c.Data = display.RX, ev.Data
 	case netassist.EvTx:
 		c.Dir, c.Data = display.TX, ev.Data
-	case netassist.EvMsg:
-		return msgChunk(ev), true
 	default:
 		c.Dir, c.Note = display.Info, eventNote(ev)
 		if c.Note == "" {
@@ -284,6 +282,10 @@ func (v *recvView) flooding(now time.Time) bool {
 func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now time.Time) (viewUpdate, bool) {
 	chunks := make([]display.Chunk, 0, len(evs))
 	for _, ev := range evs {
+		if ev.Kind == netassist.EvMsg {
+			chunks = msgChunks(ev, chunks) // one row per message
+			continue
+		}
 		if c, ok := chunkOf(ev); ok {
 			chunks = append(chunks, c)
 		}

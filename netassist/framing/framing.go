@@ -153,6 +153,7 @@ type Framer struct {
 	// reads holds where each read after the first one in buf begins, so a
 	// frame knows how many reads it spans.
 	reads []int
+	cuts  []cut // scratch, reused by every Push
 }
 
 // New makes a framer for c, which must pass Check; nil for Reads (every
@@ -179,7 +180,9 @@ func (f *Framer) Gap() time.Duration {
 func (f *Framer) Pending() int { return len(f.buf) - f.start }
 
 // Push takes one read and returns the frames it completed. p is not kept;
-// the frames' Data are the framer's own copies.
+// the frames' Data are the framer's own copies, consecutive in one array
+// (frames[0].Data[:n], n their total length, is all of them), so a frame's
+// Data must not be appended to.
 func (f *Framer) Push(p []byte) []Frame {
 	if len(p) == 0 {
 		return nil
@@ -188,7 +191,7 @@ func (f *Framer) Push(p []byte) []Frame {
 		f.reads = append(f.reads, len(f.buf))
 	}
 	f.buf = append(f.buf, p...)
-	var cuts []cut
+	cuts := f.cuts[:0]
 	switch f.cfg.Kind {
 	case Delim:
 		cuts = f.delim(cuts)
@@ -204,6 +207,7 @@ func (f *Framer) Push(p []byte) []Frame {
 		}
 	}
 	frames := f.emit(cuts)
+	f.cuts = cuts[:0]
 	for i := range frames {
 		frames[i].InRead, frames[i].Index = len(frames), i
 	}
@@ -348,7 +352,7 @@ func (f *Framer) emit(cuts []cut) []Frame {
 				spans++
 			}
 		}
-		frames[i] = Frame{Data: own[off : off+c.n : off+c.n], Strip: c.strip, Bad: c.bad, Reads: spans}
+		frames[i] = Frame{Data: own[off : off+c.n], Strip: c.strip, Bad: c.bad, Reads: spans}
 		off += c.n
 		f.start = end
 	}

@@ -242,3 +242,18 @@ func TestBufferStaysSmall(t *testing.T) {
 		t.Errorf("buffer capacity %d after 640 kB of small messages; want it bounded", cap(f.buf))
 	}
 }
+
+// The frames of one call are consecutive in one array, so a caller can
+// pass them on as one slice.
+func TestFramesAreConsecutive(t *testing.T) {
+	f := New(Config{Kind: Delim, Delim: []byte("\n")})
+	f.Push([]byte("ab"))
+	got := f.Push([]byte("c\nd\ne\nf"))
+	n := 0
+	for _, fr := range got {
+		n += len(fr.Data)
+	}
+	if string(got[0].Data[:n]) != "abc\nd\ne\n" {
+		t.Errorf("frames[0].Data[:%d] = %q; want all three messages", n, got[0].Data[:n])
+	}
+}
