@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -154,6 +155,10 @@ type Framer struct {
 	// frame knows how many reads it spans.
 	reads []int
 	cuts  []cut // scratch, reused by every Push
+	// own and frames hold what a call returns, reused by the next one: a
+	// flood of small messages then allocates nothing per read.
+	own    []byte
+	frames []Frame
 }
 
 // New makes a framer for c, which must pass Check; nil for Reads (every
@@ -179,10 +184,11 @@ func (f *Framer) Gap() time.Duration {
 // Pending is how many bytes wait for the rest of their message.
 func (f *Framer) Pending() int { return len(f.buf) - f.start }
 
-// Push takes one read and returns the frames it completed. p is not kept;
-// the frames' Data are the framer's own copies, consecutive in one array
-// (frames[0].Data[:n], n their total length, is all of them), so a frame's
-// Data must not be appended to.
+// Push takes one read and returns the frames it completed. p is not kept.
+// The frames and their Data belong to the framer and are valid until the
+// next Push or Flush (a Recorder copies what it keeps). Their Data are
+// consecutive in one array (frames[0].Data[:n], n their total length, is
+// all of them), so a frame's Data must not be appended to.
 func (f *Framer) Push(p []byte) []Frame {
 	if len(p) == 0 {
 		return nil
@@ -216,7 +222,7 @@ func (f *Framer) Push(p []byte) []Frame {
 
 // Flush emits what is buffered: when the idle gap has passed (a good
 // message) or the connection has ended (incomplete, except for Idle,
-// where the end is a silence too).
+// where the end is a silence too). What it returns is valid as Push's is.
 func (f *Framer) Flush() []Frame {
 	n := f.Pending()
 	if n == 0 {
@@ -333,16 +339,17 @@ func (f *Framer) lenField(cuts []cut) []cut {
 	return cuts
 }
 
-// emit turns cuts into frames with their own copy of the bytes (one
-// allocation for all of them) and drops the bytes from the buffer.
+// emit turns cuts into frames with a copy of the bytes (in the framer's
+// reused array) and drops the bytes from the buffer.
 func (f *Framer) emit(cuts []cut) []Frame {
 	if len(cuts) == 0 {
 		return nil
 	}
 	total := f.consumed(cuts)
-	own := make([]byte, total)
-	copy(own, f.buf[f.start:f.start+total])
-	frames := make([]Frame, len(cuts))
+	own := append(f.own[:0], f.buf[f.start:f.start+total]...)
+	f.own = own
+	frames := slices.Grow(f.frames[:0], len(cuts))[:len(cuts)]
+	f.frames = frames
 	off := 0
 	for i, c := range cuts {
 		end := f.start + c.n

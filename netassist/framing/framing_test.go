@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +28,19 @@ func feed(t *testing.T, c Config, reads []string, close bool) []Frame {
 	f := New(c)
 	var out []Frame
 	for _, r := range reads {
-		out = append(out, f.Push([]byte(r))...)
+		out = append(out, keep(f.Push([]byte(r)))...)
 	}
 	if close {
-		out = append(out, f.Flush()...)
+		out = append(out, keep(f.Flush())...)
+	}
+	return out
+}
+
+// keep copies frames out of the framer's reused memory.
+func keep(fs []Frame) []Frame {
+	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Data = bytes.Clone(out[i].Data)
 	}
 	return out
 }

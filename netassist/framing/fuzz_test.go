@@ -56,9 +56,9 @@ func run(cfg Config, reads [][]byte) []Frame {
 	f := New(cfg)
 	var out []Frame
 	for _, r := range reads {
-		out = append(out, f.Push(r)...)
+		out = append(out, keep(f.Push(r))...)
 	}
-	return append(out, f.Flush()...)
+	return append(out, keep(f.Flush())...)
 }
 
 // normal merges neighbouring bad frames, whose grouping may follow the
