@@ -154,3 +154,16 @@ func TestMsgChunksAfterFeedTrim(t *testing.T) {
 		t.Errorf("got %q; want a, bc, d", got)
 	}
 }
+
+// "Parse as HTTP" reads framed messages as the reads they came from; the
+// receive view's own events are left as they are.
+func TestFramedAsReadsForHTTP(t *testing.T) {
+	evs := []netassist.Event{{Kind: netassist.EvConnect}, {Kind: netassist.EvMsg, Data: []byte("GET / HTTP/1.1\r\n")}}
+	got := framedAsReads(evs)
+	if got[1].Kind != netassist.EvRx || string(got[1].Data) != "GET / HTTP/1.1\r\n" || got[0].Kind != netassist.EvConnect {
+		t.Errorf("got %+v; want the message as an rx event", got)
+	}
+	if evs[1].Kind != netassist.EvMsg {
+		t.Error("framedAsReads changed the events the receive view formats")
+	}
+}
