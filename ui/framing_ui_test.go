@@ -167,3 +167,39 @@ func TestFramedAsReadsForHTTP(t *testing.T) {
 		t.Error("framedAsReads changed the events the receive view formats")
 	}
 }
+
+// An open framed server comes back framed on the next start, and its
+// messages are split again.
+func TestFramingRestored(t *testing.T) {
+	a := newTestApp(t)
+	fa := a.fa
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("0")
+	p.frame.kind.SetSelectedIndex(2) // Fixed length
+	p.frame.length.SetText("3")
+	test.Tap(p.openBtn)
+	if p.sess.Load() == nil {
+		t.Fatalf("server did not open: %s", p.sessErr.Text)
+	}
+	a.Close()
+	specs := fa.Preferences().StringList("sessions.last")
+	if len(specs) != 1 || !strings.Contains(specs[0], "frame=fixed") || !strings.Contains(specs[0], "len=3") {
+		t.Fatalf("remembered %q", specs)
+	}
+
+	fa.Preferences().SetBool("sessions.restore", true)
+	b, err := New(fa, Options{Schedule: func(f func()) { f() }, manualPump: true, SaveDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	r := b.Panels()[0].(*tcpServerPanel)
+	s := r.sess.Load()
+	if s == nil || r.frame.kind.SelectedIndex() != 2 || r.frame.length.Text != "3" {
+		t.Fatalf("restored: open %v, kind %d, len %q", s != nil, r.frame.kind.SelectedIndex(), r.frame.length.Text)
+	}
+	c := dialPeer(t, s.s.LocalAddr())
+	c.Write([]byte("abcdef"))
+	tickUntil(t, b, "two messages", func() bool { return strings.Contains(r.status.Text, "Messages 2") })
+}
