@@ -3,6 +3,8 @@ package netassist
 import (
 	"sync/atomic"
 	"time"
+
+	"netassist/netassist/framing"
 )
 
 // Counters are exact byte and chunk counts for one direction pair. Chunks
@@ -31,7 +33,7 @@ func (c *Counters) addRx(n int) {
 func (c *Counters) addRxMsgs(msgs []MsgInfo) {
 	bad := 0
 	for _, m := range msgs {
-		if m.Bad != "" {
+		if m.Bad != framing.Good {
 			bad++
 		}
 	}

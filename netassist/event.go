@@ -3,7 +3,11 @@
 // bounded feed that the window drains. It never imports a GUI toolkit.
 package netassist
 
-import "time"
+import (
+	"time"
+
+	"netassist/netassist/framing"
+)
 
 // EventKind names what happened; the strings are the `event` field of
 // events.jsonl and must not change.
@@ -55,12 +59,12 @@ type Event struct {
 // MsgInfo is one message of an EvMsg: its length and how the reads split
 // it.
 type MsgInfo struct {
-	Len    int    // its bytes in Data
-	Strip  int    // trailing bytes of Data a view hides (a delimiter not kept)
-	Bad    string // "" for a good message, else why it broke the rule (framing.Bad*)
-	Reads  int    // how many reads its bytes came in
-	InRead int    // how many messages ended in the read it ended in; 0 when a silence or the close ended it
-	Index  int    // its place among those, from 0
+	Len    int         // its bytes in Data
+	Strip  int         // trailing bytes of Data a view hides (a delimiter not kept)
+	Bad    framing.Bad // framing.Good, or why it broke the rule
+	Reads  int         // how many reads its bytes came in
+	InRead int         // how many messages ended in the read it ended in; 0 when a silence or the close ended it
+	Index  int         // its place among those, from 0
 }
 
 // Recorder takes the events of one session. HTTP sessions use it too, so

@@ -125,7 +125,7 @@ func TestTCPServerFramingTailAtClose(t *testing.T) {
 		switch e.Kind {
 		case EvMsg:
 			for _, m := range msgs([]Event{e}) {
-				order = append(order, "msg:"+string(m.Data)+":"+m.Msg.Bad)
+				order = append(order, "msg:"+string(m.Data)+":"+m.Msg.Bad.String())
 			}
 		case EvDisconnect:
 			order = append(order, "disconnect::")
@@ -145,7 +145,7 @@ func TestTCPServerIdleGapFraming(t *testing.T) {
 	c := dial(t, s.LocalAddr())
 	c.Write([]byte("abc"))
 	evs := w.waitFor(t, "the message the silence ended", nMsgs(1))
-	if m := msgs(evs)[0]; string(m.Data) != "abc" || m.Msg.Bad != "" {
+	if m := msgs(evs)[0]; string(m.Data) != "abc" || m.Msg.Bad != framing.Good {
 		t.Fatalf("got %q %+v", m.Data, m.Msg)
 	}
 	c.Write([]byte("de"))
@@ -169,7 +169,7 @@ func TestTCPServerLenFieldResync(t *testing.T) {
 	c.Write([]byte("\xFF\xFF\x00\x02hi"))
 	evs := w.waitFor(t, "a bad frame and a message", nMsgs(2))
 	m := msgs(evs)
-	if m[0].Msg.Bad != framing.BadLength || string(m[0].Data) != "\xFF\xFF" || string(m[1].Data) != "\x00\x02hi" || m[1].Msg.Bad != "" {
+	if m[0].Msg.Bad != framing.BadLength || string(m[0].Data) != "\xFF\xFF" || string(m[1].Data) != "\x00\x02hi" || m[1].Msg.Bad != framing.Good {
 		t.Errorf("got %q %+v, %q %+v", m[0].Data, m[0].Msg, m[1].Data, m[1].Msg)
 	}
 }

@@ -61,18 +61,37 @@ type Config struct {
 	Gap time.Duration // Idle: the silence that ends a message
 }
 
+// Bad says why a frame broke the rule; a number, not a string, so that a
+// slice of messages holds no pointers for the collector to scan.
+type Bad uint8
+
 // Reasons a frame is bad, in Frame.Bad.
 const (
-	BadTooLong    = "too_long"   // no end within Max bytes
-	BadLength     = "bad_length" // a length field out of range: the bytes skipped to find a good one
-	BadIncomplete = "incomplete" // the connection ended mid-message
+	Good          Bad = iota // a message that obeys the rule
+	BadTooLong               // no end within Max bytes
+	BadLength                // a length field out of range: the bytes skipped to find a good one
+	BadIncomplete            // the connection ended mid-message
 )
+
+func (b Bad) String() string {
+	switch b {
+	case Good:
+		return ""
+	case BadTooLong:
+		return "too_long"
+	case BadLength:
+		return "bad_length"
+	case BadIncomplete:
+		return "incomplete"
+	}
+	return "bad"
+}
 
 // Frame is one message, or a run of bytes that broke the rule.
 type Frame struct {
 	Data  []byte // the bytes exactly as received, delimiter included
 	Strip int    // trailing bytes a view hides (a delimiter not kept)
-	Bad   string // "" for a good message, else one of the Bad* reasons
+	Bad   Bad    // Good, or why it broke the rule
 
 	Reads  int // how many reads its bytes came in (1: one read)
 	InRead int // how many frames ended in the read this one ended in; 0 when a silence or the close ended it
@@ -230,7 +249,7 @@ func (f *Framer) Flush() []Frame {
 	}
 	why := BadIncomplete
 	if f.cfg.Kind == Idle {
-		why = ""
+		why = Good
 	}
 	return f.emit([]cut{{n: n, bad: why}})
 }
@@ -239,7 +258,7 @@ func (f *Framer) Flush() []Frame {
 type cut struct {
 	n     int
 	strip int
-	bad   string
+	bad   Bad
 }
 
 func (f *Framer) consumed(cuts []cut) int {

@@ -13,7 +13,7 @@ import (
 // want is a frame as a test states it.
 type want struct {
 	data   string
-	bad    string
+	bad    Bad
 	reads  int
 	inRead int
 }
@@ -80,21 +80,21 @@ func TestStickyPackets(t *testing.T) {
 		want  []want
 	}{
 		{"delim: 3 messages in 1 read", crlf, []string{"a\r\nb\r\nc\r\n"},
-			[]want{{"a\r\n", "", 1, 3}, {"b\r\n", "", 1, 3}, {"c\r\n", "", 1, 3}}},
+			[]want{{"a\r\n", Good, 1, 3}, {"b\r\n", Good, 1, 3}, {"c\r\n", Good, 1, 3}}},
 		{"delim: 1 message across 2 reads", crlf, []string{"hel", "lo\r\n"},
-			[]want{{"hello\r\n", "", 2, 1}}},
+			[]want{{"hello\r\n", Good, 2, 1}}},
 		{"delim: delimiter split across reads", crlf, []string{"ab\r", "\ncd\r\n"},
-			[]want{{"ab\r\n", "", 2, 2}, {"cd\r\n", "", 1, 2}}},
+			[]want{{"ab\r\n", Good, 2, 2}, {"cd\r\n", Good, 1, 2}}},
 		{"delim: tail of one, all of another in 1 read", crlf, []string{"x", "y\r\nz\r\n"},
-			[]want{{"xy\r\n", "", 2, 2}, {"z\r\n", "", 1, 2}}},
+			[]want{{"xy\r\n", Good, 2, 2}, {"z\r\n", Good, 1, 2}}},
 		{"fixed: 3 messages in 1 read", fixed, []string{"abcdefghi"},
-			[]want{{"abc", "", 1, 3}, {"def", "", 1, 3}, {"ghi", "", 1, 3}}},
+			[]want{{"abc", Good, 1, 3}, {"def", Good, 1, 3}, {"ghi", Good, 1, 3}}},
 		{"fixed: 1 message across 3 reads", fixed, []string{"a", "b", "c"},
-			[]want{{"abc", "", 3, 1}}},
+			[]want{{"abc", Good, 3, 1}}},
 		{"lenfield: 3 messages in 1 read", lf, []string{"\x01a\x02bc\x01d"},
-			[]want{{"\x01a", "", 1, 3}, {"\x02bc", "", 1, 3}, {"\x01d", "", 1, 3}}},
+			[]want{{"\x01a", Good, 1, 3}, {"\x02bc", Good, 1, 3}, {"\x01d", Good, 1, 3}}},
 		{"lenfield: 1 message across 2 reads", lf, []string{"\x03a", "bc"},
-			[]want{{"\x03abc", "", 2, 1}}},
+			[]want{{"\x03abc", Good, 2, 1}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -66,7 +66,7 @@ func run(cfg Config, reads [][]byte) []Frame {
 func normal(fs []Frame) []Frame {
 	var out []Frame
 	for _, f := range fs {
-		if n := len(out); n > 0 && f.Bad != "" && out[n-1].Bad != "" {
+		if n := len(out); n > 0 && f.Bad != Good && out[n-1].Bad != Good {
 			out[n-1].Data = append(out[n-1].Data[:len(out[n-1].Data):len(out[n-1].Data)], f.Data...)
 			continue
 		}
@@ -108,7 +108,7 @@ func FuzzFramer(f *testing.F) {
 			if len(fr.Data) > cfg.max() && cfg.Kind != Fixed && fr.Bad != BadLength {
 				t.Fatalf("frame of %d bytes over the maximum %d: %q", len(fr.Data), cfg.max(), fr.Data)
 			}
-			if fr.Bad == "" {
+			if fr.Bad == Good {
 				checkRule(t, cfg, fr)
 			}
 			all = append(all, fr.Data...)
@@ -129,7 +129,7 @@ func FuzzFramer(f *testing.F) {
 			t.Fatalf("in one read: %s; in %d reads: %s", show(whole), len(reads), show(parts))
 		}
 		for i := range whole {
-			if !bytes.Equal(whole[i].Data, parts[i].Data) || (whole[i].Bad == "") != (parts[i].Bad == "") || whole[i].Strip != parts[i].Strip {
+			if !bytes.Equal(whole[i].Data, parts[i].Data) || (whole[i].Bad == Good) != (parts[i].Bad == Good) || whole[i].Strip != parts[i].Strip {
 				t.Fatalf("frame %d differs: in one read %s; in %d reads %s", i, show(whole), len(reads), show(parts))
 			}
 		}
