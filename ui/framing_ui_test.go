@@ -203,3 +203,24 @@ func TestFramingRestored(t *testing.T) {
 	c.Write([]byte("abcdef"))
 	tickUntil(t, b, "two messages", func() bool { return strings.Contains(r.status.Text, "Messages 2") })
 }
+
+// Ticking Hex rewrites the delimiter in hex, unticking it back in escapes,
+// and either way the same bytes are read.
+func TestDelimiterHexToggle(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPClient).(*tcpClientPanel)
+	p.frame.kind.SetSelectedIndex(1)
+	p.frame.delim.SetText(`\r\n`)
+	p.frame.delimHex.SetChecked(true)
+	if p.frame.delim.Text != "0D 0A" {
+		t.Errorf("in hex: %q; want 0D 0A", p.frame.delim.Text)
+	}
+	var c framing.Config
+	if !p.frame.readFraming(&c) || string(c.Delim) != "\r\n" {
+		t.Errorf("read %q; want CR LF", c.Delim)
+	}
+	p.frame.delimHex.SetChecked(false)
+	if p.frame.delim.Text != `\r\n` {
+		t.Errorf("back in escapes: %q; want \\r\\n", p.frame.delim.Text)
+	}
+}
