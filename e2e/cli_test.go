@@ -27,6 +27,7 @@ func TestInvalidSpecExits(t *testing.T) {
 		"udp://127.0.0.1:0?remote=127.0.0.1:0",
 		"http-client://127.0.0.1:1?tls=maybe",
 		"http-server://127.0.0.1:0?mode=bogus",
+		"tcp-server://127.0.0.1:0?frame=fixed",
 	} {
 		t.Run(safeFile(spec), func(t *testing.T) {
 			_, msg, err := runNoDisplay(t, bin, "--open", spec)

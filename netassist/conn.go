@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"netassist/netassist/framing"
 )
 
 // ConnState is where a TCP connection is in its close handshake.
@@ -52,7 +54,8 @@ type Conn struct {
 	c        *net.TCPConn
 	hub      *Hub // the session's recorder; its saver may keep a read buffer
 	session  string
-	closeFIN atomic.Bool // close when the peer sends FIN; the user may change it while open
+	closeFIN atomic.Bool     // close when the peer sends FIN; the user may change it while open
+	framer   *framing.Framer // nil: reads are shown as they come; read loop only
 	onGone   func(*Conn)
 
 	state            atomic.Int32
@@ -87,10 +90,11 @@ func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
 // gigabyte of memmove on the read path. It reports whether the saver kept
 // buf.
 func (c *Conn) handOff(buf []byte) bool {
+	ev := Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf, Framed: c.framer != nil}
 	if cap(buf) == poolBufSize {
-		return c.hub.recordOwned(Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf})
+		return c.hub.recordOwned(ev)
 	}
-	c.record(EvRx, buf, "")
+	c.hub.Record(ev)
 	return false
 }
 
@@ -110,18 +114,25 @@ func (c *Conn) readLoop() {
 	// Start small so 10,000 idle clients stay cheap; grow under a flood.
 	buf := make([]byte, minReadBuf)
 	for {
+		c.armIdleGap()
 		n, err := c.c.Read(buf)
 		if n > 0 {
 			c.Counters.addRx(n)
+			frames := c.frame(buf[:n]) // before the saver may take buf
 			if c.handOff(buf[:n]) {
 				buf = getBuf(poolBufSize)[:poolBufSize] // the saver keeps the old one
 			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
 			}
+			c.recordFrames(frames)
 		}
 		if err == nil {
 			continue
 		}
+		if c.idleGapPassed(err) {
+			continue
+		}
+		c.flushFrames() // what is left is shown before the close
 		switch {
 		case errors.Is(err, io.EOF):
 			c.onPeerFIN()

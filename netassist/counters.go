@@ -3,6 +3,8 @@ package netassist
 import (
 	"sync/atomic"
 	"time"
+
+	"netassist/netassist/framing"
 )
 
 // Counters are exact byte and chunk counts for one direction pair. Chunks
@@ -11,17 +13,36 @@ import (
 type Counters struct {
 	rxBytes, txBytes   atomic.Uint64
 	rxChunks, txChunks atomic.Uint64
+	// Messages a connection's framing cut from the rx bytes, and the
+	// bad frames among them (counted apart); zero without framing.
+	rxMsgs, rxBad atomic.Uint64
 }
 
 // CounterSnapshot is a consistent-enough copy for display and tests.
 type CounterSnapshot struct {
 	RxBytes, TxBytes   uint64
 	RxChunks, TxChunks uint64
+	RxMsgs, RxBad      uint64
 }
 
 func (c *Counters) addRx(n int) {
 	c.rxBytes.Add(uint64(n))
 	c.rxChunks.Add(1)
+}
+
+func (c *Counters) addRxMsgs(msgs []MsgInfo) {
+	bad := 0
+	for _, m := range msgs {
+		if m.Bad != framing.Good {
+			bad++
+		}
+	}
+	if bad > 0 {
+		c.rxBad.Add(uint64(bad))
+	}
+	if good := len(msgs) - bad; good > 0 {
+		c.rxMsgs.Add(uint64(good))
+	}
 }
 
 func (c *Counters) addTx(n int) {
@@ -34,6 +55,7 @@ func (c *Counters) Snapshot() CounterSnapshot {
 	return CounterSnapshot{
 		RxBytes: c.rxBytes.Load(), TxBytes: c.txBytes.Load(),
 		RxChunks: c.rxChunks.Load(), TxChunks: c.txChunks.Load(),
+		RxMsgs: c.rxMsgs.Load(), RxBad: c.rxBad.Load(),
 	}
 }
 
@@ -43,6 +65,8 @@ func (c *Counters) Reset() {
 	c.txBytes.Store(0)
 	c.rxChunks.Store(0)
 	c.txChunks.Store(0)
+	c.rxMsgs.Store(0)
+	c.rxBad.Store(0)
 }
 
 // RateMeter turns successive snapshots into bytes per second over a

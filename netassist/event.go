@@ -3,7 +3,11 @@
 // bounded feed that the window drains. It never imports a GUI toolkit.
 package netassist
 
-import "time"
+import (
+	"time"
+
+	"netassist/netassist/framing"
+)
 
 // EventKind names what happened; the strings are the `event` field of
 // events.jsonl and must not change.
@@ -18,6 +22,7 @@ const (
 	EvTx         EventKind = "tx"         // bytes sent
 	EvError      EventKind = "error"      // something failed; Detail says what
 	EvInfo       EventKind = "info"       // a note for the display (half-close, drops); never saved as traffic
+	EvMsg        EventKind = "msg"        // messages the connection's framing cut from the rx bytes; for the display, never saved
 	EvSave       EventKind = "save"       // events.jsonl's first line: saving began, and the folder's format
 )
 
@@ -41,6 +46,25 @@ type Event struct {
 	Peer    string // "IP:port" of the remote end, empty if none
 	Data    []byte // payload of rx/tx
 	Detail  string // reason, error text or note
+
+	// Framed marks rx bytes that the display shows as messages (EvMsg)
+	// instead: they are counted and saved, but not fed to the display.
+	Framed bool
+	// Msgs are the messages of an EvMsg, one after another in Data: all
+	// those one read completed (one event per read, not per message, so
+	// that a flood of small messages costs what a flood of reads does).
+	Msgs []MsgInfo
+}
+
+// MsgInfo is one message of an EvMsg: its length and how the reads split
+// it.
+type MsgInfo struct {
+	Len    int         // its bytes in Data
+	Strip  int         // trailing bytes of Data a view hides (a delimiter not kept)
+	Bad    framing.Bad // framing.Good, or why it broke the rule
+	Reads  int         // how many reads its bytes came in
+	InRead int         // how many messages ended in the read it ended in; 0 when a silence or the close ended it
+	Index  int         // its place among those, from 0
 }
 
 // Recorder takes the events of one session. HTTP sessions use it too, so

@@ -44,12 +44,14 @@ func (h *Hub) Record(ev Event) {
 		ev.Session = h.name
 	}
 	h.count(ev)
-	if s := h.saver.Load(); s != nil && ev.Kind != EvInfo {
+	if s := h.saver.Load(); s != nil && ev.Kind != EvInfo && ev.Kind != EvMsg {
 		if err := s.Write(ev); err != nil {
 			h.stopSaving(s, err)
 		}
 	}
-	h.Feed.Push(ev)
+	if !ev.Framed {
+		h.Feed.Push(ev)
+	}
 }
 
 // count adds rx and tx payloads to the session's and the app's counters.
@@ -65,6 +67,8 @@ func (h *Hub) count(ev Event) {
 		if h.totals != nil {
 			h.totals.addTx(len(ev.Data))
 		}
+	case EvMsg:
+		h.Counters.addRxMsgs(ev.Msgs)
 	}
 }
 
@@ -77,7 +81,9 @@ func (h *Hub) recordOwned(ev Event) bool {
 		return false
 	}
 	h.count(ev)
-	h.Feed.Push(ev) // copies what it shows before the saver may reuse the buffer
+	if !ev.Framed {
+		h.Feed.Push(ev) // copies what it shows before the saver may reuse the buffer
+	}
 	kept, err := s.writeOwned(ev)
 	if err != nil {
 		h.stopSaving(s, err)

@@ -3,6 +3,8 @@ package netassist
 import (
 	"errors"
 	"time"
+
+	"netassist/netassist/framing"
 )
 
 // Kind is a session kind; the strings are the --open scheme names.
@@ -28,6 +30,10 @@ type Config struct {
 
 	ConnectTimeout time.Duration // TCP client; 0 means 10 s
 	CloseOnFIN     bool          // TCP: close a connection when its peer sends FIN
+	// Framing splits each TCP connection's rx bytes into messages for the
+	// display and the message counters; the zero value shows reads as
+	// they come. Counters of bytes and saved files do not change.
+	Framing framing.Config
 
 	// UDP multicast: groups joined at Start, on Iface ("" picks the
 	// interface the local address is on, or the system's default).

@@ -9,7 +9,7 @@ import (
 
 // ParseSpec reads an --open SPEC:
 //
-//	tcp-server://HOST:PORT[?closeonfin=0]   tcp-client://HOST:PORT[?closeonfin=0]
+//	tcp-server://HOST:PORT[?closeonfin=0][&frame=…]   tcp-client://HOST:PORT[?closeonfin=0][&frame=…]
 //	udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]]   (join repeats)
 //	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
 //
@@ -40,8 +40,8 @@ func ParseSpec(spec string) (Config, error) {
 	}
 	cfg := Config{Kind: kind, CloseOnFIN: true}
 	allowed := map[Kind][]string{
-		KindTCPServer:  {"closeonfin"},
-		KindTCPClient:  {"closeonfin"},
+		KindTCPServer:  append([]string{"closeonfin"}, framingKeys...),
+		KindTCPClient:  append([]string{"closeonfin"}, framingKeys...),
 		KindUDP:        {"remote", "join", "iface"},
 		KindHTTPServer: {"root", "mode"},
 		KindHTTPClient: {"tls", "insecure"},
@@ -102,6 +102,13 @@ func ParseSpec(spec string) (Config, error) {
 		}
 		cfg.CloseOnFIN = on
 	}
+	if kind == KindTCPServer || kind == KindTCPClient {
+		fc, err := framingFor(q)
+		if err != nil {
+			return Config{}, fmt.Errorf("%q: %v", spec, err)
+		}
+		cfg.Framing = fc
+	}
 	for _, key := range []string{"tls", "insecure"} {
 		on, ok := flagValue(q.Get(key))
 		if !ok {
@@ -137,6 +144,9 @@ func (c Config) Spec() string {
 	q := url.Values{}
 	if (c.Kind == KindTCPServer || c.Kind == KindTCPClient) && !c.CloseOnFIN {
 		q.Set("closeonfin", "0")
+	}
+	if c.Kind == KindTCPServer || c.Kind == KindTCPClient {
+		addFraming(q, c.Framing)
 	}
 	if c.Kind == KindUDP && c.Remote != "" {
 		q.Set("remote", c.Remote)

@@ -60,6 +60,7 @@ func (c *TCPClient) StartContext(ctx context.Context) (err error) {
 	tc := nc.(*net.TCPConn)
 	c.cfgMu.Lock()
 	conn := newConn(c.hub.NextConn(), tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
+	conn.setFraming(c.cfg.Framing)
 	c.conn.Store(conn)
 	c.cfgMu.Unlock()
 	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})

@@ -109,6 +109,7 @@ func (s *TCPServer) acceptLoop() {
 			return
 		}
 		conn.SetCloseOnFIN(!s.keepOnFIN.Load()) // as set now, under the lock SetCloseOnFIN takes
+		conn.setFraming(s.cfg.Framing)
 		s.conns[conn.ID] = conn
 		s.mu.Unlock()
 		s.version.Add(1)

@@ -34,7 +34,9 @@
 //     (the address fields), recvview.go and rowlist.go (received bytes),
 //     sendbox.go and sendentry.go (what to send), connlist.go (a server's
 //     connections), udp_multicast.go (groups), saveline.go, field.go,
-//     httptraffic.go, msgview.go and kvtable.go (HTTP messages as tables).
+//     httptraffic.go, msgview.go and kvtable.go (HTTP messages as tables),
+//     framing_form.go (a TCP session's "Split messages by") and
+//     framing_view.go (framed messages as rows, with how reads split them).
 //   - app.go: the window and its tabs; the panel interface. abilities.go:
 //     the abilities only some panels have. menu.go: the menu and shortcuts.
 //     prefs.go: preferences and restore. ports.go: which session holds a

@@ -410,6 +410,10 @@ func (v *recvView) flooding(now time.Time) bool {
 func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now time.Time) (viewUpdate, bool) {
 	chunks := make([]display.Chunk, 0, len(evs))
 	for _, ev := range evs {
+		if ev.Kind == netassist.EvMsg {
+			chunks = msgChunks(ev, chunks) // one row per message
+			continue
+		}
 		if c, ok := chunkOf(ev); ok {
 			chunks = append(chunks, c)
 		}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
+	"netassist/netassist/framing"
 )
 
 // tcpClientPanel is a TCP client session: the server to connect to, the
@@ -15,6 +16,7 @@ import (
 type tcpClientPanel struct {
 	trafficPanel
 	connectForm
+	frame  framingForm                         // "Split messages by"
 	engine atomic.Pointer[netassist.TCPClient] // the last one opened
 
 	closeOnFIN *widget.Check
@@ -37,9 +39,12 @@ func (p *tcpClientPanel) build() fyne.CanvasObject {
 	p.http = newHTTPTraffic(false)
 	p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
 	settings = append(settings, p.closeOnFIN, p.parseChk)
-	p.fields = p.connectFields()
+	framingBox := p.frame.buildFraming()
+	p.fields = append(p.connectFields(), p.frame.framingFields()...)
 	p.loadConnect(p.app, p.prefKey, "7890")
-	obj := p.layout(settings, nil, nil, nil)
+	p.frame.loadFraming(p.app, p.prefKey)
+	// Below Open, so that Open stays on screen at 1024×700.
+	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, nil, nil)
 	p.loadOptions()
 	return obj
 }
@@ -47,6 +52,7 @@ func (p *tcpClientPanel) build() fyne.CanvasObject {
 func (p *tcpClientPanel) config() (netassist.Config, bool) {
 	cfg := netassist.Config{Kind: netassist.KindTCPClient, CloseOnFIN: p.closeOnFIN.Checked}
 	ok := p.readConnect(&cfg)
+	ok = p.frame.readFraming(&cfg.Framing) && ok
 	return cfg, ok
 }
 
@@ -54,6 +60,7 @@ func (p *tcpClientPanel) config() (netassist.Config, bool) {
 func (p *tcpClientPanel) fill(cfg netassist.Config) {
 	p.fillConnect(cfg)
 	p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
+	p.frame.fillFraming(cfg.Framing)
 }
 
 // open starts connecting as pressing Open does; the outcome arrives
@@ -61,11 +68,15 @@ func (p *tcpClientPanel) fill(cfg netassist.Config) {
 func (p *tcpClientPanel) open(cfg netassist.Config) error {
 	s := netassist.NewTCPClient(cfg, p.hub)
 	p.engine.Store(s)
+	p.framed.Store(framing.New(cfg.Framing) != nil)
 	p.startConnect(s, s.StartContext, cfg)
 	return nil
 }
 
-func (p *tcpClientPanel) saveSettings(cfg netassist.Config) { p.saveConnect(p.app, p.prefKey, cfg) }
+func (p *tcpClientPanel) saveSettings(cfg netassist.Config) {
+	p.saveConnect(p.app, p.prefKey, cfg)
+	p.frame.saveFraming(p.app, p.prefKey, cfg.Framing)
+}
 
 // onCloseOnFIN applies the box at once: to the connection, or to the one
 // being made.

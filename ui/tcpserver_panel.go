@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
+	"netassist/netassist/framing"
 )
 
 // tcpServerPanel is a TCP server session: where it listens, the receive
@@ -18,6 +19,7 @@ import (
 type tcpServerPanel struct {
 	trafficPanel
 	listenForm
+	frame  framingForm                         // "Split messages by"
 	engine atomic.Pointer[netassist.TCPServer] // the last one opened
 
 	closeOnFIN *widget.Check
@@ -47,8 +49,10 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.http = newHTTPTraffic(true)
 	p.parseChk = widget.NewCheck(T("sess.parsehttp", "Parse as HTTP"), p.onParseHTTP)
 	settings = append(settings, p.closeOnFIN, p.parseChk)
-	p.fields = p.listenFields()
+	framingBox := p.frame.buildFraming()
+	p.fields = append(p.listenFields(), p.frame.framingFields()...)
 	p.loadListen(p.app, p.prefKey, "tcp", "7890")
+	p.frame.loadFraming(p.app, p.prefKey)
 
 	p.conns = newConnList(p.onConnAction)
 	p.conns.onSelect = p.onConnSelected
@@ -59,7 +63,8 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.target.Required = true
 	p.target.SetSelected(T("send.toall", "Send to all"))
 	p.send.beside = p.target
-	obj := p.layout(settings, nil, nil, p.conns.build())
+	// Below Open, so that Open stays on screen at 1024×700.
+	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, nil, p.conns.build())
 	p.loadOptions()
 	return obj
 }
@@ -67,6 +72,7 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 func (p *tcpServerPanel) config() (netassist.Config, bool) {
 	cfg := netassist.Config{Kind: netassist.KindTCPServer, CloseOnFIN: p.closeOnFIN.Checked}
 	ok := p.readListen(&cfg)
+	ok = p.frame.readFraming(&cfg.Framing) && ok
 	return cfg, ok
 }
 
@@ -74,16 +80,21 @@ func (p *tcpServerPanel) config() (netassist.Config, bool) {
 func (p *tcpServerPanel) fill(cfg netassist.Config) {
 	p.fillListen(cfg)
 	p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
+	p.frame.fillFraming(cfg.Framing)
 }
 
 // open starts a session from cfg, exactly as pressing Open does.
 func (p *tcpServerPanel) open(cfg netassist.Config) error {
 	s := netassist.NewTCPServer(cfg, p.hub)
 	p.engine.Store(s)
+	p.framed.Store(framing.New(cfg.Framing) != nil)
 	return p.start(s, cfg)
 }
 
-func (p *tcpServerPanel) saveSettings(cfg netassist.Config) { p.saveListen(p.app, p.prefKey, cfg) }
+func (p *tcpServerPanel) saveSettings(cfg netassist.Config) {
+	p.saveListen(p.app, p.prefKey, cfg)
+	p.frame.saveFraming(p.app, p.prefKey, cfg.Framing)
+}
 
 // server is the open session, or nil.
 func (p *tcpServerPanel) server() *netassist.TCPServer {

@@ -39,6 +39,8 @@ type trafficPanel struct {
 	connRound func(now time.Time, hold bool) func() // a server's connection list; pump goroutine; may be nil
 	onClosed  func()                                // after the session is closed; main goroutine; may be nil
 
+	framed atomic.Bool // the open session splits messages: the status line counts them
+
 	// pump-side state
 	savingShown bool
 

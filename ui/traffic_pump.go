@@ -25,7 +25,7 @@ func (p *trafficPanel) prepare(now time.Time) func() {
 	var msgs []trafficMsg
 	var lost bool
 	if p.http != nil {
-		in, inDrops := evs, drops
+		in, inDrops := framedAsReads(evs), drops
 		if p.http.replay.Swap(false) {
 			// Just ticked: the bytes that came before count too. The history
 			// already holds this round's events.
@@ -133,6 +133,9 @@ func (p *trafficPanel) chunkWord(n uint64) string {
 func (p *trafficPanel) statusText(s netassist.CounterSnapshot, nconn int, rxRate, txRate float64) string {
 	txt := Tf("status.line", "RX %s B · %s %s · %s/s    TX %s B · %s %s · %s/s", groupDigits(s.RxBytes), groupDigits(s.RxChunks), p.chunkWord(s.RxChunks), humanBytes(rxRate),
 		groupDigits(s.TxBytes), groupDigits(s.TxChunks), p.chunkWord(s.TxChunks), humanBytes(txRate))
+	if p.framed.Load() {
+		txt += "    " + msgStatus(s)
+	}
 	if !p.datagrams {
 		txt += "    " + Tf("status.conns", "Connections: %d", nconn)
 	}

@@ -41,6 +41,12 @@ type Chunk struct {
 	Peer string // "IP:port", may be empty
 	Data []byte // RX and TX
 	Note string // Info
+
+	// Msg marks a message cut by framing: it always has rows of its own,
+	// also in stream mode. Mark is said after its header ("3 messages in
+	// 1 read", or why it is a bad frame).
+	Msg  bool
+	Mark string
 }
 
 // DefaultWrap is the text width in columns when Options.Wrap is not set.

@@ -173,7 +173,7 @@ func (f *Formatter) chunk(c *Chunk) {
 	case c.Dir == Info:
 		f.closeRow()
 		f.pushWrapped(f.infoRow(c))
-	case f.opt.LogMode:
+	case f.opt.LogMode, c.Msg:
 		f.closeRow()
 		f.pushWrapped(f.header(c))
 		if f.opt.Hex {
@@ -313,7 +313,8 @@ func (f *Formatter) rowPrefix(dst []byte, t time.Time) []byte {
 }
 
 // header is the row that heads a chunk in log mode:
-// "[13:44:00.123456] RX ← 127.0.0.1:5555 #3 · 12 bytes".
+// "[13:44:00.123456] RX ← 127.0.0.1:5555 #3 · 12 bytes"; a framed
+// message's mark comes after the arrow: "RX ← [3 messages in 1 read] …".
 func (f *Formatter) header(c *Chunk) string {
 	b := f.scratch[:0]
 	if f.opt.Timestamps {
@@ -323,6 +324,12 @@ func (f *Formatter) header(c *Chunk) string {
 		b = append(b, "TX →"...)
 	} else {
 		b = append(b, "RX ←"...)
+	}
+	if c.Mark != "" {
+		// Before the peer, so a narrow view still shows how reads split.
+		b = append(b, " ["...)
+		b = append(b, c.Mark...)
+		b = append(b, ']')
 	}
 	if c.Peer != "" {
 		b = append(b, ' ')

@@ -1,0 +1,69 @@
+package netassist
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"netassist/netassist/framing"
+)
+
+// setFraming gives the connection its own framer (state is per
+// connection); before start only.
+func (c *Conn) setFraming(cfg framing.Config) { c.framer = framing.New(cfg) }
+
+// frame cuts a read into the messages it completes; read loop only.
+func (c *Conn) frame(p []byte) []framing.Frame {
+	if c.framer == nil {
+		return nil
+	}
+	return c.framer.Push(p)
+}
+
+// recordFrames counts the messages and hands them to the display as one
+// event: their bytes are contiguous (framing emits one copy per call).
+func (c *Conn) recordFrames(frames []framing.Frame) {
+	if len(frames) == 0 {
+		return
+	}
+	msgs := make([]MsgInfo, len(frames))
+	n := 0
+	for i, f := range frames {
+		msgs[i] = MsgInfo{Len: len(f.Data), Strip: f.Strip, Bad: f.Bad, Reads: f.Reads, InRead: f.InRead, Index: f.Index}
+		n += len(f.Data)
+	}
+	data := frames[0].Data[:n] // consecutive: see framing.Framer.Push
+	c.Counters.addRxMsgs(msgs)
+	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs})
+}
+
+// flushFrames shows what the framer still holds when the stream ends.
+func (c *Conn) flushFrames() {
+	if c.framer != nil {
+		c.recordFrames(c.framer.Flush())
+	}
+}
+
+// armIdleGap makes the next read time out after the idle gap while part
+// of a message waits, so that a silence ends it. The deadline is cleared
+// once nothing waits, so an idle connection is never timed out.
+func (c *Conn) armIdleGap() {
+	if c.framer == nil || c.framer.Gap() == 0 {
+		return
+	}
+	if c.framer.Pending() > 0 {
+		c.c.SetReadDeadline(time.Now().Add(c.framer.Gap()))
+	} else {
+		c.c.SetReadDeadline(time.Time{})
+	}
+}
+
+// idleGapPassed tells whether err is the idle gap's deadline, and then
+// ends the waiting message.
+func (c *Conn) idleGapPassed(err error) bool {
+	if c.framer == nil || c.framer.Gap() == 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	c.recordFrames(c.framer.Flush())
+	return true
+}
