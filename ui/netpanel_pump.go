@@ -13,7 +13,7 @@ import (
 func (p *netPanel) prepare(now time.Time) func() {
 	var evs []netassist.Event
 	var drops netassist.FeedDrops
-	if !p.recv.paused.Load() {
+	if !p.recv.paused.Load() && !p.recv.floodResting(now) {
 		evs, drops = p.hub.Feed.Drain()
 		// A send is stamped before its write, and its answer can be
 		// recorded first: show them in the order they happened.
