@@ -20,6 +20,12 @@ func (p *netPanel) prepare(now time.Time) func() {
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	}
 	upd, changed := p.recv.prepare(evs, drops, now)
+	if changed && !upd.reset && upd.dropped >= floodSampleAfter {
+		// The rows are a sample of a flood: show only its newest few.
+		// Every row new on screen is rasterised on the UI thread; a
+		// screenful of them held the window for ~100 ms at each repaint.
+		upd.batch.KeepLast(floodSampleRows)
+	}
 	// In a flood every change costs a frame, and each frame redraws the
 	// whole window on the UI thread: the status line and the connection
 	// list wait for the rows' next repaint and go in the same frame.
@@ -127,6 +133,14 @@ func (p *netPanel) prepare(now time.Time) func() {
 		}
 	}
 }
+
+// When the feed dropped floodSampleAfter bytes or more since the last
+// repaint, the view shows at most floodSampleRows new rows per repaint (the
+// others count as trimmed). Below it, a burst keeps all its rows.
+const (
+	floodSampleAfter = 1 << 20
+	floodSampleRows  = 10
+)
 
 // statusEvery is how often the status line's figures move at most.
 const statusEvery = 250 * time.Millisecond

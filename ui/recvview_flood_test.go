@@ -43,3 +43,41 @@ func TestFloodFormatsOnlyForRepaints(t *testing.T) {
 		t.Fatal("no trim banner after a flood the display sampled")
 	}
 }
+
+// Under a flood the display drops most bytes anyway; of the rows it still
+// formats, each repaint shows only the newest few, because each row new on
+// screen is rasterised on the UI thread. A burst that the feed held keeps
+// every row.
+func TestFloodRepaintShowsFewNewRows(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*netPanel)
+	at := time.Now()
+	apply := func() {
+		if f := p.prepare(at); f != nil {
+			f()
+		}
+		at = at.Add(10 * time.Millisecond)
+	}
+	burst := bytes.Repeat([]byte("row\n"), 300)
+	p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: burst})
+	apply()
+	if n := p.recv.ring.Len(); n < 300 {
+		t.Fatalf("a 300-row burst left %d rows in the view; want them all", n)
+	}
+	flood := bytes.Repeat([]byte("row\n"), 64<<10) // 256 KiB a tick
+	for range 100 {
+		before := p.recv.ring.Len()
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: flood})
+		apply()
+		if added := p.recv.ring.Len() - before; added > floodSampleRows {
+			t.Fatalf("a flood repaint added %d rows; want at most %d", added, floodSampleRows)
+		}
+	}
+	if p.recv.ring.Trimmed() == 0 {
+		t.Fatal("the rows left out are not counted as trimmed")
+	}
+}

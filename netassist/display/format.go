@@ -15,6 +15,9 @@ type Batch struct {
 	// grew. It is only set when Rows is not empty.
 	ReplaceLast bool
 	Rows        []string
+	// Skipped counts rows formatted but left out (KeepLast): the view
+	// counts them as trimmed.
+	Skipped int
 }
 
 // streamKey names one direction of one connection.
@@ -354,4 +357,5 @@ func (b *Batch) Merge(next Batch) {
 		}
 	}
 	b.Rows = append(b.Rows, rows...)
+	b.Skipped += next.Skipped
 }
