@@ -15,6 +15,9 @@ func (p *netPanel) prepare(now time.Time) func() {
 	var drops netassist.FeedDrops
 	if !p.recv.paused.Load() && !p.recv.floodResting(now) {
 		evs, drops = p.hub.Feed.Drain()
+		if drops.Bytes >= floodSampleAfter {
+			evs, drops = newestPayload(evs, drops, floodSampleBytes)
+		}
 		// A send is stamped before its write, and its answer can be
 		// recorded first: show them in the order they happened.
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
