@@ -396,13 +396,33 @@ func (w *saveWriter) write(ev Event) error {
 }
 
 // appendJSONString appends s as a JSON string; encoding/json does the
-// escaping (these strings are short: names, addresses, messages).
+// escaping (these strings are short: names, addresses, messages). A
+// string with nothing to escape, as session names and peer addresses are,
+// is copied as it is: marshalling two of them for every event was a
+// tenth of the saver's time under wrk.
 func appendJSONString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, err := json.Marshal(s)
 	if err != nil {
 		return append(b, `""`...)
 	}
 	return append(b, q...)
+}
+
+// plainJSON tells whether encoding/json writes s between quotes as it is:
+// printable ASCII, and none of the characters it escapes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // RawFileName is the raw file of one connection and direction, e.g.
