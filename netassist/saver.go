@@ -176,8 +176,8 @@ func (s *Saver) enqueue(ev Event) error {
 
 // byteBudget bounds the payload bytes waiting in a saver's queue.
 type byteBudget struct {
-	mu   sync.Mutex
-	cond sync.Cond
+	mu      sync.Mutex
+	cond    sync.Cond
 	used    int
 	max     int
 	waiting int // writers in take's Wait
