@@ -28,7 +28,14 @@ type Feed struct {
 	// another way (the HTTP server's request list) and only wants the rest.
 	noTraffic bool
 	notify    func() // told of every push, so an idle pump can wake up
+	// errors holds error events that data pushed out of the queue: the
+	// window must still say what failed (a save that stopped, say) when a
+	// flood follows the failure.
+	errors []Event
 }
+
+// maxKeptErrors bounds the error events a feed keeps past its limits.
+const maxKeptErrors = 64
 
 // SetNotify makes every Push call fn (which must not block). Call it before
 // the feed is used.
@@ -84,7 +91,11 @@ func (f *Feed) Push(ev Event) {
 	for f.bytes > f.maxBytes || len(f.events)-f.head > f.maxEvents {
 		old := &f.events[f.head]
 		f.bytes -= len(old.Data)
-		f.dropped.Events++
+		if old.Kind == EvError && len(f.errors) < maxKeptErrors {
+			f.errors = append(f.errors, *old)
+		} else {
+			f.dropped.Events++
+		}
 		f.dropped.Bytes += len(old.Data)
 		if cap(old.Data) > 0 && len(f.spare) < maxSpare {
 			f.spare = append(f.spare, old.Data[:0])
@@ -106,10 +117,12 @@ func (f *Feed) Push(ev Event) {
 func (f *Feed) Drain() ([]Event, FeedDrops) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.head == len(f.events) && f.dropped == (FeedDrops{}) {
+	if f.head == len(f.events) && f.dropped == (FeedDrops{}) && len(f.errors) == 0 {
 		return nil, FeedDrops{}
 	}
-	out := append([]Event(nil), f.events[f.head:]...)
+	// Kept errors are older than what is still queued.
+	out := append(f.errors, f.events[f.head:]...)
+	f.errors = nil
 	clear(f.events)
 	f.events = f.events[:0]
 	f.head = 0

@@ -121,3 +121,25 @@ func TestFeedNotifies(t *testing.T) {
 		t.Fatalf("%d events kept; want the connect only", len(evs))
 	}
 }
+
+// An error pushed before a flood is still drained: the data that pushes
+// it out of the feed must not make the window silent about a failure.
+func TestFeedKeepsErrorsThroughAFlood(t *testing.T) {
+	f := NewFeed(1024, 16)
+	f.Push(Event{Kind: EvError, Detail: "saving stopped: disk full"})
+	for range 100 {
+		f.Push(Event{Kind: EvRx, Conn: 1, Data: make([]byte, 512)})
+	}
+	evs, drops := f.Drain()
+	if len(evs) == 0 || evs[0].Kind != EvError || evs[0].Detail != "saving stopped: disk full" {
+		t.Fatalf("drained %d events, first %+v; want the error first", len(evs), evs[0])
+	}
+	if drops.Events == 0 {
+		t.Fatal("no drops counted")
+	}
+	for _, ev := range evs[1:] {
+		if ev.Kind != EvRx {
+			t.Fatalf("unexpected %s", ev.Kind)
+		}
+	}
+}

@@ -30,7 +30,8 @@ type Saver struct {
 	mu      sync.Mutex
 	err     error // first write error; once set, Write fails fast
 	closed  bool
-	closeMu sync.Mutex
+	closeMu sync.RWMutex // writers share it; Close takes it alone to close jobs
+	queued  byteBudget
 	adopted atomic.Uint64 // payloads taken over without a copy (tests)
 	openRaw atomic.Int64  // raw files open now (tests)
 	flushes atomic.Int64  // idle flushes done (tests)
@@ -40,9 +41,21 @@ type Saver struct {
 // append mode when needed again, so 10,000 connections do not exhaust fds.
 const maxOpenRaw = 256
 
-// saveQueue is how many events may wait for the disk before Write blocks;
-// with reads of up to 256 KiB that bounds the saver's memory to ~8 MiB.
-const saveQueue = 32
+// Events wait for the saver goroutine in a queue of up to saveQueue events
+// and saveQueueBytes of payload; Write blocks beyond either. The byte bound
+// keeps a flood's 256 KiB reads to ~8 MiB, as 32 events did; the event
+// bound is deep because an HTTP server under wrk makes tens of thousands
+// of small events a second, and a queue of 32 of them filled whenever the
+// saver goroutine lost its core for a moment: every handler then waited
+// (the largest blocking in a profile of the app under wrk with --save).
+const (
+	saveQueue      = 1024
+	saveQueueBytes = 8 << 20
+)
+
+// freeBufCount is how many 256 KiB payload buffers are kept for reuse: as
+// many as the byte bound lets wait, and a few in the read loops' hands.
+const freeBufCount = saveQueueBytes/poolBufSize + 8
 
 // NewSaver creates dir/<session>-<time>/ and starts writing into it.
 func NewSaver(dir, session string) (*Saver, error) {
@@ -61,7 +74,7 @@ func newSaverAt(dir, session string, at time.Time) (*Saver, error) {
 	if err != nil {
 		return nil, saveDirError(dir, err)
 	}
-	s := &Saver{dir: full, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
+	s := newSaverQueue(full)
 	w := &saveWriter{dir: full, events: ev, raw: map[string]*saveFile{}, disk: newDiskIO(s.fail)}
 	if err := w.writeHeader(session, at); err != nil {
 		w.close()
@@ -69,6 +82,13 @@ func newSaverAt(dir, session string, at time.Time) (*Saver, error) {
 	}
 	go s.loop(w)
 	return s, nil
+}
+
+// newSaverQueue makes a saver's queue; its goroutine is started apart.
+func newSaverQueue(dir string) *Saver {
+	s := &Saver{dir: dir, jobs: make(chan Event, saveQueue), done: make(chan struct{}), failedCh: make(chan struct{})}
+	s.queued.max = saveQueueBytes
+	return s
 }
 
 // newSaveFolder creates a folder named name under dir, or name-2, name-3…
@@ -144,13 +164,50 @@ func (s *Saver) enqueue(ev Event) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
-	s.closeMu.Lock()
-	defer s.closeMu.Unlock()
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
 	if s.closed {
 		return errSaverClosed
 	}
+	s.queued.take(cap(ev.Data))
 	s.jobs <- ev
 	return nil
+}
+
+// byteBudget bounds the payload bytes waiting in a saver's queue.
+type byteBudget struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	used    int
+	max     int
+	waiting int // writers in take's Wait
+}
+
+// take waits until n more bytes fit (an event alone in the queue always
+// fits, however big).
+func (b *byteBudget) take(n int) {
+	b.mu.Lock()
+	if b.cond.L == nil {
+		b.cond.L = &b.mu
+	}
+	for b.used > 0 && b.used+n > b.max {
+		b.waiting++
+		b.cond.Wait()
+		b.waiting--
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+// give returns n bytes taken by an event the saver is done with.
+func (b *byteBudget) give(n int) {
+	b.mu.Lock()
+	wake := b.waiting > 0
+	b.used -= n
+	b.mu.Unlock()
+	if wake {
+		b.cond.Broadcast()
+	}
 }
 
 // Close flushes everything queued and closes the files.
@@ -182,6 +239,12 @@ const directFlushEvery = 50 * time.Millisecond
 // milliseconds is as good as at once for anyone opening the files.
 const idleFlushAfter = 5 * time.Millisecond
 
+// busyFlushEvery bounds how long written events wait for a flush while
+// they keep coming. Flushing every idleFlushAfter instead, whether or not
+// events had stopped, wrote every open connection's files 200 times a
+// second under wrk: about one write per request, with 32 connections.
+const busyFlushEvery = 100 * time.Millisecond
+
 func (s *Saver) loop(w *saveWriter) {
 	defer close(s.done)
 	later := time.NewTimer(time.Hour)
@@ -189,7 +252,23 @@ func (s *Saver) loop(w *saveWriter) {
 	armed := false
 	soon := time.NewTimer(time.Hour)
 	soon.Stop()
-	soonArmed := false
+	dirty := false // written since the last flush
+	var dirtySince time.Time
+	flush := func() {
+		soon.Stop()
+		dirty = false
+		if s.failed() {
+			return
+		}
+		s.flushes.Add(1)
+		if err := w.flush(false); err != nil {
+			s.fail(err)
+		}
+		if w.pending && !armed {
+			later.Reset(directFlushEvery)
+			armed = true
+		}
+	}
 	for {
 		select {
 		case ev, ok := <-s.jobs:
@@ -202,6 +281,7 @@ func (s *Saver) loop(w *saveWriter) {
 				s.openRaw.Store(0)
 				return
 			}
+			s.queued.give(cap(ev.Data))
 			if s.failed() {
 				putBuf(ev.Data)
 				continue // drain so writers never block on a dead saver
@@ -213,24 +293,21 @@ func (s *Saver) loop(w *saveWriter) {
 				s.fail(err)
 				continue
 			}
-			if len(s.jobs) == 0 && !soonArmed {
-				// Idle: make what we have readable soon, not at close.
-				soon.Reset(idleFlushAfter)
-				soonArmed = true
+			now := time.Now()
+			if !dirty {
+				dirty, dirtySince = true, now
+			}
+			if len(s.jobs) == 0 {
+				// Idle for now: make what we have readable once the events
+				// stop, or now if they have kept coming for a while.
+				if now.Sub(dirtySince) >= busyFlushEvery {
+					flush()
+				} else {
+					soon.Reset(idleFlushAfter)
+				}
 			}
 		case <-soon.C:
-			soonArmed = false
-			if s.failed() {
-				continue
-			}
-			s.flushes.Add(1)
-			if err := w.flush(false); err != nil {
-				s.fail(err)
-			}
-			if w.pending && !armed {
-				later.Reset(directFlushEvery)
-				armed = true
-			}
+			flush()
 		case <-later.C:
 			armed = false
 			if !s.failed() {
@@ -377,13 +454,33 @@ func (w *saveWriter) write(ev Event) error {
 }
 
 // appendJSONString appends s as a JSON string; encoding/json does the
-// escaping (these strings are short: names, addresses, messages).
+// escaping (these strings are short: names, addresses, messages). A
+// string with nothing to escape, as session names and peer addresses are,
+// is copied as it is: marshalling two of them for every event was a
+// tenth of the saver's time under wrk.
 func appendJSONString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, err := json.Marshal(s)
 	if err != nil {
 		return append(b, `""`...)
 	}
 	return append(b, q...)
+}
+
+// plainJSON tells whether encoding/json writes s between quotes as it is:
+// printable ASCII, and none of the characters it escapes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // RawFileName is the raw file of one connection and direction, e.g.
@@ -524,7 +621,7 @@ func safeName(s string) string {
 // Payload copies are recycled through a fixed free list (not a
 // sync.Pool, which the collector empties at every cycle): a flood passes a
 // gigabyte through the saver, which would otherwise all be garbage.
-var freeBufs = make(chan []byte, saveQueue+8)
+var freeBufs = make(chan []byte, freeBufCount)
 
 const poolBufSize = 256 << 10
 

@@ -47,3 +47,45 @@ func TestSaverFlushesOnceEventsStop(t *testing.T) {
 		}
 	})
 }
+
+// Events that keep coming a millisecond apart (an HTTP server under load)
+// are flushed every busyFlushEvery, not every idleFlushAfter: each flush
+// writes every open connection's files.
+func TestSaverFlushesSteadyEventsEveryBusyInterval(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, err := NewSaver(t.TempDir(), "s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		peer, req := "127.0.0.1:40000", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		const n = 3*busyFlushEvery/time.Millisecond + 10
+		for i := range n {
+			must(s.Write(Event{Time: time.Now(), Kind: EvRx, Conn: 1, Peer: peer, Data: req}))
+			synctest.Wait()
+			if i == busyFlushEvery/time.Millisecond+1 {
+				// Readable within busyFlushEvery though events keep coming.
+				got, err := os.ReadFile(filepath.Join(s.Dir(), RawFileName(1, peer, EvRx)))
+				must(err)
+				if len(got) < int(busyFlushEvery/time.Millisecond)*len(req) {
+					t.Fatalf("after %d events a millisecond apart the raw file holds %d bytes", i+1, len(got))
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if got := s.flushes.Load(); got != 3 {
+			t.Fatalf("%d flushes over %d events a millisecond apart; want 3", got, n)
+		}
+		time.Sleep(idleFlushAfter)
+		synctest.Wait()
+		if got := s.flushes.Load(); got != 4 {
+			t.Fatalf("%d flushes once the events stopped; want 4", got)
+		}
+	})
+}

@@ -144,16 +144,8 @@ func (l *connList) setSelected(id uint64, on bool) {
 // set shows a new snapshot; selections of connections that are gone go too.
 func (l *connList) set(infos []netassist.ConnInfo) {
 	l.infos = infos
-	alive := make(map[uint64]bool, len(infos))
-	for _, ci := range infos {
-		alive[ci.ID] = true
-	}
 	l.mu.Lock()
-	for id := range l.selected {
-		if !alive[id] {
-			delete(l.selected, id)
-		}
-	}
+	l.selected = keptSelection(l.selected, infos)
 	l.mu.Unlock()
 	l.title.SetText(Tf("conns.title", "Connections: %d", len(infos)))
 	l.list.Refresh()

@@ -11,13 +11,22 @@ import (
 func (p *trafficPanel) prepare(now time.Time) func() {
 	var evs []netassist.Event
 	var drops netassist.FeedDrops
-	if !p.recv.paused.Load() {
+	if !p.recv.paused.Load() && !p.recv.floodResting(now) {
 		evs, drops = p.hub.Feed.Drain()
+		if drops.Bytes >= floodSampleAfter {
+			evs, drops = newestPayload(evs, drops, floodSampleBytes)
+		}
 		// A send is stamped before its write, and its answer can be
 		// recorded first: show them in the order they happened.
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	}
 	upd, changed := p.recv.prepare(evs, drops, now)
+	if changed && !upd.reset && upd.dropped >= floodSampleAfter {
+		// The rows are a sample of a flood: show only its newest few.
+		// Every row new on screen is rasterised on the UI thread; a
+		// screenful of them held the window for ~100 ms at each repaint.
+		upd.batch.KeepLast(floodSampleRows)
+	}
 	// In a flood every change costs a frame, and each frame redraws the
 	// whole window on the UI thread: the status line and the connection
 	// list wait for the rows' next repaint and go in the same frame.
@@ -101,6 +110,14 @@ func (p *trafficPanel) prepare(now time.Time) func() {
 		}
 	}
 }
+
+// When the feed dropped floodSampleAfter bytes or more since the last
+// repaint, the view shows at most floodSampleRows new rows per repaint (the
+// others count as trimmed). Below it, a burst keeps all its rows.
+const (
+	floodSampleAfter = 1 << 20
+	floodSampleRows  = 10
+)
 
 // setShown tells the panel how to know whether its tab is on screen.
 func (p *trafficPanel) setShown(f func() bool) {

@@ -18,6 +18,9 @@ type Batch struct {
 	// Dirs[i] is what Rows[i] shows (RX, TX or Info), so the view can
 	// colour rows by direction. Batches built by hand may leave it nil.
 	Dirs []Dir
+	// Skipped counts rows formatted but left out (KeepLast): the view
+	// counts them as trimmed.
+	Skipped int
 }
 
 // streamKey names one direction of one connection.
@@ -387,6 +390,7 @@ func (b *Batch) Merge(next Batch) {
 	}
 	b.Rows = append(b.Rows, rows...)
 	b.Dirs = append(b.Dirs, dirs...)
+	b.Skipped += next.Skipped
 }
 
 // fillDirs gives rows of a hand-built batch a direction (Info).

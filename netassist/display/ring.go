@@ -50,6 +50,7 @@ func (r *Ring) SetCap(n int) {
 
 // Apply adds a batch from the Formatter.
 func (r *Ring) Apply(b Batch) {
+	r.trimmed += uint64(b.Skipped)
 	rows, from := b.Rows, 0
 	if b.ReplaceLast && len(rows) > 0 && r.n > 0 {
 		i := (r.start + r.n - 1) % len(r.buf)
