@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/andybalholm/brotli v1.2.8
 	github.com/go-text/typesetting v0.2.1
+	github.com/google/gopacket v1.1.19
 	github.com/sirupsen/logrus v1.9.3
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
