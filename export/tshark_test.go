@@ -237,3 +237,57 @@ func TestPcapngTCPServerTshark(t *testing.T) {
 		})
 	}
 }
+
+// A UDP session's datagrams, both ways and an empty one among them, are
+// as many UDP frames in tshark, with the same payloads.
+func TestPcapngUDPTshark(t *testing.T) {
+	needTshark(t)
+	hub := netassist.NewHub("udp 127.0.0.1:0", nil)
+	folder, err := hub.StartSaving(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := netassist.NewUDP(netassist.Config{Kind: netassist.KindUDP, Local: "127.0.0.1:0"}, hub)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	peer, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	to, _ := net.ResolveUDPAddr("udp", u.LocalAddr())
+	sent := [][]byte{[]byte("one"), {}, randomBytes(9000), []byte("four")}
+	for _, d := range sent {
+		if _, err := peer.WriteTo(d, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the datagrams", func() bool { return hub.Counters.Snapshot().RxChunks == uint64(len(sent)) })
+	for _, d := range [][]byte{[]byte("back"), randomBytes(2000)} {
+		if err := u.SendTo(peer.LocalAddr().String(), d); err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, d)
+	}
+	waitUntil(t, "the answers", func() bool { return hub.Counters.Snapshot().TxChunks == 2 })
+	u.Close()
+	if err := hub.StopSaving(); err != nil {
+		t.Fatal(err)
+	}
+	file := exportPcapng(t, folder)
+	out := tshark(t, "-r", file, "-Y", "udp", "-T", "fields", "-e", "udp.length")
+	lines := strings.Fields(out)
+	if len(lines) != len(sent) {
+		t.Fatalf("UDP frames: %d, want %d\n%s", len(lines), len(sent), out)
+	}
+	for i, l := range lines {
+		if want := fmt.Sprint(8 + len(sent[i])); l != want {
+			t.Errorf("datagram %d: udp.length %s, want %s", i, l, want)
+		}
+	}
+	if bad := expertProblems(t, file); len(bad) > 0 {
+		t.Errorf("tshark expert info:\n%s", strings.Join(bad, "\n"))
+	}
+}
