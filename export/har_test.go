@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -228,5 +229,50 @@ func TestHARHTTPServer(t *testing.T) {
 	}
 	if bad := expertProblems(t, pcap); len(bad) > 0 {
 		t.Errorf("tshark expert info:\n%s", strings.Join(bad, "\n"))
+	}
+}
+
+// An HTTP client session's folder: the requests are what was sent. The
+// timings come from the event times, an answer in two reads takes its
+// receive time from both, and a connection that is not HTTP is left out.
+func TestHARClientTimings(t *testing.T) {
+	const (
+		s   = `"session":"http-client 10.0.0.9:8080"`
+		tx1 = "conn1_10.0.0.9_8080.tx"
+		rx1 = "conn1_10.0.0.9_8080.rx"
+		tx2 = "conn2_10.0.0.9_8080.tx"
+	)
+	req := "GET /a?x=1 HTTP/1.1\r\nHost: example.test\r\n\r\n"
+	res1, res2 := "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: id=7; Path=/; HttpOnly\r\n\r\n", "hi"
+	ev := func(at, rest string) string { return `{"time":"2026-12-04T10:00:` + at + `Z",` + s + `,` + rest + `}` }
+	lines := []string{
+		ev("00", `"event":"save","format":2`),
+		ev("00.5", `"event":"connect","conn":1,"peer":"10.0.0.9:8080","bytes":0`),
+		ev("01", `"event":"tx","conn":1,"peer":"10.0.0.9:8080","bytes":`+fmt.Sprint(len(req))+`,"file":"`+tx1+`","offset":0`),
+		ev("02", `"event":"tx","conn":2,"peer":"10.0.0.9:8080","bytes":5,"file":"`+tx2+`","offset":0`),
+		ev("03", `"event":"rx","conn":1,"peer":"10.0.0.9:8080","bytes":`+fmt.Sprint(len(res1))+`,"file":"`+rx1+`","offset":0`),
+		ev("03.25", `"event":"rx","conn":1,"peer":"10.0.0.9:8080","bytes":2,"file":"`+rx1+`","offset":`+fmt.Sprint(len(res1))),
+	}
+	dir := writeFolder(t, lines, map[string]string{tx1: req, rx1: res1 + res2, tx2: "\x00\x01bin"})
+	file, h := exportHAR(t, dir)
+	if h.Entries() != 1 {
+		t.Fatalf("entries: %d, want 1", h.Entries())
+	}
+	var har struct {
+		Log struct{ Entries []harEntry } `json:"log"`
+	}
+	b, _ := os.ReadFile(file)
+	if err := json.Unmarshal(b, &har); err != nil {
+		t.Fatal(err)
+	}
+	e := har.Log.Entries[0]
+	if e.Request.URL != "http://example.test/a?x=1" || e.ServerIPAddress != "10.0.0.9" || e.Response.Content.Text != "hi" {
+		t.Errorf("entry: %s at %s, content %q", e.Request.URL, e.ServerIPAddress, e.Response.Content.Text)
+	}
+	if e.StartedDateTime != "2026-12-04T10:00:01.000Z" || e.Timings.Send != 0 || e.Timings.Wait != 2000 || e.Timings.Receive != 250 || e.Time != 2250 {
+		t.Errorf("started %s, timings %+v, time %v", e.StartedDateTime, e.Timings, e.Time)
+	}
+	if c := e.Response.Cookies; len(c) != 1 || c[0].Name != "id" || c[0].Path != "/" || !c[0].HTTPOnly {
+		t.Errorf("response cookies: %+v", c)
 	}
 }
