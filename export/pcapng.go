@@ -48,6 +48,9 @@ type Pcapng struct {
 	ip6  layers.IPv6
 	tcp  layers.TCP
 	udpL layers.UDP
+	pl   gopacket.Payload
+	addr [2][16]byte                   // the frame's source and destination IPs, kept here so they need no allocation
+	lays [4]gopacket.SerializableLayer // reused: no allocation per frame
 }
 
 // The two ends' made-up MAC addresses (locally administered).
@@ -102,7 +105,7 @@ func NewPcapng(w io.Writer, fo *Folder, o PcapngOptions) (*Pcapng, error) {
 	}
 	p := &Pcapng{fo: fo, out: out, ng: ng, mss: mtu - 60, conns: map[uint64]*tcpConn{},
 		buf:  gopacket.NewSerializeBuffer(),
-		opts: gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}}
+		opts: gopacket.SerializeOptions{FixLengths: true}}
 	p.local = sessionAddr(fo.Session)
 	return p, nil
 }
@@ -325,13 +328,15 @@ func (p *Pcapng) network(src, dst netip.AddrPort, from int, proto layers.IPProto
 	}
 	if src.Addr().Is4() && dst.Addr().Is4() {
 		s, d := src.Addr().As4(), dst.Addr().As4()
+		copy(p.addr[0][:], s[:])
+		copy(p.addr[1][:], d[:])
 		p.ip4 = layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: proto, Flags: layers.IPv4DontFragment,
-			Id: id, SrcIP: s[:], DstIP: d[:]}
+			Id: id, SrcIP: p.addr[0][:4], DstIP: p.addr[1][:4]}
 		return &p.ip4
 	}
 	p.eth.EthernetType = layers.EthernetTypeIPv6
-	s, d := src.Addr().As16(), dst.Addr().As16()
-	p.ip6 = layers.IPv6{Version: 6, HopLimit: 64, NextHeader: proto, SrcIP: s[:], DstIP: d[:]}
+	p.addr[0], p.addr[1] = src.Addr().As16(), dst.Addr().As16()
+	p.ip6 = layers.IPv6{Version: 6, HopLimit: 64, NextHeader: proto, SrcIP: p.addr[0][:], DstIP: p.addr[1][:]}
 	return &p.ip6
 }
 
@@ -339,10 +344,13 @@ func (p *Pcapng) write(at time.Time, net gopacket.NetworkLayer, transport gopack
 	if err := p.buf.Clear(); err != nil {
 		return err
 	}
-	if err := gopacket.SerializeLayers(p.buf, p.opts, &p.eth, net.(gopacket.SerializableLayer), transport, gopacket.Payload(payload)); err != nil {
+	p.pl = payload
+	p.lays = [4]gopacket.SerializableLayer{&p.eth, net.(gopacket.SerializableLayer), transport, &p.pl}
+	if err := gopacket.SerializeLayers(p.buf, p.opts, p.lays[:]...); err != nil {
 		return err
 	}
 	b := p.buf.Bytes()
+	fillChecksums(b)
 	return p.ng.WritePacket(gopacket.CaptureInfo{Timestamp: at, CaptureLength: len(b), Length: len(b)}, b)
 }
 
