@@ -99,6 +99,9 @@ func TestExportDamagedFolders(t *testing.T) {
 		packets int    // in the pcapng written; -1 none written
 	}{
 		{"intact", func(t *testing.T) string { return writeFolder(t, goodLines, goodFiles()) }, 0, "", goodPackets},
+		{"connection older than the save", func(t *testing.T) string {
+			return writeFolder(t, append(append([]string(nil), goodLines[:2]...), goodLines[3:]...), goodFiles())
+		}, 0, "", goodPackets - 3},
 		{"format 1", func(t *testing.T) string { return writeFolder(t, format1, nil) }, 0, "", goodPackets},
 		{"no such folder", func(t *testing.T) string { return filepath.Join(t.TempDir(), "gone") }, 1, "does not exist", -1},
 		{"a file", func(t *testing.T) string {
