@@ -30,7 +30,7 @@ func BenchmarkPcapng(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := NewPcapng(io.Discard, fo, PcapngOptions{})
+		p, err := NewPcapng(io.Discard, fo, PcapngOptions{MTU: benchMTU})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -40,3 +40,5 @@ func BenchmarkPcapng(b *testing.B) {
 		p.Close()
 	}
 }
+
+var benchMTU = DefaultMTU

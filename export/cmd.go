@@ -170,6 +170,11 @@ func create(path string) (*output, error) {
 
 func (o *output) commit() error {
 	err := o.finish()
+	if err == nil {
+		// On the disk before it takes its name: a crash never leaves a
+		// cut file under the name asked for.
+		err = o.f.Sync()
+	}
 	if cerr := o.f.Close(); err == nil {
 		err = cerr
 	}

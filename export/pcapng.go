@@ -41,16 +41,17 @@ type Pcapng struct {
 	conns map[uint64]*tcpConn
 	udp   []byte // a datagram gathered from its chunks
 
-	buf  gopacket.SerializeBuffer
-	opts gopacket.SerializeOptions
-	eth  layers.Ethernet
-	ip4  layers.IPv4
-	ip6  layers.IPv6
-	tcp  layers.TCP
-	udpL layers.UDP
-	pl   gopacket.Payload
-	addr [2][16]byte                   // the frame's source and destination IPs, kept here so they need no allocation
-	lays [4]gopacket.SerializableLayer // reused: no allocation per frame
+	buf   gopacket.SerializeBuffer
+	opts  gopacket.SerializeOptions
+	eth   layers.Ethernet
+	ip4   layers.IPv4
+	ip6   layers.IPv6
+	tcp   layers.TCP
+	udpL  layers.UDP
+	pl    gopacket.Payload
+	frame []byte                        // the frame being written, reused
+	addr  [2][16]byte                   // the frame's source and destination IPs, kept here so they need no allocation
+	lays  [4]gopacket.SerializableLayer // reused: no allocation per frame
 }
 
 // The two ends' made-up MAC addresses (locally administered).
@@ -313,6 +314,10 @@ func (p *Pcapng) segment(at time.Time, c *tcpConn, from int, f tcpFlags, opts []
 		p.tcp.Ack = c.next[1-from]
 	}
 	c.ipID[from]++
+	if opts == nil {
+		p.frame = tcpFrame(p.frame, src, dst, from == sidePeer, c.ipID[from], p.tcp.Seq, p.tcp.Ack, f.bits(), payload)
+		return p.ng.WritePacket(gopacket.CaptureInfo{Timestamp: at, CaptureLength: len(p.frame), Length: len(p.frame)}, p.frame)
+	}
 	net := p.network(src, dst, from, layers.IPProtocolTCP, c.ipID[from])
 	if err := p.tcp.SetNetworkLayerForChecksum(net); err != nil {
 		return err

@@ -17,7 +17,8 @@ import (
 type exportBench struct {
 	Bytes      int64     // the flood
 	FolderSize int64     // the saved folder's files
-	Copies     []float64 // seconds per plain copy
+	Copies     []float64 // seconds per plain copy, synced to the disk as the export is
+	Cached     []float64 // seconds per plain copy left in the page cache (not synced)
 	Exports    []float64 // seconds per export
 	OutSize    int64     // the pcapng written
 	MaxRSS     int64     // the export process's peak, bytes
@@ -80,14 +81,21 @@ func benchExport(e *env, n int64, seed uint64) *exportBench {
 	os.MkdirAll(out, 0o755)
 	defer os.RemoveAll(out)
 	for i := 0; i < 2; i++ {
-		secs, err := copyFolder(folder, filepath.Join(out, "copy"))
-		os.RemoveAll(filepath.Join(out, "copy"))
-		if err != nil {
-			x.Err = err.Error()
-			return x
+		for _, sync := range []bool{false, true} {
+			secs, err := copyFolder(folder, filepath.Join(out, "copy"), sync)
+			os.RemoveAll(filepath.Join(out, "copy"))
+			exec.Command("sync").Run()
+			if err != nil {
+				x.Err = err.Error()
+				return x
+			}
+			if sync {
+				x.Copies = append(x.Copies, secs)
+			} else {
+				x.Cached = append(x.Cached, secs)
+			}
+			logf("export: plain copy (synced %v) of %d bytes in %.2f s, %.0f MB/s", sync, x.FolderSize, secs, float64(x.FolderSize)/secs/1e6)
 		}
-		x.Copies = append(x.Copies, secs)
-		logf("export: plain copy of %d bytes in %.2f s, %.0f MB/s", x.FolderSize, secs, float64(x.FolderSize)/secs/1e6)
 
 		pcap := filepath.Join(out, "flood.pcapng")
 		cmd := exec.Command(e.bin, "export", "--quiet", "--pcapng", pcap, folder)
@@ -96,7 +104,7 @@ func benchExport(e *env, n int64, seed uint64) *exportBench {
 		cmd.Stderr = &stderr
 		start := time.Now()
 		err = cmd.Run()
-		secs = time.Since(start).Seconds()
+		secs := time.Since(start).Seconds()
 		if err != nil {
 			x.Err = fmt.Sprintf("netassist export: %v %s", err, strings.TrimSpace(stderr.String()))
 			return x
@@ -108,6 +116,7 @@ func benchExport(e *env, n int64, seed uint64) *exportBench {
 			x.OutSize = st.Size()
 		}
 		os.Remove(pcap)
+		exec.Command("sync").Run()
 		x.Exports = append(x.Exports, secs)
 		logf("export: pcapng of %d bytes in %.2f s, %.0f MB/s read, %d bytes written, peak RSS %d MB",
 			x.FolderSize, secs, float64(x.FolderSize)/secs/1e6, x.OutSize, x.MaxRSS>>20)
@@ -116,9 +125,9 @@ func benchExport(e *env, n int64, seed uint64) *exportBench {
 }
 
 // copyFolder copies dir's files into to, as a user would copy the folder,
-// and returns the seconds it took (files closed, not synced: the export
-// does not sync either).
-func copyFolder(dir, to string) (float64, error) {
+// and returns the seconds it took; with sync, until the copies are on the
+// disk (the export syncs its file before naming it).
+func copyFolder(dir, to string, sync bool) (float64, error) {
 	if err := os.MkdirAll(to, 0o755); err != nil {
 		return 0, err
 	}
@@ -131,14 +140,14 @@ func copyFolder(dir, to string) (float64, error) {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		if err := copyFile(filepath.Join(dir, e.Name()), filepath.Join(to, e.Name())); err != nil {
+		if err := copyFile(filepath.Join(dir, e.Name()), filepath.Join(to, e.Name()), sync); err != nil {
 			return 0, err
 		}
 	}
 	return time.Since(start).Seconds(), nil
 }
 
-func copyFile(from, to string) error {
+func copyFile(from, to string, sync bool) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -152,6 +161,12 @@ func copyFile(from, to string) error {
 		dst.Close()
 		return err
 	}
+	if sync {
+		if err := dst.Sync(); err != nil {
+			dst.Close()
+			return err
+		}
+	}
 	return dst.Close()
 }
 
@@ -164,13 +179,17 @@ func (x *exportBench) checks(r *report) {
 	}
 	r.add("Export of the saved 1 GiB flood to pcapng: speed / a plain copy of the saved files",
 		fmt.Sprintf("%.2f (%.1f s vs %.1f s)", q, ex, c), "≥ 0.50", q >= 0.5, known)
+	if cc := x.best(x.Cached); known && cc > 0 {
+		r.add("Export to pcapng: speed / a plain copy left in the page cache (not synced)", fmt.Sprintf("%.2f (%.1f s vs %.1f s)", cc/ex, ex, cc), "report", true, true)
+	}
 	r.add("Export to pcapng: peak RSS of `netassist export`", mb(uint64(x.MaxRSS)), "< 100 MB", x.MaxRSS < 100e6, x.MaxRSS > 0)
 }
 
 func (x *exportBench) markdown(w func(string, ...any)) {
 	w("\n## Export: the saved flood as pcapng (issue 15)\n\n")
-	w("The app's TCP server saves a %d-byte flood with `--save`; then, twice in turn, a plain Go copy of the saved folder's files into another folder on the same disk, ", x.Bytes)
-	w("and `netassist export --pcapng` of the folder (Ethernet/IP/TCP frames of at most 1500 bytes, checksums computed). Best of two each.\n\n")
+	w("The app's TCP server saves a %d-byte flood with `--save`; then, twice in turn, a plain Go copy of the saved folder's files into another folder on the same disk ", x.Bytes)
+	w("(once left in the page cache, once synced to the disk), and `netassist export --pcapng` of the folder (Ethernet/IP/TCP frames of at most 1500 bytes, checksums computed), ")
+	w("which syncs its file before giving it its name. `sync` runs between the steps. The target compares the two that end on the disk. Best of two each.\n\n")
 	if x.Err != "" {
 		w("**Error:** %s\n\n", x.Err)
 	}
@@ -187,7 +206,8 @@ func (x *exportBench) markdown(w func(string, ...any)) {
 		}
 		w("| %s | %s | %.2f s | %s |\n", name, strings.Join(s, ", "), b, mbps(rate))
 	}
-	row("Plain copy of the saved files", x.Copies)
+	row("Plain copy of the saved files, synced", x.Copies)
+	row("Plain copy of the saved files, page cache only", x.Cached)
 	row("netassist export --pcapng", x.Exports)
 	w("\nSaved folder: %s; pcapng written: %s; export peak RSS %s.\n", mb(uint64(x.FolderSize)), mb(uint64(x.OutSize)), mb(uint64(x.MaxRSS)))
 }
