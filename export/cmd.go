@@ -71,7 +71,7 @@ func Main(args []string, stderr io.Writer, version string) int {
 			return 1
 		}
 		outs = append(outs, o)
-		p, err := NewPcapng(o.f, fo, PcapngOptions{MTU: *mtu, Version: version})
+		p, err := NewPcapng(o.writer(), fo, PcapngOptions{MTU: *mtu, Version: version})
 		if err != nil {
 			fmt.Fprintln(stderr, "netassist export:", err)
 			return 2
@@ -87,7 +87,7 @@ func Main(args []string, stderr io.Writer, version string) int {
 			return 1
 		}
 		outs = append(outs, o)
-		if har, err = NewHAR(o.f, fo, version); err != nil {
+		if har, err = NewHAR(o.writer(), fo, version); err != nil {
 			fmt.Fprintln(stderr, "netassist export:", err)
 			return 1
 		}
@@ -153,6 +153,7 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 type output struct {
 	path   string
 	f      *os.File
+	pipe   *pipeWriter
 	finish func() error
 }
 
@@ -168,8 +169,37 @@ func create(path string) (*output, error) {
 	return &output{path: path, f: f}, nil
 }
 
+// writebackEvery is how much is written before the kernel is asked to
+// start putting it on the disk.
+const writebackEvery = 16 << 20
+
+// writer is o's file, written on its own goroutine and back to the disk
+// as it goes.
+func (o *output) writer() io.Writer {
+	o.pipe = newPipeWriter(&writeback{f: o.f})
+	return o.pipe
+}
+
+type writeback struct {
+	f            *os.File
+	off, started int64
+}
+
+func (w *writeback) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.off += int64(n)
+	if w.off-w.started >= writebackEvery {
+		startWriteback(w.f, w.started, w.off-w.started)
+		w.started = w.off
+	}
+	return n, err
+}
+
 func (o *output) commit() error {
 	err := o.finish()
+	if perr := o.pipe.Close(); err == nil {
+		err = perr
+	}
 	if err == nil {
 		// On the disk before it takes its name: a crash never leaves a
 		// cut file under the name asked for.
@@ -193,6 +223,9 @@ func (o *output) commit() error {
 }
 
 func (o *output) abandon() {
+	if o.pipe != nil {
+		o.pipe.Close()
+	}
 	if o.f != nil {
 		o.f.Close()
 		os.Remove(o.f.Name())
