@@ -160,6 +160,27 @@ func TestExportDamagedFolders(t *testing.T) {
 	}
 }
 
+// A connection whose peer is no address is left out with one warning,
+// not one per event.
+func TestExportUnreadablePeerWarnsOnce(t *testing.T) {
+	ls := append([]string(nil), goodLines...)
+	for i := 2; i < len(ls); i++ {
+		ls[i] = strings.ReplaceAll(ls[i], `"peer":"127.0.0.1:40000"`, `"peer":"somewhere"`)
+	}
+	dir := writeFolder(t, ls, goodFiles())
+	var stderr bytes.Buffer
+	out := filepath.Join(t.TempDir(), "out.pcapng")
+	if code := Main([]string{"--pcapng", out, dir}, &stderr, "test"); code != 0 {
+		t.Fatalf("status %d: %s", code, &stderr)
+	}
+	if n := strings.Count(stderr.String(), "no readable peer address"); n != 1 {
+		t.Errorf("warned %d times, want once:\n%s", n, &stderr)
+	}
+	if n := countPackets(t, out); n != 0 {
+		t.Errorf("packets: %d, want 0", n)
+	}
+}
+
 // Wrong arguments say so with the usage line and status 2.
 func TestExportUsage(t *testing.T) {
 	dir := writeFolder(t, goodLines, goodFiles())

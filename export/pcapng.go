@@ -39,7 +39,8 @@ type Pcapng struct {
 	mss   int
 	local netip.AddrPort // the session's own end, from the open event
 	conns map[uint64]*tcpConn
-	udp   []byte // a datagram gathered from its chunks
+	bad   map[uint64]bool // connections left out, warned about once
+	udp   []byte          // a datagram gathered from its chunks
 
 	buf   gopacket.SerializeBuffer
 	opts  gopacket.SerializeOptions
@@ -104,7 +105,7 @@ func NewPcapng(w io.Writer, fo *Folder, o PcapngOptions) (*Pcapng, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pcapng{fo: fo, out: out, ng: ng, mss: mtu - 60, conns: map[uint64]*tcpConn{},
+	p := &Pcapng{fo: fo, out: out, ng: ng, mss: mtu - 60, conns: map[uint64]*tcpConn{}, bad: map[uint64]bool{},
 		buf:  gopacket.NewSerializeBuffer(),
 		opts: gopacket.SerializeOptions{FixLengths: true}}
 	p.local = sessionAddr(fo.Session)
@@ -220,8 +221,10 @@ func (p *Pcapng) conn(ev *Event) *tcpConn {
 	}
 	peer, ok := parseAddrPort(ev.Peer)
 	if !ok {
-		p.fo.warn("connection %d has no readable peer address (%q); it was left out of the pcapng file", ev.Conn, ev.Peer)
-		p.conns[ev.Conn] = nil
+		if !p.bad[ev.Conn] {
+			p.fo.warn("connection %d has no readable peer address (%q); it was left out of the pcapng file", ev.Conn, ev.Peer)
+			p.bad[ev.Conn] = true
+		}
 		return nil
 	}
 	c := &tcpConn{ends: [2]netip.AddrPort{sideLocal: p.localFor(peer), sidePeer: peer}, client: sidePeer}
