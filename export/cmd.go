@@ -12,7 +12,7 @@ import (
 )
 
 // Usage is the export subcommand's synopsis.
-const Usage = "netassist export [--pcapng FILE] [--har FILE] [--mtu N] SAVED-DIR"
+const Usage = "netassist export [--pcapng FILE] [--har FILE] [--mtu N] [--quiet] SAVED-DIR"
 
 // Main runs `netassist export ARGS…` and returns the exit status: 0 done
 // (perhaps with warnings about damage, on stderr), 1 the folder cannot be
