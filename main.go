@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"netassist/assets"
+	"netassist/export"
 	"netassist/netassist"
 	"netassist/ui"
 	"netassist/ui/fatal"
@@ -45,6 +46,10 @@ func (s *specList) Set(v string) error {
 
 func main() {
 	defer fatal.Recover("NetAssist") // no console on Windows: show it
+	if len(os.Args) > 1 && os.Args[1] == "export" {
+		// Converts a saved folder; no window, no display needed.
+		os.Exit(export.Main(os.Args[2:], os.Stderr, version))
+	}
 	if os.Getenv("GOGC") == "" {
 		// Most of the heap is long-lived (display rows, fonts, the HTTP
 		// capture), so the default of growing it to twice that before
@@ -65,6 +70,7 @@ func main() {
 		if err == flag.ErrHelp {
 			flag.CommandLine.SetOutput(os.Stdout)
 			flag.CommandLine.PrintDefaults()
+			fmt.Println("\nA saved folder is converted without a window by\n  " + export.Usage)
 			return
 		}
 		if opens.err != nil {

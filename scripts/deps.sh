@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   C compiler and the OpenGL/X11 headers Fyne's cgo needs
 #   scripts/deps.sh test    build + Xvfb, a window manager, xdotool, xclip (clipboard), ImageMagick,
 #                           network peers (nc, socat, curl), nginx (the HTTP server is compared
-#                           with it) and Chromium for end-to-end tests
+#                           with it), Chromium for end-to-end tests and tshark (judges the
+#                           pcapng export)
 #   scripts/deps.sh bench   test + wrk for `make bench`
 #   scripts/deps.sh windows build + the mingw-w64 cross compiler
 #   scripts/deps.sh wine    windows + Wine (64-bit), Xvfb, a window manager, xdotool,
@@ -16,7 +17,7 @@ set -euo pipefail
 want=()
 case "${1:-build}" in
 build) ;;
-test) want+=(xvfb openbox xdotool xclip imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light) ;;
+test) want+=(xvfb openbox xdotool xclip imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light tshark) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
 # wine64 alone runs 64-bit programs (no i386 architecture needed); fonts-wine
@@ -38,5 +39,10 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "installing: ${missing[*]}"
+# tshark's package asks whether non-root users may capture; answer no
+# without a prompt (the tests only read files).
+if printf '%s\n' "${missing[@]}" | grep -qx tshark && command -v debconf-set-selections >/dev/null; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -31,6 +31,7 @@ type report struct {
 	HTTP     *httpBench
 	Startup  *startupBench
 	Idle     *idleBench
+	Export   *exportBench
 
 	checks []check
 }
@@ -136,6 +137,9 @@ func (r *report) evaluate() {
 	}
 	if l := r.FloodLag; l != nil {
 		l.checks(r)
+	}
+	if x := r.Export; x != nil {
+		x.checks(r)
 	}
 	if m := r.Many; m != nil {
 		known := m.Client.Connected > 0
@@ -407,6 +411,9 @@ func (r *report) markdown() string {
 			}
 			w("| %s | %.2f | %.2f%% | %.2f%% | %s |\n", x.Name, x.CPUSec, x.pct(), x.xpct(), conns)
 		}
+	}
+	if x := r.Export; x != nil {
+		x.markdown(w)
 	}
 	w("\n## Time per part\n\n| Part | Seconds |\n|---|---|\n")
 	for _, p := range r.PartSecs {

@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExportHeadless: traffic saved by the real app under Xvfb converts
+// with `netassist export` where there is no display at all, and tshark
+// reassembles exactly the bytes the peer sent; a folder that is not one
+// fails with one line and status 1.
+func TestExportHeadless(t *testing.T) {
+	bin := requireE2E(t)
+	requireTools(t, "tshark")
+	d := newDisplay(t)
+	port := freeTCPPort(t)
+	saveDir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
+	a.waitWindow()
+
+	data := make([]byte, 300_000)
+	rand.New(rand.NewSource(seed(t))).Read(data)
+	c := dialRetry(t, addr)
+	if _, err := c.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	dir := sessionDir(t, saveDir)
+	waitFor(t, 30*time.Second, "the connection's end in events.jsonl", func() (bool, error) {
+		b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+		return bytes.Contains(b, []byte(`"event":"disconnect"`)), err
+	})
+
+	out := filepath.Join(t.TempDir(), "out.pcapng")
+	home := t.TempDir()
+	cmd := exec.Command(bin, "export", "--pcapng", out, dir)
+	cmd.Env = baseEnv(home) // no DISPLAY
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("netassist export: %v\n%s", err, &stderr)
+	}
+	if s := strings.TrimSpace(stderr.String()); s != "" {
+		t.Errorf("export said:\n%s", s)
+	}
+	follow, err := exec.Command("tshark", "-r", out, "-q", "-z", "follow,tcp,raw,0").Output()
+	if err != nil {
+		t.Fatalf("tshark: %v", err)
+	}
+	var got bytes.Buffer
+	for _, l := range strings.Split(string(follow), "\n") {
+		if l == "" || strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "=") || strings.Contains(l, ":") {
+			continue
+		}
+		b, err := hex.DecodeString(l)
+		if err != nil {
+			t.Fatalf("tshark follow line %q: %v", l, err)
+		}
+		got.Write(b)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Errorf("tshark's reassembly: %d bytes, want the %d the peer sent", got.Len(), len(data))
+	}
+
+	cmd = exec.Command(bin, "export", "--pcapng", out, saveDir) // the parent: no events.jsonl
+	cmd.Env = baseEnv(home)
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("export of a folder without events.jsonl: %v, want exit status 1", err)
+	}
+	if s := strings.TrimSpace(stderr.String()); strings.Count(s, "\n") != 0 || !strings.Contains(s, "has no events.jsonl") {
+		t.Errorf("export of a folder without events.jsonl said:\n%s", s)
+	}
+}
