@@ -21,8 +21,9 @@
 #     packager, and Go's own code has no fortified C calls to make.
 #   binary-has-unneeded-section .comment: Go's external link keeps the C
 #     compiler's notes; harmless.
-#   spelling-error-in-binary (befor, ofthe, withthe, AFe): strings inside
-#     libraries compiled in (GLFW, x/image), not NetAssist's words.
+#   spelling-error-in-binary (befor, ofthe, withthe, AFe): word fragments of
+#     the Brotli dictionary compiled in with a library, not NetAssist's words.
+#   hardening-no-pie is fixed: package-linux builds with -buildmode=pie.
 #
 # VERSION=x.y.z in the environment overrides FyneApp.toml's version (as for
 # package-linux). DEB_MAINTAINER overrides the Maintainer field.
