@@ -135,7 +135,7 @@ dpkg-deb --field "$out" Package Version Architecture Installed-Size Depends | se
 # lintian exits non-zero on errors (its default --fail-on=error) and only then.
 echo "package-deb: lintian $out"
 rc=0
-lintian --fail-on error --display-level '>=pedantic' "$out" >"$work/lintian.log" 2>&1 || rc=$?
+LC_ALL=C.UTF-8 lintian --fail-on error --display-level '>=pedantic' "$out" >"$work/lintian.log" 2>&1 || rc=$?
 grep -v 'running with root privileges' "$work/lintian.log" | sed 's/^/  /' || true
 [ "$rc" = 0 ] || die "lintian reports errors on $out (listed above)"
 echo "package-deb: lintian: no errors"
