@@ -11,7 +11,8 @@ export GOFLAGS += -tags=no_animations
 SOAK     ?= 10m
 
 .PHONY: all deps deps-test build run test unit e2e vet fmt-check fuzz bench soak \
-	package-linux test-package-linux package-windows package-darwin startup-time screenshots clean
+	package-linux test-package-linux package-deb test-package-deb package-windows package-darwin \
+	check-version test-check-version startup-time screenshots clean
 
 all: build
 
@@ -61,6 +62,22 @@ package-linux: deps
 
 test-package-linux: package-linux deps-test
 	scripts/test-package-linux.sh
+
+# The Debian/Ubuntu package, from package-linux's binary; lintian must find no
+# errors. The test installs it with apt in a fresh debootstrap'd Debian (root).
+package-deb: package-linux
+	scripts/deps.sh deb
+	VERSION=$(VERSION) scripts/package-deb.sh
+
+test-package-deb: package-deb
+	scripts/test-package-deb.sh dist/netassist_$(VERSION)_$$(dpkg --print-architecture).deb
+
+# A release tag must name the version everywhere: make check-version TAG=v1.2.3
+check-version: build
+	scripts/check-version.sh $(TAG) $(BIN)
+
+test-check-version: build
+	scripts/test-check-version.sh $(BIN)
 
 # Cross-built with mingw-w64; the first build compiles all of cgo (~7 min).
 # The test then runs the .exe under Wine + Xvfb with Linux peers.

@@ -7,6 +7,9 @@
 #                           pcapng export)
 #   scripts/deps.sh bench   test + wrk for `make bench`
 #   scripts/deps.sh windows build + the mingw-w64 cross compiler
+#   scripts/deps.sh deb     build + dpkg-dev (dpkg-shlibdeps) and lintian to make the .deb,
+#                           debootstrap, Xvfb, openbox, xdotool, ImageMagick and
+#                           desktop-file-utils to test it (scripts/test-package-deb.sh)
 #   scripts/deps.sh wine    windows + Wine (64-bit), Xvfb, a window manager, xdotool,
 #                           ImageMagick and peers, to run the .exe in scripts/test-package-windows.sh
 # Only missing packages are installed; sudo is used when not root.
@@ -20,10 +23,12 @@ build) ;;
 test) want+=(xvfb openbox xdotool xclip imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light tshark) ;;
 bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
+# libglib2.0-0: the test looks the menu entry up with GLib's gio.
+deb) want+=(dpkg-dev lintian xz-utils debootstrap xvfb openbox xdotool imagemagick desktop-file-utils python3 iproute2 libglib2.0-0) ;;
 # wine64 alone runs 64-bit programs (no i386 architecture needed); fonts-wine
 # draws the text of Wine's own dialogs (the MessageBox of a start-up error).
 wine) want+=(gcc-mingw-w64-x86-64 wine wine64 fonts-wine libgl1-mesa-dri xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl python3 iproute2) ;;
-*) echo "usage: $0 build|test|bench|windows|wine" >&2; exit 2 ;;
+*) echo "usage: $0 build|test|bench|windows|deb|wine" >&2; exit 2 ;;
 esac
 want+=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 

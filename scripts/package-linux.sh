@@ -45,7 +45,9 @@ echo "package-linux: NetAssist $version ($arch), fyne package -os linux -release
 	cd "$stage"
 	# -X main.version goes through GOFLAGS: the packager moves -ldflags= from there
 	# to its own -ldflags (next to -s -w). No spaces allowed inside.
-	export GOFLAGS="${GOFLAGS:+$GOFLAGS }-ldflags=-X=main.version=$version"
+	# -buildmode=pie: a position-independent binary, as Debian builds its
+	# programs (lintian: hardening-no-pie); the .deb carries this same binary.
+	export GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildmode=pie -ldflags=-X=main.version=$version"
 	# -executable: the default output name (the module name, "netassist") is taken
 	# by the netassist/ package directory; the packager builds to this path instead.
 	mkdir -p build

@@ -234,9 +234,18 @@ wine "$exe" --open "$bad" --lang en >"$work/app.log" 2>&1 &
 app_pid=$!
 dlg="$(timeout "$TIMEOUT" xdotool search --sync --onlyvisible --name '^NetAssist$' 2>/dev/null | head -n1)" || true
 [ -n "$dlg" ] || app_died "--open '$bad': no dialog within ${TIMEOUT}s"
-# Wine names the X window after the dialog's title and classes it by the program.
-LC_ALL=C xwininfo -root -tree | grep -iqF "$(printf '0x%x' "$dlg") \"NetAssist\": (\"$(basename "$exe")\"" ||
-	die "--open '$bad': window $dlg is not in xwininfo's tree as \"NetAssist\" of $(basename "$exe")"
+# Wine names the X window after the dialog's title and classes it by the program
+# (in lower case). The tree is read whole, then searched: `xwininfo | grep -q`
+# under pipefail fails when grep stops reading first. Polled: on a busy machine
+# Wine may not have set the class yet when the window is first seen.
+want_tree="$(printf '0x%x' "$dlg") \"NetAssist\": (\"$(basename "$exe")\""
+for _ in $(seq "$((TIMEOUT * 2))"); do
+	tree="$(LC_ALL=C xwininfo -root -tree)"
+	grep -iqF "$want_tree" <<<"$tree" && break
+	sleep 0.5
+done
+grep -iqF "$want_tree" <<<"$tree" ||
+	die "--open '$bad': window $dlg is not in xwininfo's tree as \"NetAssist\" of $(basename "$exe"): $(grep -iF "$(printf '0x%x' "$dlg")" <<<"$tree")"
 read -r w h < <(LC_ALL=C xwininfo -id "$dlg" | awk '/Width:/{w=$2} /Height:/{h=$2} END{print w, h}')
 [ "$w" -lt 900 ] && [ "$h" -lt 600 ] || die "--open '$bad': window $dlg is ${w}x$h, not a message box"
 ok "--open '$bad': dialog $dlg (${w}x$h)"
