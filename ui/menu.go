@@ -17,11 +17,11 @@ import (
 func (a *App) mainMenu() *fyne.MainMenu {
 	mod := fyne.KeyModifierShortcutDefault // Ctrl, or Cmd on macOS
 	itemMod := func(label string, key fyne.KeyName, extra fyne.KeyModifier, f func()) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, f)
+		it := fyne.NewMenuItem(label, a.unlessDialog(f))
 		if key != "" {
 			sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod | extra}
 			it.Shortcut = sc
-			a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { f() })
+			a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { it.Action() })
 		}
 		return it
 	}
@@ -53,6 +53,16 @@ func (a *App) mainMenu() *fyne.MainMenu {
 	session.Items = append(news, session.Items...)
 	help := fyne.NewMenu(T("menu.help", "Help"), fyne.NewMenuItem(T("menu.about", "About NetAssist"), a.showAbout))
 	return fyne.NewMainMenu(session, help)
+}
+
+// unlessDialog runs f only while no dialog (or pop-up) is up: the driver
+// runs a menu item's shortcut past a dialog, on the session behind it.
+func (a *App) unlessDialog(f func()) func() {
+	return func() {
+		if a.win.Canvas().Overlays().Top() == nil {
+			f()
+		}
+	}
 }
 
 func (a *App) currentPanel() panel {
