@@ -253,6 +253,14 @@ func (c *Conn) writeLoop() {
 	}
 }
 
+// Queued is how many bytes were handed to Send and are not yet written to
+// the socket (the piece being written counts until its write returns).
+func (c *Conn) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.queued
+}
+
 // waitQueued waits until the send queue is empty or d passes.
 func (c *Conn) waitQueued(d time.Duration) {
 	deadline := time.After(d)

@@ -72,6 +72,12 @@ type Session interface {
 	SendConns(ids []uint64, data []byte) error
 }
 
+// Queuer is a session whose sends wait in per-connection queues (TCP):
+// Queued is how many bytes were handed over but are not yet written to the
+// sockets, so "sent" can mean written. Sessions that write at once (UDP,
+// the HTTP client) do not have it.
+type Queuer interface{ Queued() int }
+
 // ErrStarted is returned by a second Start.
 var ErrStarted = errors.New("session already started")
 

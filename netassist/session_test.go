@@ -10,6 +10,8 @@ var (
 	_ Session = (*TCPServer)(nil)
 	_ Session = (*TCPClient)(nil)
 	_ Session = (*UDP)(nil)
+	_ Queuer  = (*TCPServer)(nil)
+	_ Queuer  = (*TCPClient)(nil)
 )
 
 // The window drives every kind through Session alone: it counts the

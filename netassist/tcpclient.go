@@ -125,6 +125,14 @@ func (c *TCPClient) ConnCount() int {
 	return 0
 }
 
+// Queued is the bytes handed to Send not yet written (Queuer).
+func (c *TCPClient) Queued() int {
+	if conn := c.conn.Load(); conn != nil {
+		return conn.Queued()
+	}
+	return 0
+}
+
 // SendConns is Send: a client has one connection, whatever ids say.
 func (c *TCPClient) SendConns(_ []uint64, data []byte) error { return c.Send(data) }
 

@@ -217,6 +217,18 @@ func (s *TCPServer) ConnCount() int {
 	return len(s.conns)
 }
 
+// Queued is the bytes handed to Send that no connection has written yet
+// (Queuer).
+func (s *TCPServer) Queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		n += c.Queued()
+	}
+	return n
+}
+
 // Done is closed once Close has ended the server.
 func (s *TCPServer) Done() <-chan struct{} { return s.done }
 

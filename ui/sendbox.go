@@ -34,6 +34,10 @@ type sendBox struct {
 	// row (the TCP server's Send to all / Send to selected).
 	beside fyne.CanvasObject
 	report func(err error) // errors from background sends (repeat, file)
+	// queued, when set, is how many bytes the session was handed and has
+	// not written yet, and whether it is still open to write them: a long
+	// send says "Sent" only once its bytes left (any goroutine).
+	queued func() (n int, open bool)
 
 	entry    *sendEntry
 	mode     *widget.RadioGroup

@@ -136,3 +136,39 @@ func (zeros) Read(b []byte) (int, error) {
 	clear(b)
 	return len(b), nil
 }
+
+// "Sent" means written: while the peer does not read, the bytes handed to
+// the session's queue are not called sent, and the end comes once the
+// peer has read them.
+func TestSendFileSentMeansWritten(t *testing.T) {
+	a := newTestApp(t)
+	p, addr := openServer(t, a)
+	peer := dialPeer(t, addr)
+	tickUntil(t, a, "connection listed", func() bool { return len(p.conns.infos) == 1 })
+
+	const size = 32 << 20 // more than loopback's socket buffers hold
+	data := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+	p.send.sendFile("big.bin", size, io.NopCloser(bytes.NewReader(data)))
+	j := p.send.job
+	tickUntil(t, a, "every piece handed to the session", func() bool { return j.sent.Load() == size })
+	tickUntil(t, a, "waiting for the peer", func() bool {
+		return strings.Contains(jobShown(p.send), T("send.job.waiting", "waiting for the peer to read"))
+	})
+	if p.send.job == nil || strings.HasPrefix(jobShown(p.send), "Sent") || strings.Contains(jobShown(p.send), "33,554,432 of") {
+		t.Fatalf("with the peer not reading, the send box shows %q", jobShown(p.send))
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b := make([]byte, size)
+		peer.SetReadDeadline(time.Now().Add(30 * time.Second))
+		n, _ := io.ReadFull(peer, b)
+		got <- b[:n]
+	}()
+	tickUntil(t, a, "the end", func() bool { return p.send.job == nil })
+	if txt := jobShown(p.send); !strings.HasPrefix(txt, "Sent big.bin: 33,554,432 bytes") {
+		t.Fatalf("end says %q", txt)
+	}
+	if b := <-got; !bytes.Equal(b, data) {
+		t.Fatalf("peer got %d bytes, not the file's", len(b))
+	}
+}

@@ -42,6 +42,7 @@ type sendJob struct {
 
 	sent    atomic.Int64
 	waiting atomic.Bool // the session's queue is full: the peer is not reading
+	unsent  atomic.Int64 // after the last piece: bytes still in the session's queues
 	stop    chan struct{}
 	once    sync.Once
 
@@ -99,11 +100,45 @@ func (j *sendJob) sendAll() error {
 			j.sent.Add(int64(len(piece)))
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return j.drain()
 		}
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// errCancelledQueued ends a job cancelled after its last piece was handed
+// over: what is queued still goes out (only closing the session drops it).
+var errCancelledQueued = errors.New("send cancelled with bytes queued")
+
+// drain waits until the session has written every byte the job handed it,
+// so that "Sent" means sent, not queued (a peer that reads slowly can hold
+// up to 64 MiB per connection in the queue).
+func (j *sendJob) drain() error {
+	if j.box.queued == nil {
+		return nil
+	}
+	wait := queueWaitMin
+	defer j.waiting.Store(false)
+	for {
+		n, open := j.box.queued()
+		if !open {
+			return &netassist.OpError{Code: netassist.CodeClosed, Op: "send"}
+		}
+		j.unsent.Store(int64(min(int64(n), j.sent.Load())))
+		if n == 0 {
+			return nil
+		}
+		j.waiting.Store(true)
+		t := time.NewTimer(wait)
+		select {
+		case <-j.stop:
+			t.Stop()
+			return errCancelledQueued
+		case <-t.C:
+		}
+		wait = min(2*wait, queueWaitMax)
 	}
 }
 
@@ -136,7 +171,8 @@ func (j *sendJob) prepare(time.Time) func() {
 	j.mu.Lock()
 	finished, err := j.finished, j.err
 	j.mu.Unlock()
-	sent, waiting := j.sent.Load(), j.waiting.Load()
+	// What the peer can have: handed over and written, not still queued.
+	sent, waiting := j.sent.Load()-j.unsent.Load(), j.waiting.Load()
 	if finished {
 		j.box.pump.remove(j)
 		return func() { j.box.jobEnded(j, sent, err) }
@@ -181,6 +217,9 @@ func (j *sendJob) endText(sent int64, err error) string {
 	switch {
 	case err == nil:
 		return Tf("send.job.done", "Sent %s: %s bytes.", j.what(), groupDigits(uint64(sent)))
+	case errors.Is(err, errCancelledQueued):
+		return Tf("send.job.cancelledqueued", "Cancelled: %s of %s bytes of %s were sent; the %s bytes already queued still go out unless you close the session.",
+			groupDigits(uint64(sent)), groupDigits(uint64(total)), j.what(), groupDigits(uint64(j.unsent.Load())))
 	case errors.Is(err, errSendCancelled):
 		return Tf("send.job.cancelled", "Cancelled: %s of %s bytes of %s were sent.", groupDigits(uint64(sent)), groupDigits(uint64(total)), j.what())
 	case errors.As(err, &ie), errors.Is(err, errEmptySend), j.name == "":

@@ -67,6 +67,7 @@ func (p *trafficPanel) initTraffic(a *App, kind netassist.Kind, n int, proto str
 	p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 	p.send = newSendBox(a.win, send, p.reportAsync)
 	p.send.pump = a.pump // shows long sends' progress
+	p.send.queued = p.queuedBytes
 }
 
 // listeningText is a listening session's line under Open.
@@ -233,3 +234,24 @@ func (p *trafficPanel) connections() int {
 
 // feed is what the pump listens to for new events.
 func (p *trafficPanel) feed() *netassist.Feed { return p.hub.Feed }
+
+// queuedBytes is what the session was handed and has not written yet, and
+// whether it is still open to write it; any goroutine.
+func (p *trafficPanel) queuedBytes() (int, bool) {
+	b := p.sess.Load()
+	if b == nil {
+		return 0, false
+	}
+	select {
+	case <-b.s.Done():
+		return 0, false
+	default:
+	}
+	q, ok := b.s.(netassist.Queuer)
+	if !ok {
+		return 0, true // it writes at once
+	}
+	// A connection that ends drops its queue: with none left, what was
+	// still queued did not go.
+	return q.Queued(), b.s.ConnCount() > 0
+}
