@@ -75,10 +75,11 @@ type Exchange struct {
 // The kept exchanges live in fixed slots, the slot of ID n being
 // (n-1) % MaxExchanges, grouped in chunks. A reader takes the chunk table
 // under the lock, marks every chunk shared and copies the exchanges after
-// unlocking; a writer copies a shared chunk before it changes it. So a read
-// holds the lock for the table (MaxExchanges/chunkLen pointers), not for
-// every kept exchange: copying all 5,000 under the lock four times a second
-// was most of the server's lock contention under wrk.
+// unlocking; while a read is copying, a writer copies a chunk before it
+// changes it. So a read holds the lock for the table (MaxExchanges/chunkLen
+// pointers), not for every kept exchange: copying all 5,000 under the lock
+// four times a second was most of the server's lock contention under wrk.
+// Between reads writers change the chunks in place.
 type store struct {
 	version atomic.Uint64
 	txHeld  atomic.Int64 // capture: unframed response bytes of all connections
@@ -86,6 +87,7 @@ type store struct {
 	mu      sync.Mutex
 	chunks  chunkTable
 	shared  [numChunks]bool // a reader may hold the chunk: copy it before writing
+	reading int             // reads between view and release
 	firstID uint64          // oldest kept ID
 	nextID  uint64
 	dropped uint64
@@ -207,21 +209,33 @@ func (st *store) get(id uint64) (Exchange, bool) {
 
 func (st *store) snapshot() []Exchange { return st.appendTo(nil) }
 
-// view takes the chunk table and the range of kept IDs; from now on
-// writers leave those chunks alone. O(numChunks) under the lock.
+// view takes the chunk table and the range of kept IDs; writers leave
+// those chunks alone until release. O(numChunks) under the lock.
 func (st *store) view() (t chunkTable, first, next uint64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.reading++
 	for i, c := range st.chunks {
 		st.shared[i] = c != nil
 	}
 	return st.chunks, st.firstID, st.nextID
 }
 
+// release ends a view; once no read is copying, writers change chunks in
+// place again instead of copying each one they touch.
+func (st *store) release() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.reading--; st.reading == 0 {
+		st.shared = [numChunks]bool{}
+	}
+}
+
 // appendTo appends copies of the kept exchanges to dst, oldest first; the
 // copying happens outside the lock.
 func (st *store) appendTo(dst []Exchange) []Exchange {
 	t, first, next := st.view()
+	defer st.release()
 	if dst == nil {
 		dst = make([]Exchange, 0, next-first)
 	}

@@ -8,8 +8,9 @@ import (
 
 // A read takes the chunk table, not a copy of every exchange, under the
 // lock: a second read with nothing changed in between shares every chunk,
-// and a change replaces only the chunk that holds it, so the first read's
-// exchanges stay as they were.
+// a change while they copy replaces only the chunk that holds it, so their
+// exchanges stay as they were, and once they are done writers change the
+// chunks in place again.
 func TestReadSharesUnchangedChunks(t *testing.T) {
 	st := newStore()
 	for range MaxExchanges + 3*chunkLen/2 { // the slots wrap
@@ -39,6 +40,13 @@ func TestReadSharesUnchangedChunks(t *testing.T) {
 	}
 	if e := after.at(changed); e.Status != 204 {
 		t.Errorf("the new read's exchange %d: status %d; want 204", changed, e.Status)
+	}
+	st.release()
+	st.release()
+	st.release()
+	st.update(changed, func(e *Exchange) { e.Status = 205 })
+	if st.chunks[ci] != after[ci] {
+		t.Error("a change with no read copying replaced its chunk")
 	}
 	for _, e := range old {
 		if e.Status != 0 {
@@ -95,5 +103,40 @@ func TestStoreMatchesPlainList(t *testing.T) {
 	}
 	if !reflect.DeepEqual(st.snapshot(), st.appendTo(nil)) {
 		t.Error("two reads with nothing changed differ")
+	}
+}
+
+// Reads copy while writers add and change exchanges: under -race this
+// fails if a writer ever changes a chunk a read is copying; each read is
+// a run of consecutive IDs whose changes are whole.
+func TestReadWhileWriting(t *testing.T) {
+	st := newStore()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 3 * MaxExchanges {
+			id := st.add(Exchange{Method: "GET"})
+			st.update(id, func(e *Exchange) { e.Status, e.Bytes = 200, 200 })
+		}
+	}()
+	var buf []Exchange
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			if reads == 0 {
+				t.Fatal("no read overlapped the writes")
+			}
+			return
+		default:
+		}
+		buf = st.appendTo(buf[:0])
+		for i, e := range buf {
+			if i > 0 && e.ID != buf[i-1].ID+1 {
+				t.Fatalf("read %d: ID %d follows %d", reads, e.ID, buf[i-1].ID)
+			}
+			if int64(e.Status) != e.Bytes {
+				t.Fatalf("read %d: exchange %d half changed: status %d, bytes %d", reads, e.ID, e.Status, e.Bytes)
+			}
+		}
 	}
 }
