@@ -141,6 +141,50 @@ type conn struct {
 
 	reason    atomic.Value // string: how the peer ended it, set by Read
 	closeOnce sync.Once
+
+	// Reads and writes in flight, so that Close records the disconnect
+	// only after each has recorded its bytes: a client that read its
+	// response can close, and the session close at once, before the
+	// write that sent it returned. No lock is held across the socket call.
+	ioMu    sync.Mutex
+	inIO    int
+	closing bool
+	ioDone  chan struct{} // made by Close when I/O is in flight; closed by the last one
+}
+
+// beginIO counts a read or write in; false once Close has begun, when
+// nothing may be read or written that would be recorded after the close.
+func (c *conn) beginIO() bool {
+	c.ioMu.Lock()
+	defer c.ioMu.Unlock()
+	if c.closing {
+		return false
+	}
+	c.inIO++
+	return true
+}
+
+// endIO counts a read or write out once its bytes are recorded.
+func (c *conn) endIO() {
+	c.ioMu.Lock()
+	defer c.ioMu.Unlock()
+	c.inIO--
+	if c.inIO == 0 && c.ioDone != nil {
+		close(c.ioDone)
+		c.ioDone = nil
+	}
+}
+
+// stopIO refuses new reads and writes and returns a channel closed when
+// those in flight have recorded their bytes (nil when none is).
+func (c *conn) stopIO() chan struct{} {
+	c.ioMu.Lock()
+	defer c.ioMu.Unlock()
+	c.closing = true
+	if c.inIO > 0 {
+		c.ioDone = make(chan struct{})
+	}
+	return c.ioDone
 }
 
 // connID numbers a new connection: from the recorder when it keeps the
@@ -170,6 +214,10 @@ func (s *Server) newConn(nc net.Conn) *conn {
 }
 
 func (c *conn) Read(p []byte) (int, error) {
+	if !c.beginIO() {
+		return 0, net.ErrClosed
+	}
+	defer c.endIO()
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		now := time.Now() // one reading for the event and the capture
@@ -200,6 +248,10 @@ func (c *conn) Write(p []byte) (int, error) {
 		// line itself never ended, the URI is what is too long (nginx: 414).
 		p = []byte(uriTooLong)
 	}
+	if !c.beginIO() {
+		return 0, net.ErrClosed
+	}
+	defer c.endIO()
 	if d := c.s.writeIdle; d > 0 {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(d))
 	}
@@ -244,7 +296,11 @@ func (c *conn) CloseWrite() error {
 func (c *conn) Close() error {
 	err := net.ErrClosed
 	c.closeOnce.Do(func() {
-		err = c.Conn.Close()
+		done := c.stopIO()
+		err = c.Conn.Close() // ends a read or write still in the socket
+		if done != nil {
+			<-done // every byte that crossed the socket is recorded first
+		}
 		now := time.Now()
 		c.cap.onClose(now)
 		reason, _ := c.reason.Load().(string)
