@@ -44,6 +44,7 @@ type httpServerPanel struct {
 
 	reqView  *msgView
 	respView *msgView
+	copyBar  *copyBar // Copy as curl / request / response of the selected exchange
 
 	tmpl      *widget.Select
 	editor    *sendEntry
@@ -183,8 +184,11 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.respTabs = container.NewAppTabs(container.NewTabItem(T("http.response", "Response"), p.respObj), p.answerTab)
 	p.respSlot = container.NewStack(p.respObj)
 	p.reqObj = p.reqView.object()
+	p.copyBar = newCopyBar(p.app.fa, true, p.selectedExchange)
 	detail := container.NewHSplit(p.reqObj, p.respSlot)
-	right := container.NewVSplit(p.list, detail)
+	// The copy row sits under the list, so the request and response views
+	// keep their height.
+	right := container.NewVSplit(container.NewBorder(nil, p.copyBar.object(), nil, nil, p.list), detail)
 	right.Offset = 0.25 // the detail panes get more than half the window at 1024×700
 	left := container.NewVScroll(settings)
 	main := container.NewHSplit(left, right)
