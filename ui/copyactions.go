@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -15,9 +14,10 @@ type copyExchange struct {
 	scheme, host string
 }
 
-// copyBar is the row of copy buttons over an HTTP message view: Copy as
-// curl, Copy request, Copy response (the raw bytes exactly), with a line
-// that says what was copied.
+// copyBar is the copy buttons of HTTP message views: Copy as curl and
+// Copy request (or Copy raw) on the request view's title row, Copy
+// response on the response view's, and a short line that says what was
+// copied. On the title rows they take no height from the views.
 type copyBar struct {
 	fa       fyne.App
 	selected func() (copyExchange, bool)
@@ -25,27 +25,26 @@ type copyBar struct {
 	reqBtn   *widget.Button
 	respBtn  *widget.Button
 	said     *widget.Label
-	box      *fyne.Container
 }
 
-// newCopyBar makes the bar; withResp adds Copy response, for views where a
-// selection is a whole exchange. selected runs on the main goroutine.
-func newCopyBar(fa fyne.App, withResp bool, selected func() (copyExchange, bool)) *copyBar {
+// newCopyBar puts the buttons on req's title row, and Copy response on
+// resp's when resp is not nil (views where a selection is a whole
+// exchange); call it before their object(). selected runs on the main
+// goroutine.
+func newCopyBar(fa fyne.App, req, resp *msgView, selected func() (copyExchange, bool)) *copyBar {
 	b := &copyBar{fa: fa, selected: selected, said: widget.NewLabel("")}
+	b.said.Truncation = fyne.TextTruncateEllipsis
 	b.curlBtn = widget.NewButton(T("copy.curl", "Copy as curl"), b.onCurl)
 	b.reqBtn = widget.NewButton(T("copy.raw", "Copy raw"), b.onRequest)
-	row := container.NewHBox(b.curlBtn, b.reqBtn)
-	if withResp {
+	req.extra = []fyne.CanvasObject{b.curlBtn, b.reqBtn}
+	req.said = b.said
+	if resp != nil {
 		b.reqBtn.SetText(T("copy.request", "Copy request"))
 		b.respBtn = widget.NewButton(T("copy.response", "Copy response"), b.onResponse)
-		row.Add(b.respBtn)
+		resp.extra = []fyne.CanvasObject{b.respBtn}
 	}
-	b.said.Truncation = fyne.TextTruncateEllipsis
-	b.box = container.NewBorder(nil, nil, row, nil, b.said)
 	return b
 }
-
-func (b *copyBar) object() fyne.CanvasObject { return b.box }
 
 func (b *copyBar) onCurl() {
 	ex, ok := b.selected()
@@ -59,7 +58,7 @@ func (b *copyBar) onCurl() {
 		return
 	}
 	b.fa.Clipboard().SetContent(cmd)
-	b.say(T("copy.curl_done", "Copied a curl command (for bash) to the clipboard."))
+	b.say(T("copy.curl_done", "Copied (bash)."))
 }
 
 func (b *copyBar) onRequest() {
@@ -84,7 +83,7 @@ func (b *copyBar) onResponse() {
 // text, so bytes that are not UTF-8 may not survive every paste target.
 func (b *copyBar) copyRaw(raw []byte) {
 	b.fa.Clipboard().SetContent(string(raw))
-	b.say(Tf("copy.raw_done", "Copied %s bytes to the clipboard.", groupDigits(uint64(len(raw)))))
+	b.say(Tf("copy.raw_done", "Copied %s B.", groupDigits(uint64(len(raw)))))
 }
 
 func (b *copyBar) say(s string) { setIfChanged(b.said, s) }

@@ -145,6 +145,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.list = p.buildList()
 	p.reqView = newMsgView(T("http.request", "Request"))
 	p.respView = newMsgView(T("http.response", "Response"))
+	p.copyBar = newCopyBar(p.app.fa, p.reqView, p.respView, p.selectedExchange)
 
 	names := []string{}
 	for _, t := range server.Templates() {
@@ -184,11 +185,8 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.respTabs = container.NewAppTabs(container.NewTabItem(T("http.response", "Response"), p.respObj), p.answerTab)
 	p.respSlot = container.NewStack(p.respObj)
 	p.reqObj = p.reqView.object()
-	p.copyBar = newCopyBar(p.app.fa, true, p.selectedExchange)
 	detail := container.NewHSplit(p.reqObj, p.respSlot)
-	// The copy row sits under the list, so the request and response views
-	// keep their height.
-	right := container.NewVSplit(container.NewBorder(nil, p.copyBar.object(), nil, nil, p.list), detail)
+	right := container.NewVSplit(p.list, detail)
 	right.Offset = 0.25 // the detail panes get more than half the window at 1024×700
 	left := container.NewVScroll(settings)
 	main := container.NewHSplit(left, right)

@@ -66,8 +66,8 @@ func (h *httpTraffic) build() fyne.CanvasObject {
 	h.notice = newWrapLabel("")
 	h.notice.Importance = widget.WarningImportance
 	h.notice.Hide()
-	h.copyBar = newCopyBar(h.fa, false, h.selectedMsg)
-	split := container.NewVSplit(h.table, container.NewBorder(h.copyBar.object(), nil, nil, nil, h.view.object()))
+	h.copyBar = newCopyBar(h.fa, h.view, nil, h.selectedMsg)
+	split := container.NewVSplit(h.table, h.view.object())
 	split.Offset = 0.35
 	return container.NewBorder(h.notice, nil, nil, nil, split)
 }
