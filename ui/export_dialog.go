@@ -98,7 +98,12 @@ func (a *App) askExport(dir string, live bool) {
 	}
 	f.form = dialog.NewForm(T("export.title", "Export"), T("export.start", "Export"), T("dlg.cancel", "Cancel"), items, f.onConfirm, a.win)
 	f.form.Resize(fyne.NewSize(640, 360))
+	// Enter in a file name exports, as the Export button does; the
+	// pcapng name has the focus, so a name can be typed at once.
+	f.pcapPath.OnSubmitted = func(string) { f.form.Submit() }
+	f.harPath.OnSubmitted = func(string) { f.form.Submit() }
 	f.form.Show()
+	a.win.Canvas().Focus(f.pcapPath)
 }
 
 // pathRow is an output path with a Choose… button (the system's file save
