@@ -52,7 +52,28 @@ func TestExportHeadless(t *testing.T) {
 	if s := strings.TrimSpace(stderr.String()); s != "" {
 		t.Errorf("export said:\n%s", s)
 	}
-	follow, err := exec.Command("tshark", "-r", out, "-q", "-z", "follow,tcp,raw,0").Output()
+	if got := followFirst(t, out); !bytes.Equal(got, data) {
+		t.Errorf("tshark's reassembly: %d bytes, want the %d the peer sent", len(got), len(data))
+	}
+
+	cmd = exec.Command(bin, "export", "--pcapng", out, saveDir) // the parent: no events.jsonl
+	cmd.Env = baseEnv(home)
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("export of a folder without events.jsonl: %v, want exit status 1", err)
+	}
+	if s := strings.TrimSpace(stderr.String()); strings.Count(s, "\n") != 0 || !strings.Contains(s, "has no events.jsonl") {
+		t.Errorf("export of a folder without events.jsonl said:\n%s", s)
+	}
+}
+
+// followFirst is the bytes of the first TCP connection of a capture, both
+// directions, as tshark reassembles them.
+func followFirst(t *testing.T, file string) []byte {
+	t.Helper()
+	follow, err := exec.Command("tshark", "-r", file, "-q", "-z", "follow,tcp,raw,0").Output()
 	if err != nil {
 		t.Fatalf("tshark: %v", err)
 	}
@@ -67,19 +88,5 @@ func TestExportHeadless(t *testing.T) {
 		}
 		got.Write(b)
 	}
-	if !bytes.Equal(got.Bytes(), data) {
-		t.Errorf("tshark's reassembly: %d bytes, want the %d the peer sent", got.Len(), len(data))
-	}
-
-	cmd = exec.Command(bin, "export", "--pcapng", out, saveDir) // the parent: no events.jsonl
-	cmd.Env = baseEnv(home)
-	stderr.Reset()
-	cmd.Stderr = &stderr
-	err = cmd.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Errorf("export of a folder without events.jsonl: %v, want exit status 1", err)
-	}
-	if s := strings.TrimSpace(stderr.String()); strings.Count(s, "\n") != 0 || !strings.Contains(s, "has no events.jsonl") {
-		t.Errorf("export of a folder without events.jsonl said:\n%s", s)
-	}
+	return got.Bytes()
 }

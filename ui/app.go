@@ -78,6 +78,8 @@ type App struct {
 
 	closeAsk dialog.Dialog // the open "Close anyway?" question, or nil
 
+	lastExport *exportForm // the last Export dialog; main goroutine
+
 	closing  closer    // CloseSessions, once
 	watchdog sync.Once // ExitWithin, once
 }

@@ -36,6 +36,7 @@ func (p *httpClientPanel) build() fyne.CanvasObject {
 	settings := []fyne.CanvasObject{p.fRemote.object(), p.fRPort.object(), p.tlsChk, p.insecure}
 	settings = append(settings, p.timeoutObjects()...)
 	p.http = newHTTPTraffic(false)
+	p.http.scheme = p.scheme
 	p.fields = p.connectFields()
 	p.loadConnect(p.app, p.prefKey, "8080")
 
@@ -99,4 +100,12 @@ func (p *httpClientPanel) onRequestTemplate(name string) {
 	p.send.mode.SetSelected(T("send.text", "Text"))
 	p.send.newline.SetSelectedIndex(1)
 	p.send.entry.SetText(req)
+}
+
+// scheme is the URL scheme of the requests sent (for Copy as curl).
+func (p *httpClientPanel) scheme() string {
+	if p.tlsChk.Checked {
+		return "https"
+	}
+	return "http"
 }

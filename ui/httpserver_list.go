@@ -35,6 +35,20 @@ func (p *httpServerPanel) onRowSelected(row int) {
 	}
 }
 
+// selectedExchange is the selected exchange for the copy buttons.
+func (p *httpServerPanel) selectedExchange() (copyExchange, bool) {
+	for _, e := range p.exch {
+		if e.ID == p.selected && p.selected != 0 {
+			ex := copyExchange{req: e.RawRequest, resp: e.RawResponse, scheme: "http"}
+			if srv := p.srv.Load(); srv != nil && srv.Addr() != nil {
+				ex.host = srv.Addr().String()
+			}
+			return ex, true
+		}
+	}
+	return copyExchange{}, false
+}
+
 // cellText is one cell of the request list.
 func (p *httpServerPanel) cellText(row, col int) string {
 	e := p.exch[row]

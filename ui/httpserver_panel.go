@@ -44,6 +44,7 @@ type httpServerPanel struct {
 
 	reqView  *msgView
 	respView *msgView
+	copyBar  *copyBar // Copy as curl / request / response of the selected exchange
 
 	tmpl      *widget.Select
 	editor    *sendEntry
@@ -144,6 +145,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.list = p.buildList()
 	p.reqView = newMsgView(T("http.request", "Request"))
 	p.respView = newMsgView(T("http.response", "Response"))
+	p.copyBar = newCopyBar(p.app.fa, p.reqView, p.respView, p.selectedExchange)
 
 	names := []string{}
 	for _, t := range server.Templates() {

@@ -32,10 +32,15 @@ type httpTraffic struct {
 	conns map[uint64]*httpview.Conn // pump goroutine only
 	lost  bool                      // pump: the feed dropped bytes, streams are broken
 
-	msgs     []trafficMsg // main goroutine only
-	trimmed  int
-	table    *widget.Table
-	view     *msgView
+	msgs    []trafficMsg // main goroutine only
+	trimmed int
+	table   *widget.Table
+	view    *msgView
+	copyBar *copyBar
+	fa      fyne.App
+	// scheme is "http", or "https" for a client over TLS (the bytes shown
+	// are the plain text inside it); nil means "http".
+	scheme   func() string
 	notice   *wrapLabel
 	selected int
 	shownAt  time.Time // when the newest message was last shown by itself
@@ -61,6 +66,7 @@ func (h *httpTraffic) build() fyne.CanvasObject {
 	h.notice = newWrapLabel("")
 	h.notice.Importance = widget.WarningImportance
 	h.notice.Hide()
+	h.copyBar = newCopyBar(h.fa, h.view, nil, h.selectedMsg)
 	split := container.NewVSplit(h.table, h.view.object())
 	split.Offset = 0.35
 	return container.NewBorder(h.notice, nil, nil, nil, split)
@@ -71,6 +77,25 @@ func (h *httpTraffic) onRowSelected(row int) {
 		h.selected = row
 		h.view.showMessage(h.msgs[row].m)
 	}
+}
+
+// selectedMsg is the selected message for the copy buttons: a request can
+// be copied as curl, any message raw. A client's peer is the server, the
+// host of a request without a Host header.
+func (h *httpTraffic) selectedMsg() (copyExchange, bool) {
+	if h.selected < 0 || h.selected >= len(h.msgs) {
+		return copyExchange{}, false
+	}
+	t := h.msgs[h.selected]
+	ex := copyExchange{req: t.m.Raw(), scheme: "http"}
+	if h.scheme != nil {
+		ex.scheme = h.scheme()
+	}
+	if !h.rxIsRequest {
+		ex.host = t.peer
+	}
+	ex.response = !t.m.IsRequest
+	return ex, true
 }
 
 // cellText is one cell of the message list.

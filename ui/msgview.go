@@ -32,6 +32,10 @@ type msgView struct {
 	body    *rowList
 	lint    *widget.Label
 	tabs    *container.AppTabs
+	// extra goes on the title row, before Hex (the copy buttons), and
+	// said between the title and them; both optional.
+	extra []fyne.CanvasObject
+	said  fyne.CanvasObject
 
 	msg *httpview.Message
 }
@@ -61,7 +65,7 @@ func newMsgView(title string) *msgView {
 }
 
 func (v *msgView) object() fyne.CanvasObject {
-	top := container.NewBorder(nil, nil, nil, v.hex, v.title)
+	top := container.NewBorder(nil, nil, v.title, container.NewHBox(append(v.extra, v.hex)...), v.said)
 	return container.NewBorder(top, container.NewVScroll(v.lint), nil, nil, v.tabs)
 }
 

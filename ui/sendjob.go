@@ -41,7 +41,7 @@ type sendJob struct {
 	done  func() // releases the source (closes the file)
 
 	sent    atomic.Int64
-	waiting atomic.Bool // the session's queue is full: the peer is not reading
+	waiting atomic.Bool  // the session's queue is full: the peer is not reading
 	unsent  atomic.Int64 // after the last piece: bytes still in the session's queues
 	stop    chan struct{}
 	once    sync.Once

@@ -27,6 +27,7 @@ type sessionPanel struct {
 	reach    *wrapLabel
 	sessErr  *widget.Label
 	status   *widget.Label
+	savedDir string // the folder of the last "Save traffic", for Export capture…
 
 	// pump goroutine
 	rate        netassist.RateMeter
@@ -126,6 +127,7 @@ func (p *sessionPanel) onSaveToggled(on bool) {
 		p.showSessErr(Tf("save.failed", "Saving failed: %v", errText(err)))
 		return
 	}
+	p.savedDir = dir
 	p.saveLine.show(dir)
 }
 

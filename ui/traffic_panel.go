@@ -96,6 +96,7 @@ func (p *trafficPanel) layout(settings, extra []fyne.CanvasObject, sendTop, side
 	recvObj := p.recv.build()
 	sendObj := p.send.build()
 	if p.http != nil {
+		p.http.fa = p.app.fa
 		p.recvTabs = container.NewAppTabs(
 			container.NewTabItem(T("recv.bytes", "Bytes"), recvObj),
 			container.NewTabItem(T("recv.http", "HTTP messages"), p.http.build()))
