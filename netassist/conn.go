@@ -340,9 +340,10 @@ type ConnInfo struct {
 	Opened   time.Time
 	State    ConnState
 	Counters CounterSnapshot
+	Framed   bool // its stream is split into messages: the counters count them
 }
 
 // Info copies the connection's current figures.
 func (c *Conn) Info() ConnInfo {
-	return ConnInfo{ID: c.ID, Peer: c.Peer, Local: c.Local, Opened: c.Opened, State: c.State(), Counters: c.Counters.Snapshot()}
+	return ConnInfo{ID: c.ID, Peer: c.Peer, Local: c.Local, Opened: c.Opened, State: c.State(), Counters: c.Counters.Snapshot(), Framed: c.framer != nil}
 }
