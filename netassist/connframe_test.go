@@ -81,9 +81,11 @@ func TestFramedReadBuildsOnlyWhatTheFeedShows(t *testing.T) {
 	}
 }
 
-// Bad frames that are only counted are counted as bad.
+// Bad frames that are only counted are counted as bad, in the session's,
+// the connection's and the app's figures (those of --metrics).
 func TestFramedReadCountsBadFramesItDoesNotBuild(t *testing.T) {
-	h := NewHub("srv", nil)
+	var totals Counters
+	h := NewHub("srv", &totals)
 	c := &Conn{ID: 1, hub: h, session: "srv", framer: framing.New(framing.Config{Kind: framing.Delim, Delim: []byte("\n"), Max: 100})}
 	read := append(bytes.Repeat([]byte("y"), 100*1000), '\n') // 1000 frames too long, then an empty message
 	c.recordFrames(c.frame(read))
@@ -92,5 +94,8 @@ func TestFramedReadCountsBadFramesItDoesNotBuild(t *testing.T) {
 	}
 	if s := h.Counters.Snapshot(); s.RxBad != 1000 || s.RxMsgs != 1 {
 		t.Fatalf("session counted %d messages, %d bad; want 1 and 1000", s.RxMsgs, s.RxBad)
+	}
+	if s := totals.Snapshot(); s.RxBad != 1000 || s.RxMsgs != 1 {
+		t.Fatalf("the app counted %d messages, %d bad; want 1 and 1000", s.RxMsgs, s.RxBad)
 	}
 }

@@ -69,6 +69,9 @@ func (h *Hub) count(ev Event) {
 		}
 	case EvMsg:
 		h.Counters.addRxMsgs(ev.Msgs, ev.Skipped)
+		if h.totals != nil {
+			h.totals.addRxMsgs(ev.Msgs, ev.Skipped)
+		}
 	}
 }
 
