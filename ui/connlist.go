@@ -115,13 +115,12 @@ func connRow(ci netassist.ConnInfo) string {
 }
 
 // connMsgs is a connection's messages, short: "1,234 msg", "12.3k msg",
-// and its bad frames when there are any.
+// or with bad frames "12.3k/2 bad", which still fits the row at 1024 px.
 func connMsgs(s netassist.CounterSnapshot) string {
-	txt := Tf("conns.msgs", "%s msg", shortCount(s.RxMsgs))
 	if s.RxBad > 0 {
-		txt += " " + Tf("conns.bad", "%s bad", shortCount(s.RxBad))
+		return Tf("conns.msgsbad", "%s/%s bad", shortCount(s.RxMsgs), shortCount(s.RxBad))
 	}
-	return txt
+	return Tf("conns.msgs", "%s msg", shortCount(s.RxMsgs))
 }
 
 // shortCount is n in a few characters: exact below 10,000, else "12.3k".

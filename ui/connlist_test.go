@@ -144,7 +144,7 @@ func TestConnListCountsMessagesPerConnection(t *testing.T) {
 	two.Write([]byte("x\r\n" + strings.Repeat("y", 70<<10) + "\r\n")) // over the 64 KiB maximum: one bad frame
 	row := func(i int) string { return connRow(p.conns.infos[i]) }
 	tickUntil(t, a, "messages counted per connection", func() bool {
-		return len(p.conns.infos) == 2 && strings.HasSuffix(row(0), " 3 msg") && strings.HasSuffix(row(1), " 2 msg 1 bad")
+		return len(p.conns.infos) == 2 && strings.HasSuffix(row(0), " 3 msg") && strings.HasSuffix(row(1), " 2/1 bad")
 	})
 	if got := connRow(netassist.ConnInfo{ID: 1, Peer: "127.0.0.1:9", Opened: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}); !strings.HasSuffix(got, " 03:04:05") {
 		t.Errorf("an unframed row %q should end with the time it opened", got)
