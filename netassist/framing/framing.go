@@ -377,17 +377,18 @@ func index(s, d []byte) int {
 		return -1
 	}
 	at := 0
-	// A byte of x is zero where s has d[0]; the lowest bit of m marks the
-	// first such byte (bits above it may be false, so each is checked).
+	// A byte of x is zero where s has d[0]; m has the top bit of exactly
+	// those bytes set.
+	const lo7, hi = 0x7F7F7F7F7F7F7F7F, 0x8080808080808080
 	rep := uint64(d[0]) * 0x0101010101010101
 	for ; at < swarSpan && at+8 <= len(s); at += 8 {
 		x := binary.LittleEndian.Uint64(s[at:]) ^ rep
-		for m := (x - 0x0101010101010101) & ^x & 0x8080808080808080; m != 0; m &= m - 1 {
+		for m := ^((x & lo7) + lo7 | x | lo7) & hi; m != 0; m &= m - 1 {
 			i := at + bits.TrailingZeros64(m)/8
 			if i > last {
 				return -1
 			}
-			if string(s[i:i+len(d)]) == string(d) {
+			if len(d) == 1 || (s[i+1] == d[1] && (len(d) == 2 || string(s[i+2:i+len(d)]) == string(d[2:]))) {
 				return i
 			}
 		}
