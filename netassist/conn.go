@@ -118,13 +118,13 @@ func (c *Conn) readLoop() {
 		n, err := c.c.Read(buf)
 		if n > 0 {
 			c.Counters.addRx(n)
-			frames := c.frame(buf[:n]) // before the saver may take buf
+			frames, skipped := c.frame(buf[:n]) // before the saver may take buf
 			if c.handOff(buf[:n]) {
 				buf = getBuf(poolBufSize)[:poolBufSize] // the saver keeps the old one
 			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
 			}
-			c.recordFrames(frames)
+			c.recordFrames(frames, skipped)
 		}
 		if err == nil {
 			continue
@@ -348,9 +348,10 @@ type ConnInfo struct {
 	Opened   time.Time
 	State    ConnState
 	Counters CounterSnapshot
+	Framed   bool // its stream is split into messages: the counters count them
 }
 
 // Info copies the connection's current figures.
 func (c *Conn) Info() ConnInfo {
-	return ConnInfo{ID: c.ID, Peer: c.Peer, Local: c.Local, Opened: c.Opened, State: c.State(), Counters: c.Counters.Snapshot()}
+	return ConnInfo{ID: c.ID, Peer: c.Peer, Local: c.Local, Opened: c.Opened, State: c.State(), Counters: c.Counters.Snapshot(), Framed: c.framer != nil}
 }

@@ -12,18 +12,23 @@ import (
 // connection); before start only.
 func (c *Conn) setFraming(cfg framing.Config) { c.framer = framing.New(cfg) }
 
-// frame cuts a read into the messages it completes; read loop only.
-func (c *Conn) frame(p []byte) []framing.Frame {
+// frame cuts a read into the messages it completes; read loop only. Only
+// the newest ones the display can show are built (the feed keeps no more
+// than its limit of any one event, and in a flood the window formats less):
+// the older ones of a large read are counted and never looked at. In a flood of short messages
+// building them all cost four times what the unframed session did.
+func (c *Conn) frame(p []byte) ([]framing.Frame, framing.Tally) {
 	if c.framer == nil {
-		return nil
+		return nil, framing.Tally{}
 	}
-	return c.framer.Push(p)
+	return c.framer.PushTail(p, c.hub.Feed.Tail())
 }
 
 // recordFrames counts the messages and hands them to the display as one
 // event: their bytes are contiguous (framing emits one copy per call).
-func (c *Conn) recordFrames(frames []framing.Frame) {
-	if len(frames) == 0 {
+// skipped are the read's older messages, counted but not built.
+func (c *Conn) recordFrames(frames []framing.Frame, skipped framing.Tally) {
+	if len(frames) == 0 && skipped == (framing.Tally{}) {
 		return
 	}
 	msgs := make([]MsgInfo, len(frames))
@@ -32,15 +37,18 @@ func (c *Conn) recordFrames(frames []framing.Frame) {
 		msgs[i] = MsgInfo{Len: len(f.Data), Strip: f.Strip, Bad: f.Bad, Reads: f.Reads, InRead: f.InRead, Index: f.Index}
 		n += len(f.Data)
 	}
-	data := frames[0].Data[:n] // consecutive: see framing.Framer.Push
-	c.Counters.addRxMsgs(msgs)
-	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs})
+	var data []byte
+	if len(frames) > 0 {
+		data = frames[0].Data[:n] // consecutive: see framing.Framer.PushTail
+	}
+	c.Counters.addRxMsgs(msgs, skipped)
+	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
 }
 
 // flushFrames shows what the framer still holds when the stream ends.
 func (c *Conn) flushFrames() {
 	if c.framer != nil {
-		c.recordFrames(c.framer.Flush())
+		c.recordFrames(c.framer.Flush(), framing.Tally{})
 	}
 }
 
@@ -64,6 +72,6 @@ func (c *Conn) idleGapPassed(err error) bool {
 	if c.framer == nil || c.framer.Gap() == 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
 		return false
 	}
-	c.recordFrames(c.framer.Flush())
+	c.recordFrames(c.framer.Flush(), framing.Tally{})
 	return true
 }

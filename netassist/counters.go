@@ -30,8 +30,9 @@ func (c *Counters) addRx(n int) {
 	c.rxChunks.Add(1)
 }
 
-func (c *Counters) addRxMsgs(msgs []MsgInfo) {
-	bad := 0
+// addRxMsgs counts msgs and the messages only tallied beside them.
+func (c *Counters) addRxMsgs(msgs []MsgInfo, skipped framing.Tally) {
+	bad := skipped.Bad
 	for _, m := range msgs {
 		if m.Bad != framing.Good {
 			bad++
@@ -40,7 +41,7 @@ func (c *Counters) addRxMsgs(msgs []MsgInfo) {
 	if bad > 0 {
 		c.rxBad.Add(uint64(bad))
 	}
-	if good := len(msgs) - bad; good > 0 {
+	if good := len(msgs) + skipped.Good + skipped.Bad - bad; good > 0 {
 		c.rxMsgs.Add(uint64(good))
 	}
 }

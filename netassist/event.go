@@ -54,6 +54,11 @@ type Event struct {
 	// those one read completed (one event per read, not per message, so
 	// that a flood of small messages costs what a flood of reads does).
 	Msgs []MsgInfo
+	// Skipped are the older messages of the read, before Msgs: counted
+	// (they are in Counters) but not built, as the display feed would keep
+	// no more than its limit of the event anyway; their bytes count as
+	// dropped from the display.
+	Skipped framing.Tally
 }
 
 // MsgInfo is one message of an EvMsg: its length and how the reads split

@@ -32,6 +32,8 @@ type Feed struct {
 	// window must still say what failed (a save that stopped, say) when a
 	// flood follows the failure.
 	errors []Event
+	// sampleAfter and sampleKeep are the reader's flood sampling (SetSample).
+	sampleAfter, sampleKeep int
 }
 
 // maxKeptErrors bounds the error events a feed keeps past its limits.
@@ -66,6 +68,28 @@ func NewFeed(maxBytes, maxEvents int) *Feed {
 	return &Feed{maxBytes: maxBytes, maxEvents: maxEvents}
 }
 
+// SetSample tells the feed how its reader samples a flood: once the feed
+// has dropped after bytes since the last Drain, the reader shows only the
+// newest keep bytes. Any goroutine; 0 turns it off.
+func (f *Feed) SetSample(after, keep int) {
+	f.mu.Lock()
+	f.sampleAfter, f.sampleKeep = after, keep
+	f.mu.Unlock()
+}
+
+// Tail is how many of an event's newest payload bytes the reader may still
+// show: the feed's limit, or less while the reader samples a flood. A
+// producer that must build records for what it pushes (framed messages)
+// builds them for no more.
+func (f *Feed) Tail() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sampleAfter > 0 && f.dropped.Bytes >= f.sampleAfter {
+		return min(f.sampleKeep, f.maxBytes)
+	}
+	return f.maxBytes
+}
+
 // Push copies ev into the feed, dropping the oldest events when full.
 func (f *Feed) Push(ev Event) {
 	if f.notify != nil {
@@ -73,6 +97,11 @@ func (f *Feed) Push(ev Event) {
 	}
 	if f.noTraffic && (ev.Kind == EvRx || ev.Kind == EvTx) {
 		return
+	}
+	if ev.Skipped.Bytes > 0 {
+		f.mu.Lock()
+		f.dropped.Bytes += ev.Skipped.Bytes
+		f.mu.Unlock()
 	}
 	data := ev.Data
 	if len(data) > f.maxBytes {

@@ -30,6 +30,7 @@ func BenchmarkTCPServerFraming(b *testing.B) {
 				if err := s.Start(); err != nil {
 					b.Fatal(err)
 				}
+				h.Feed.SetSample(1<<20, 8<<10) // as the window's pump does
 				stop := make(chan struct{})
 				go func() {
 					for {

@@ -68,7 +68,10 @@ func (h *Hub) count(ev Event) {
 			h.totals.addTx(len(ev.Data))
 		}
 	case EvMsg:
-		h.Counters.addRxMsgs(ev.Msgs)
+		h.Counters.addRxMsgs(ev.Msgs, ev.Skipped)
+		if h.totals != nil {
+			h.totals.addRxMsgs(ev.Msgs, ev.Skipped)
+		}
 	}
 }
 

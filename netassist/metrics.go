@@ -19,6 +19,10 @@ type Metrics struct {
 	Connections int     `json:"connections"`
 	RSSBytes    uint64  `json:"rss_bytes"`
 	UILagMs     float64 `json:"ui_lag_ms"`
+	// RxMsgs and RxBad are the messages framing cut (good ones, and bad
+	// frames apart); absent when no session frames.
+	RxMsgs uint64 `json:"rx_msgs,omitempty"`
+	RxBad  uint64 `json:"rx_bad,omitempty"`
 }
 
 // MetricsSource gives the figures the writer cannot read itself.
@@ -44,6 +48,7 @@ func RunMetrics(w io.Writer, src MetricsSource, stop <-chan struct{}) {
 			if src.Totals != nil {
 				s := src.Totals.Snapshot()
 				m.RxBytes, m.TxBytes = s.RxBytes, s.TxBytes
+				m.RxMsgs, m.RxBad = s.RxMsgs, s.RxBad
 			}
 			if src.Connections != nil {
 				m.Connections = src.Connections()

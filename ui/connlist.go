@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -101,9 +102,38 @@ func (l *connList) build() fyne.CanvasObject {
 // connRow is one row of the list in two lines, columns aligned in
 // monospace: who and in which state, then the figures and when it opened.
 // On one line the figures were past the edge of the list at 1024 px.
+// When the session splits messages, their count takes the place of the
+// time it opened: the row keeps its width, and which of its clients is
+// talking is what the list is for.
 func connRow(ci netassist.ConnInfo) string {
+	last := ci.Opened.Format(time.TimeOnly)
+	if ci.Framed {
+		last = connMsgs(ci.Counters)
+	}
 	return fmt.Sprintf("#%-4d %-21s %s\nRX %-8s TX %-8s %s", ci.ID, ci.Peer, connStateText(ci.State),
-		humanBytes(float64(ci.Counters.RxBytes)), humanBytes(float64(ci.Counters.TxBytes)), ci.Opened.Format(time.TimeOnly))
+		humanBytes(float64(ci.Counters.RxBytes)), humanBytes(float64(ci.Counters.TxBytes)), last)
+}
+
+// connMsgs is a connection's messages, short: "1,234 msg", "12.3k msg",
+// or with bad frames "12.3k/2 bad", which still fits the row at 1024 px.
+func connMsgs(s netassist.CounterSnapshot) string {
+	if s.RxBad > 0 {
+		return Tf("conns.msgsbad", "%s/%s bad", shortCount(s.RxMsgs), shortCount(s.RxBad))
+	}
+	return Tf("conns.msgs", "%s msg", shortCount(s.RxMsgs))
+}
+
+// shortCount is n in a few characters: exact below 10,000, else "12.3k".
+func shortCount(n uint64) string {
+	if n < 10_000 {
+		return groupDigits(n)
+	}
+	f, units, i := float64(n), "kMGTPE", -1
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + units[i:i+1]
 }
 
 // connRowTemplate is as wide as a row with an IPv4 peer, the longest

@@ -122,3 +122,36 @@ func TestStatusSingular(t *testing.T) {
 		t.Fatalf("status %q", got)
 	}
 }
+
+// With framing on, each client's row counts its own messages (and bad
+// frames); without it, the row shows when the client came.
+func TestConnListCountsMessagesPerConnection(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
+	p.localHost.SetText("127.0.0.1")
+	p.localPort.SetText("0")
+	p.frame.kind.SetSelectedIndex(1) // Delimiter; \r\n is the default
+	test.Tap(p.openBtn)
+	b := p.sess.Load()
+	if b == nil {
+		t.Fatalf("server did not open: %s", p.sessErr.Text)
+	}
+	one := dialPeer(t, b.s.LocalAddr())
+	tickUntil(t, a, "first connection listed", func() bool { return len(p.conns.infos) == 1 })
+	two := dialPeer(t, b.s.LocalAddr())
+	tickUntil(t, a, "second connection listed", func() bool { return len(p.conns.infos) == 2 })
+	one.Write([]byte("a\r\nb\r\nc\r\n"))
+	two.Write([]byte("x\r\n" + strings.Repeat("y", 70<<10) + "\r\n")) // over the 64 KiB maximum: one bad frame
+	row := func(i int) string { return connRow(p.conns.infos[i]) }
+	tickUntil(t, a, "messages counted per connection", func() bool {
+		return len(p.conns.infos) == 2 && strings.HasSuffix(row(0), " 3 msg") && strings.HasSuffix(row(1), " 2/1 bad")
+	})
+	if got := connRow(netassist.ConnInfo{ID: 1, Peer: "127.0.0.1:9", Opened: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}); !strings.HasSuffix(got, " 03:04:05") {
+		t.Errorf("an unframed row %q should end with the time it opened", got)
+	}
+	for n, want := range map[uint64]string{9_999: "9,999", 12_345: "12.3k", 4_500_000: "4.5M"} {
+		if got := shortCount(n); got != want {
+			t.Errorf("shortCount(%d) = %q; want %q", n, got, want)
+		}
+	}
+}

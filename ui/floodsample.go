@@ -16,7 +16,9 @@ func newestPayload(evs []netassist.Event, drops netassist.FeedDrops, budget int)
 	out := make([]netassist.Event, 0, len(evs))
 	for i := len(evs) - 1; i >= 0; i-- {
 		ev := evs[i]
-		if (ev.Kind == netassist.EvRx || ev.Kind == netassist.EvTx) && len(ev.Data) > 0 {
+		// A framed read's front may go too: its messages cut off there are
+		// left out of the rows (see msgChunks).
+		if (ev.Kind == netassist.EvRx || ev.Kind == netassist.EvTx || ev.Kind == netassist.EvMsg) && len(ev.Data) > 0 {
 			keep := min(len(ev.Data), budget)
 			budget -= keep
 			if keep == 0 {

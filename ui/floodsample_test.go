@@ -49,3 +49,28 @@ func TestFloodFormatsOnlyTheNewestBytes(t *testing.T) {
 		t.Fatalf("the pump took %d bytes of a flood for display; want about %d", n, floodSampleBytes)
 	}
 }
+
+// Framed messages too: a flood of them formats only the newest few KiB.
+func TestFloodFormatsOnlyTheNewestMessages(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindTCPServer).(*tcpServerPanel)
+	at := time.Now()
+	line := append(bytes.Repeat([]byte("m"), 38), '\r', '\n')
+	flood := bytes.Repeat(line, (256<<10)/len(line))
+	msgs := make([]netassist.MsgInfo, len(flood)/len(line))
+	for i := range msgs {
+		msgs[i] = netassist.MsgInfo{Len: len(line), Strip: 2, Reads: 1, InRead: len(msgs), Index: i}
+	}
+	for range 10 {
+		p.hub.Record(netassist.Event{Time: at, Kind: netassist.EvMsg, Conn: 1, Peer: "127.0.0.1:1", Data: flood, Msgs: msgs})
+	}
+	if f := p.prepare(at); f != nil {
+		f()
+	}
+	if n := p.recv.history.Size(); n > 4*floodSampleBytes { // a row counts a little beside its bytes
+		t.Fatalf("the pump took %d bytes of a flood of messages for display; want about %d", n, floodSampleBytes)
+	}
+	if n := p.recv.history.Size(); n == 0 {
+		t.Fatal("the pump showed none of the flood")
+	}
+}

@@ -11,6 +11,8 @@ import (
 func (p *trafficPanel) prepare(now time.Time) func() {
 	var evs []netassist.Event
 	var drops netassist.FeedDrops
+	// Framed sessions then build message records only for what is shown.
+	p.hub.Feed.SetSample(floodSampleAfter, floodSampleBytes)
 	if !p.recv.paused.Load() && !p.recv.floodResting(now) {
 		evs, drops = p.hub.Feed.Drain()
 		if drops.Bytes >= floodSampleAfter {

@@ -49,3 +49,20 @@ func BenchmarkLenField(b *testing.B) {
 	// Random text read as 1-byte lengths: mostly messages, some resyncs.
 	benchmark(b, Config{Kind: LenField, Size: 1, Max: 200})
 }
+
+// BenchmarkDelimFlood is Delim as a session runs it in a flood: only the
+// newest 8 KiB of each read is built, the rest counted.
+func BenchmarkDelimFlood(b *testing.B) {
+	reads := stream()
+	total := 0
+	for _, r := range reads {
+		total += len(r)
+	}
+	b.SetBytes(int64(total))
+	f := New(Config{Kind: Delim, Delim: []byte("\r\n")})
+	for b.Loop() {
+		for _, r := range reads {
+			f.PushTail(r, 8<<10)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -203,14 +204,34 @@ func (f *Framer) Gap() time.Duration {
 // Pending is how many bytes wait for the rest of their message.
 func (f *Framer) Pending() int { return len(f.buf) - f.start }
 
-// Push takes one read and returns the frames it completed. p is not kept.
+// Tally counts frames a push only counted: the older ones of a read, which
+// no view would show (see PushTail).
+type Tally struct {
+	Good, Bad int // messages, and bad frames apart
+	Bytes     int // their bytes
+}
+
+// Push takes one read and returns every frame it completed; see PushTail.
+func (f *Framer) Push(p []byte) []Frame {
+	frames, _ := f.PushTail(p, -1)
+	return frames
+}
+
+// PushTail takes one read and returns the frames it completed, built only
+// for the newest ones that fit in tail bytes, and the newest one always
+// (all of them when tail < 0):
+// the older ones are counted in the Tally, not built, so a flood of small
+// messages into a view that keeps only its newest bytes costs a search per
+// message and no record. InRead and Index still count every frame of the
+// read. p is not kept.
+//
 // The frames and their Data belong to the framer and are valid until the
-// next Push or Flush (a Recorder copies what it keeps). Their Data are
+// next push or Flush (a Recorder copies what it keeps). Their Data are
 // consecutive in one array (frames[0].Data[:n], n their total length, is
 // all of them), so a frame's Data must not be appended to.
-func (f *Framer) Push(p []byte) []Frame {
+func (f *Framer) PushTail(p []byte, tail int) ([]Frame, Tally) {
 	if len(p) == 0 {
-		return nil
+		return nil, Tally{}
 	}
 	if f.Pending() > 0 {
 		f.reads = append(f.reads, len(f.buf))
@@ -231,12 +252,51 @@ func (f *Framer) Push(p []byte) []Frame {
 			cuts = append(cuts, cut{n: f.max, bad: BadTooLong})
 		}
 	}
-	frames := f.emit(cuts)
 	f.cuts = cuts[:0]
-	for i := range frames {
-		frames[i].InRead, frames[i].Index = len(frames), i
+	var t Tally
+	first := 0 // the oldest cut that is built
+	if tail >= 0 {
+		first = len(cuts)
+		for n := 0; first > 0 && (first == len(cuts) || n+cuts[first-1].n <= tail); first-- {
+			n += cuts[first-1].n
+		}
+		t = f.skip(cuts[:first])
 	}
-	return frames
+	frames := f.emit(cuts[first:])
+	for i := range frames {
+		frames[i].InRead, frames[i].Index = len(cuts), first+i
+	}
+	return frames, t
+}
+
+// skip drops the bytes of cuts from the buffer, counting them.
+func (f *Framer) skip(cuts []cut) Tally {
+	var t Tally
+	for _, c := range cuts {
+		if c.bad == Good {
+			t.Good++
+		} else {
+			t.Bad++
+		}
+		t.Bytes += c.n
+	}
+	if t.Bytes > 0 {
+		f.start += t.Bytes
+		f.forgetReads()
+		f.compact()
+	}
+	return t
+}
+
+// forgetReads drops the reads that began before what is still pending.
+func (f *Framer) forgetReads() {
+	keep := f.reads[:0]
+	for _, r := range f.reads {
+		if r > f.start {
+			keep = append(keep, r)
+		}
+	}
+	f.reads = keep
 }
 
 // Flush emits what is buffered: when the idle gap has passed (a good
@@ -281,7 +341,7 @@ func (f *Framer) delim(cuts []cut) []cut {
 		end := min(len(f.buf), at+f.max)
 		i := -1
 		if from < end {
-			i = bytes.Index(f.buf[from:end], d)
+			i = index(f.buf[from:end], d)
 		}
 		if i >= 0 {
 			n := from + i + len(d) - at
@@ -305,6 +365,51 @@ func (f *Framer) delim(cuts []cut) []cut {
 		return cuts
 	}
 }
+
+// index is bytes.Index for the short delimiters of device protocols.
+// bytes.Index costs a call, and then one more at every candidate; in a
+// flood of short messages that was most of the search. Short messages are
+// found eight bytes at a time with plain arithmetic, long ones by
+// bytes.IndexByte.
+func index(s, d []byte) int {
+	last := len(s) - len(d) // the last place d can begin
+	if last < 0 {
+		return -1
+	}
+	at := 0
+	// A byte of x is zero where s has d[0]; m has the top bit of exactly
+	// those bytes set.
+	const lo7, hi = 0x7F7F7F7F7F7F7F7F, 0x8080808080808080
+	rep := uint64(d[0]) * 0x0101010101010101
+	for ; at < swarSpan && at+8 <= len(s); at += 8 {
+		x := binary.LittleEndian.Uint64(s[at:]) ^ rep
+		for m := ^((x & lo7) + lo7 | x | lo7) & hi; m != 0; m &= m - 1 {
+			i := at + bits.TrailingZeros64(m)/8
+			if i > last {
+				return -1
+			}
+			if len(d) == 1 || (s[i+1] == d[1] && (len(d) == 2 || string(s[i+2:i+len(d)]) == string(d[2:]))) {
+				return i
+			}
+		}
+	}
+	for at <= last {
+		i := bytes.IndexByte(s[at:last+1], d[0])
+		if i < 0 {
+			return -1
+		}
+		at += i
+		if string(s[at:at+len(d)]) == string(d) {
+			return at
+		}
+		at++
+	}
+	return -1
+}
+
+// swarSpan is how far index looks eight bytes at a time before it hands
+// over to bytes.IndexByte, which is faster once it gets going.
+const swarSpan = 64
 
 // lenField reads headers; a length out of range makes the framer skip one
 // byte and try again there (resynchronise), and the skipped bytes go out
@@ -382,14 +487,7 @@ func (f *Framer) emit(cuts []cut) []Frame {
 		off += c.n
 		f.start = end
 	}
-	// Forget reads that began before what is still pending.
-	keep := f.reads[:0]
-	for _, r := range f.reads {
-		if r > f.start {
-			keep = append(keep, r)
-		}
-	}
-	f.reads = keep
+	f.forgetReads()
 	f.compact()
 	return frames
 }

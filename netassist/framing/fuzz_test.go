@@ -96,6 +96,7 @@ func FuzzFramer(f *testing.F) {
 		}
 		reads := split(data, splits)
 		got := run(cfg, reads)
+		checkTail(t, cfg, reads, int(a^b)%48)
 		var all []byte
 		nreads := 0
 		for _, fr := range got {
@@ -134,6 +135,43 @@ func FuzzFramer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkTail fails t unless PushTail builds exactly the newest frames of
+// each read that fit in tail bytes (at least the newest), as Push builds them, and tallies the
+// others exactly.
+func checkTail(t *testing.T, cfg Config, reads [][]byte, tail int) {
+	t.Helper()
+	all, some := New(cfg), New(cfg)
+	for r, p := range reads {
+		want := keep(all.Push(p))
+		got, tally := some.PushTail(p, tail)
+		got = keep(got)
+		skipped := want[:len(want)-len(got)]
+		var wt Tally
+		for _, fr := range skipped {
+			if fr.Bad == Good {
+				wt.Good++
+			} else {
+				wt.Bad++
+			}
+			wt.Bytes += len(fr.Data)
+		}
+		if tally != wt {
+			t.Fatalf("read %d, tail %d: tally %+v; the frames left out %s make %+v", r, tail, tally, show(skipped), wt)
+		}
+		n := 0
+		for i, fr := range got {
+			w := want[len(skipped)+i]
+			n += len(fr.Data)
+			if !bytes.Equal(fr.Data, w.Data) || fr.Bad != w.Bad || fr.Strip != w.Strip || fr.Reads != w.Reads || fr.InRead != w.InRead || fr.Index != w.Index {
+				t.Fatalf("read %d, tail %d: frame %+v; Push made %+v", r, tail, fr, w)
+			}
+		}
+		if (n > tail && len(got) > 1) || (len(want) > 0 && len(got) == 0) || (len(skipped) > 0 && n+len(skipped[len(skipped)-1].Data) <= tail) {
+			t.Fatalf("read %d, tail %d: built %d bytes of frames, left out %s", r, tail, n, show(skipped))
+		}
+	}
 }
 
 // checkRule fails t unless the good frame fr obeys cfg.

@@ -314,6 +314,8 @@ type metric struct {
 	RSS   uint64  `json:"rss_bytes"`
 	LagMs float64 `json:"ui_lag_ms"`
 	TS    string  `json:"time"`
+	Msgs  uint64  `json:"rx_msgs"`
+	Bad   uint64  `json:"rx_bad"`
 }
 
 // readMetrics parses every complete line of a metrics file.

@@ -26,12 +26,14 @@ type report struct {
 	Flood *floodResult
 	// FloodLag is the flood again on several screens and peer shapes.
 	FloodLag *lagResult
-	Many     *manyResult
-	UDP      *udpBench
-	HTTP     *httpBench
-	Startup  *startupBench
-	Idle     *idleBench
-	Export   *exportBench
+	// Framed is the flood into a server that splits it into messages.
+	Framed  *framedResult
+	Many    *manyResult
+	UDP     *udpBench
+	HTTP    *httpBench
+	Startup *startupBench
+	Idle    *idleBench
+	Export  *exportBench
 
 	checks []check
 }
@@ -137,6 +139,9 @@ func (r *report) evaluate() {
 	}
 	if l := r.FloodLag; l != nil {
 		l.checks(r)
+	}
+	if f := r.Framed; f != nil {
+		f.checks(r)
 	}
 	if x := r.Export; x != nil {
 		x.checks(r)
@@ -300,6 +305,9 @@ func (r *report) markdown() string {
 	}
 	if l := r.FloodLag; l != nil && len(l.Runs) > 0 {
 		l.markdown(w)
+	}
+	if f := r.Framed; f != nil {
+		f.markdown(w)
 	}
 	if m := r.Many; m != nil {
 		w("\n## 2. %d clients at once (issue 2)\n\n", m.N)

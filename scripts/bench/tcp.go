@@ -24,8 +24,9 @@ type floodRun struct {
 	HWM        uint64 // VmHWM at the end
 	SavedSHA   string
 	SavedSize  int64
-	EventsSize int64 // events.jsonl size
-	FolderSize int64 // every file in the session folder: what saving put on the disk
+	EventsSize int64  // events.jsonl size
+	FolderSize int64  // every file in the session folder: what saving put on the disk
+	Msgs, Bad  uint64 // metrics rx_msgs and rx_bad, with framing
 	Err        string
 }
 
@@ -104,40 +105,10 @@ func benchFlood(e *env, n int64, seed uint64) *floodResult {
 	res.SHA, res.GenRate = streamHash(seed, n)
 	logf("stream sha256 %s; generator alone %.2f GB/s", res.SHA, res.GenRate/1e9)
 
-	// The baseline: a plain Go sink in its own process, three runs.
-	sink, err := e.startWorker("sink", "-n", "3")
-	if err != nil {
+	var err error
+	if res.Sink, res.SinkMedian, err = e.sinkRuns(n, seed); err != nil {
 		res.Err = err.Error()
 		return res
-	}
-	var sp struct{ Port int }
-	if err := sink.next(&sp, 10*time.Second); err != nil {
-		res.Err = err.Error()
-		sink.stop()
-		return res
-	}
-	for i := 0; i < 3; i++ {
-		r := floodRun{Name: fmt.Sprintf("Go loopback sink, run %d", i+1)}
-		fr, err := e.flood(sp.Port, n, seed)
-		if err != nil {
-			r.Err = err.Error()
-		} else {
-			r.Secs = float64(fr.EOFNs-fr.StartNs) / 1e9
-			r.Counted = uint64(max(fr.PeerTotal, 0))
-		}
-		logf("%s: %.2f s, %.0f MB/s, counted %d", r.Name, r.Secs, r.rate(n)/1e6, r.Counted)
-		res.Sink = append(res.Sink, r)
-	}
-	sink.stop()
-	var rates []float64
-	for _, r := range res.Sink {
-		if r.Err == "" && r.Counted == uint64(n) {
-			rates = append(rates, r.rate(n))
-		}
-	}
-	if len(rates) > 0 {
-		sort.Float64s(rates)
-		res.SinkMedian = rates[len(rates)/2]
 	}
 
 	res.App = e.floodApp("flood-nosave", "NetAssist TCP server, saving off", n, seed, "", res.SHA)
@@ -151,6 +122,46 @@ func benchFlood(e *env, n int64, seed uint64) *floodResult {
 		logf("disk peer: %d bytes in %.2f s, %.0f MB/s %s", res.Disk.Bytes, res.Disk.Secs, res.Disk.rate()/1e6, res.Disk.Err)
 	}
 	return res
+}
+
+// sinkRuns floods the baseline, a plain Go sink in its own process, three
+// times; the median rate is of the runs that counted every byte.
+func (e *env) sinkRuns(n int64, seed uint64) ([]floodRun, float64, error) {
+	var runs []floodRun
+	sink, err := e.startWorker("sink", "-n", "3")
+	if err != nil {
+		return nil, 0, err
+	}
+	var sp struct{ Port int }
+	if err := sink.next(&sp, 10*time.Second); err != nil {
+		sink.stop()
+		return nil, 0, err
+	}
+	for i := 0; i < 3; i++ {
+		r := floodRun{Name: fmt.Sprintf("Go loopback sink, run %d", i+1)}
+		fr, err := e.flood(sp.Port, n, seed)
+		if err != nil {
+			r.Err = err.Error()
+		} else {
+			r.Secs = float64(fr.EOFNs-fr.StartNs) / 1e9
+			r.Counted = uint64(max(fr.PeerTotal, 0))
+		}
+		logf("%s: %.2f s, %.0f MB/s, counted %d", r.Name, r.Secs, r.rate(n)/1e6, r.Counted)
+		runs = append(runs, r)
+	}
+	sink.stop()
+	var rates []float64
+	for _, r := range runs {
+		if r.Err == "" && r.Counted == uint64(n) {
+			rates = append(rates, r.rate(n))
+		}
+	}
+	median := 0.0
+	if len(rates) > 0 {
+		sort.Float64s(rates)
+		median = rates[len(rates)/2]
+	}
+	return runs, median, nil
 }
 
 func (e *env) flood(port int, n int64, seed uint64) (floodJSON, error) {
@@ -173,6 +184,12 @@ func (e *env) flood(port int, n int64, seed uint64) (floodJSON, error) {
 // floodApp floods the app's TCP server; with saveDir set it runs with
 // --save saveDir.
 func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string, wantSHA string) floodRun {
+	return e.floodAppQuery(name, title, n, seed, saveDir, wantSHA, "")
+}
+
+// floodAppQuery is floodApp with query (such as "frame=delim&delim=%5Cn")
+// added to the server's --open spec.
+func (e *env) floodAppQuery(name, title string, n int64, seed uint64, saveDir string, wantSHA, query string) floodRun {
 	save := saveDir != ""
 	r := floodRun{Name: title}
 	port, err := freePort("tcp")
@@ -180,7 +197,11 @@ func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string,
 		r.Err = err.Error()
 		return r
 	}
-	args := []string{"--open", fmt.Sprintf("tcp-server://127.0.0.1:%d", port)}
+	spec := fmt.Sprintf("tcp-server://127.0.0.1:%d", port)
+	if query != "" {
+		spec += "?" + query
+	}
+	args := []string{"--open", spec}
 	if save {
 		os.MkdirAll(saveDir, 0o755)
 		args = append(args, "--save", saveDir)
@@ -233,6 +254,7 @@ func (e *env) floodApp(name, title string, n int64, seed uint64, saveDir string,
 	ms := readMetrics(app.metrics)
 	if len(ms) > 0 {
 		r.Counted = ms[len(ms)-1].Rx
+		r.Msgs, r.Bad = ms[len(ms)-1].Msgs, ms[len(ms)-1].Bad
 	}
 	r.Win = summarise(ms, start, end)
 	r.HWM = app.peakRSS()
