@@ -20,25 +20,7 @@ import (
 func TestExportHeadless(t *testing.T) {
 	bin := requireE2E(t)
 	requireTools(t, "tshark")
-	d := newDisplay(t)
-	port := freeTCPPort(t)
-	saveDir := t.TempDir()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
-	a.waitWindow()
-
-	data := make([]byte, 300_000)
-	rand.New(rand.NewSource(seed(t))).Read(data)
-	c := dialRetry(t, addr)
-	if _, err := c.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
-	dir := sessionDir(t, saveDir)
-	waitFor(t, 30*time.Second, "the connection's end in events.jsonl", func() (bool, error) {
-		b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
-		return bytes.Contains(b, []byte(`"event":"disconnect"`)), err
-	})
+	saveDir, dir, data, _ := saveOneConnection(t, bin, 300_000)
 
 	out := filepath.Join(t.TempDir(), "out.pcapng")
 	home := t.TempDir()
@@ -67,6 +49,33 @@ func TestExportHeadless(t *testing.T) {
 	if s := strings.TrimSpace(stderr.String()); strings.Count(s, "\n") != 0 || !strings.Contains(s, "has no events.jsonl") {
 		t.Errorf("export of a folder without events.jsonl said:\n%s", s)
 	}
+}
+
+// saveOneConnection starts the app with a TCP server saving into a temp
+// folder, sends it n seeded random bytes over one connection, and waits
+// until events.jsonl records the connection's end. It returns the save
+// folder, the session's folder in it, the bytes sent and the display.
+func saveOneConnection(t *testing.T, bin string, n int) (saveDir, dir string, data []byte, d *display) {
+	t.Helper()
+	d = newDisplay(t)
+	saveDir = t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t))
+	a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
+	a.waitWindow()
+
+	data = make([]byte, n)
+	rand.New(rand.NewSource(seed(t))).Read(data)
+	c := dialRetry(t, addr)
+	if _, err := c.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	dir = sessionDir(t, saveDir)
+	waitFor(t, 30*time.Second, "the connection's end in events.jsonl", func() (bool, error) {
+		b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+		return bytes.Contains(b, []byte(`"event":"disconnect"`)), err
+	})
+	return saveDir, dir, data, d
 }
 
 // followFirst is the bytes of the first TCP connection of a capture, both

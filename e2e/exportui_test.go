@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,24 +16,7 @@ import (
 func TestExportFromWindow(t *testing.T) {
 	bin := requireE2E(t)
 	requireTools(t, "tshark")
-	d := newDisplay(t)
-	saveDir := t.TempDir()
-	addr := fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t))
-	a := d.startApp(bin, "--open", "tcp-server://"+addr, "--save", saveDir)
-	a.waitWindow()
-
-	data := make([]byte, 200_000)
-	rand.New(rand.NewSource(seed(t))).Read(data)
-	c := dialRetry(t, addr)
-	if _, err := c.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
-	dir := sessionDir(t, saveDir)
-	waitFor(t, 30*time.Second, "the connection's end in events.jsonl", func() (bool, error) {
-		b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
-		return bytes.Contains(b, []byte(`"event":"disconnect"`)), err
-	})
+	_, _, data, d := saveOneConnection(t, bin, 200_000)
 
 	out := filepath.Join(t.TempDir(), "window.pcapng") // ASCII: typed by xdotool
 	d.key("ctrl+e")

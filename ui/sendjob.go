@@ -130,15 +130,9 @@ func (j *sendJob) drain() error {
 		if n == 0 {
 			return nil
 		}
-		j.waiting.Store(true)
-		t := time.NewTimer(wait)
-		select {
-		case <-j.stop:
-			t.Stop()
+		if !j.backoff(&wait) {
 			return errCancelledQueued
-		case <-t.C:
 		}
-		wait = min(2*wait, queueWaitMax)
 	}
 }
 
@@ -153,16 +147,25 @@ func (j *sendJob) sendPiece(piece []byte) error {
 		if !errors.As(err, &oe) || oe.Code != netassist.CodeQueueFull {
 			return err
 		}
-		j.waiting.Store(true)
-		t := time.NewTimer(wait)
-		select {
-		case <-j.stop:
-			t.Stop()
+		if !j.backoff(&wait) {
 			return errSendCancelled
-		case <-t.C:
 		}
-		wait = min(2*wait, queueWaitMax)
 	}
+}
+
+// backoff waits *wait while the session's queue is full (or draining),
+// then doubles it up to queueWaitMax; false when the user cancelled.
+func (j *sendJob) backoff(wait *time.Duration) bool {
+	j.waiting.Store(true)
+	t := time.NewTimer(*wait)
+	defer t.Stop()
+	select {
+	case <-j.stop:
+		return false
+	case <-t.C:
+	}
+	*wait = min(2*(*wait), queueWaitMax)
+	return true
 }
 
 // prepare runs on the pump goroutine: it returns the progress to show, or

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
-	"netassist/netassist/framing"
 )
 
 // tcpClientPanel is a TCP client session: the server to connect to, the
@@ -68,7 +67,7 @@ func (p *tcpClientPanel) fill(cfg netassist.Config) {
 func (p *tcpClientPanel) open(cfg netassist.Config) error {
 	s := netassist.NewTCPClient(cfg, p.hub)
 	p.engine.Store(s)
-	p.framed.Store(framing.New(cfg.Framing) != nil)
+	p.framed.Store(cfg.Framing.Splits())
 	p.startConnect(s, s.StartContext, cfg)
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
-	"netassist/netassist/framing"
 )
 
 // tcpServerPanel is a TCP server session: where it listens, the receive
@@ -87,7 +86,7 @@ func (p *tcpServerPanel) fill(cfg netassist.Config) {
 func (p *tcpServerPanel) open(cfg netassist.Config) error {
 	s := netassist.NewTCPServer(cfg, p.hub)
 	p.engine.Store(s)
-	p.framed.Store(framing.New(cfg.Framing) != nil)
+	p.framed.Store(cfg.Framing.Splits())
 	return p.start(s, cfg)
 }
 

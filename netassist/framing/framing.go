@@ -181,10 +181,14 @@ type Framer struct {
 	frames []Frame
 }
 
+// Splits says whether c splits the stream into messages at all (reads as
+// they come do not).
+func (c Config) Splits() bool { return c.Kind != "" && c.Kind != Reads }
+
 // New makes a framer for c, which must pass Check; nil for Reads (every
 // read is its own message and needs no state).
 func New(c Config) *Framer {
-	if c.Kind == "" || c.Kind == Reads {
+	if !c.Splits() {
 		return nil
 	}
 	return &Framer{cfg: c, max: c.max()}
