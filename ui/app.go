@@ -301,6 +301,7 @@ func (a *App) ringCap() int {
 func (a *App) showError(msg string) {
 	d := dialog.NewCustom(T("dlg.error", "Error"), T("dlg.close", "Close"), newWrapLabel(msg), a.win)
 	d.Resize(fyne.NewSize(440, 180))
+	a.escapeHides(d)
 	d.Show()
 }
 

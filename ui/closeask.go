@@ -112,19 +112,7 @@ func (a *App) askBeforeClosing(panels []panel, close func()) {
 		}, a.win)
 	a.closeAsk = d
 	d.Resize(fyne.NewSize(480, 220))
-	// Escape answers Cancel, as in other desktop dialogs.
-	c := a.win.Canvas()
-	prev := c.OnTypedKey()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
-			d.Hide()
-			return
-		}
-		if prev != nil {
-			prev(ev)
-		}
-	})
-	d.SetOnClosed(func() { c.SetOnTypedKey(prev) })
+	a.escapeHides(d) // Escape answers Cancel
 	d.Show()
 }
 

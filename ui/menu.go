@@ -128,6 +128,7 @@ func (a *App) showAbout() {
 	content := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(64, 64), icon), nil, text)
 	d := dialog.NewCustom(T("menu.about", "About NetAssist"), T("dlg.close", "Close"), content, a.win)
 	d.Resize(fyne.NewSize(520, 200))
+	a.escapeHides(d)
 	d.Show()
 }
 
@@ -172,7 +173,7 @@ func (a *App) showSettings() {
 		{Text: T("set.savedir", "Default save folder"), Widget: container.NewBorder(nil, nil, nil, browse, saveDir)},
 		{Text: "", Widget: restore},
 	}
-	dialog.ShowForm(T("menu.settings", "Settings…"), T("dlg.save", "Save"), T("dlg.cancel", "Cancel"), items, func(ok bool) {
+	d := dialog.NewForm(T("menu.settings", "Settings…"), T("dlg.save", "Save"), T("dlg.cancel", "Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -204,6 +205,8 @@ func (a *App) showSettings() {
 			}
 		}
 	}, a.win)
+	a.escapeHides(d)
+	d.Show()
 }
 
 func (p *trafficPanel) setRingCap(n int) { p.recv.ring.SetCap(n); p.recv.list.Refresh() }

@@ -314,7 +314,9 @@ func (v *recvView) onSaveView() {
 				werr = cerr
 			}
 			if werr != nil {
-				fyne.Do(func() { dialog.ShowError(werr, v.win) })
+				// In words, not Go's error text.
+				msg := Tf("view.save_failed", "Could not save the view to %s: the file could not be written (the disk may be full, or the place read-only).", w.URI().Name())
+				fyne.Do(func() { dialog.ShowInformation(T("dlg.error", "Error"), msg, v.win) })
 			}
 		}()
 	}, v.win)
