@@ -172,6 +172,6 @@ func setupLog(level logrus.Level) *logrus.Logger {
 // fail reports a start-up error (a dialog on Windows, stderr elsewhere)
 // and exits before any window opens.
 func fail(format string, args ...any) {
-	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\nRun 'netassist --help' for the options.")
+	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\n"+helpHint(os.Args[1:]))
 	os.Exit(2)
 }
