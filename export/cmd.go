@@ -55,7 +55,7 @@ func Main(args []string, stderr io.Writer, version string) int {
 		fmt.Fprintln(stderr, "netassist export:", err)
 		return 1
 	}
-	fo.Warn = func(s string) { fmt.Fprintln(stderr, "netassist export: warning:", s) }
+	fo.Warn = func(w Warning) { fmt.Fprintln(stderr, "netassist export: warning:", w) }
 
 	var visitors []Visitor
 	var outs []*output

@@ -239,7 +239,7 @@ func (h *HAR) feed(c *harConn, dir netassist.EventKind, at time.Time, data []byt
 		h.responses(c, c.split.ServerData(data))
 	}
 	if c.unframe[dir] > maxUnframed {
-		h.fo.warn("connection %d: %d MiB without a complete HTTP message; its HTTP exchanges are left out of the HAR file from here", c.id, maxUnframed>>20)
+		h.fo.warnOf(Warning{Code: WarnNotHTTP, Conn: c.id, N: maxUnframed >> 20})
 		c.skip, c.split, c.spans = true, nil, nil
 	}
 }

@@ -129,7 +129,7 @@ func exportHAR(t *testing.T, folder string) (string, *HAR) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fo.Warn = func(s string) { t.Errorf("warning: %s", s) }
+	fo.Warn = func(w Warning) { t.Errorf("warning: %s", w) }
 	out := filepath.Join(t.TempDir(), "out.har")
 	f, err := os.Create(out)
 	if err != nil {

@@ -223,7 +223,7 @@ func (f *exportForm) finish(j export.Job, res export.Result, err error) {
 				b.WriteString("\n…")
 				break
 			}
-			b.WriteString("\n• " + w)
+			b.WriteString("\n• " + warningText(w))
 		}
 	}
 	out := j.Pcapng
