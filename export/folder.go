@@ -64,6 +64,7 @@ type Folder struct {
 	Kind    string    // tcp-server, tcp-client, udp, http-server, http-client, or ""
 	Format  int       // 1 or 2
 	Began   time.Time // when saving began (format 2)
+	Newer   int       // the format a newer NetAssist saved, read as Format; 0 if none
 
 	// Warn receives what is damaged but skipped; nil discards it.
 	Warn func(Warning)
@@ -84,7 +85,9 @@ const maxChunk = 1 << 20
 const maxOpen = 64
 
 // Open checks dir and reads the first line of its events.jsonl.
-func Open(dir string) (*Folder, error) {
+func Open(dir string) (*Folder, error) { return openFolder(dir, false) }
+
+func openFolder(dir string, newerToo bool) (*Folder, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -118,6 +121,9 @@ func Open(dir string) (*Folder, error) {
 	if l.Event == string(netassist.EvSave) {
 		fo.Format = l.Format
 		fo.Began, _ = time.Parse(time.RFC3339Nano, l.Time)
+	}
+	if fo.Format > netassist.SaveFormat && newerToo {
+		fo.Newer, fo.Format = fo.Format, netassist.SaveFormat
 	}
 	if fo.Format > netassist.SaveFormat || fo.Format < 1 {
 		return nil, fmt.Errorf("%s was saved in format %d by a newer NetAssist; this one reads formats 1 to %d: %w",
@@ -157,7 +163,6 @@ func dirSize(dir string) int64 {
 
 // Progress is how many bytes of the folder's files were read, of how many.
 func (fo *Folder) Progress() (done, total int64) { return fo.done.Load(), fo.total }
-
 
 // Walk reads events.jsonl from the start and hands every event, with its
 // payload from the raw files, to each visitor in turn. Damage (a line that

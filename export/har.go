@@ -120,6 +120,7 @@ type HAR struct {
 	conns   map[uint64]*harConn
 	entries int
 	err     error
+	sink    func(Exchange) // instead of writing entries (the window's reopened tab)
 }
 
 type harConn struct {
@@ -332,6 +333,17 @@ func (h *HAR) entry(c *harConn, req *harReq, res *httpview.Message, first, last 
 	if h.err != nil {
 		return
 	}
+	if h.sink != nil {
+		x := Exchange{Conn: c.id, Request: req.m, Response: res, Start: req.first, End: req.last}
+		if res != nil {
+			x.End = last
+		}
+		if c.peer.IsValid() {
+			x.Peer = c.peer.String()
+		}
+		h.sink(x)
+		return
+	}
 	srv := h.server(c)
 	e := harEntry{
 		StartedDateTime: req.first.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
@@ -477,7 +489,7 @@ func (h *HAR) Close() error {
 		h.finish(h.conns[id])
 		delete(h.conns, id)
 	}
-	if h.err != nil {
+	if h.err != nil || h.sink != nil {
 		return h.err
 	}
 	h.out.WriteString("]}}\n")

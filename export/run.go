@@ -18,7 +18,7 @@ type Job struct {
 // Result is what a finished export has to say besides its files.
 type Result struct {
 	Warnings   []Warning // damage that was skipped, in the order met
-	HAREntries int      // HTTP exchanges written, when HAR was asked for
+	HAREntries int       // HTTP exchanges written, when HAR was asked for
 }
 
 // Stage tells which step of an export failed, so the window can say it in
