@@ -60,6 +60,8 @@ func main() {
 	var opens specList
 	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
+	var views viewList
+	flag.Var(&views, "view", "show a saved session `DIR` (a folder --save or \"Save traffic\" wrote) read-only (repeatable)")
 	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
 	logLevel := flag.String("log-level", "info", "log level: debug, info, warn, error")
@@ -119,10 +121,13 @@ func main() {
 	}
 	totals := &netassist.Counters{}
 	lag := &netassist.MaxTracker{}
-	w, err := ui.New(a, ui.Options{Open: opens.cfgs, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
+	w, err := ui.New(a, ui.Options{Open: opens.cfgs, View: views, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
 	if err != nil {
 		log.Errorf("open session: %v", err)
 		w.CloseSessions()
+		if ui.IsSavedError(err) {
+			fail("--view: %s", ui.SavedErrorText(err))
+		}
 		fail("--open: %s", ui.ErrorText(err))
 	}
 	if quit.running(w) {

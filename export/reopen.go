@@ -149,6 +149,13 @@ func (r *Reopened) Exchanges() ([]Exchange, int) {
 	return append([]Exchange(nil), r.exch...), r.trimmed
 }
 
+// ExchangeCount is len(Exchanges()) and its trimmed count, without the copy.
+func (r *Reopened) ExchangeCount() (n, trimmed int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.exch), r.trimmed
+}
+
 // Warnings are the damage met so far, in order.
 func (r *Reopened) Warnings() []Warning {
 	r.mu.Lock()
