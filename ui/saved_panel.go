@@ -82,6 +82,9 @@ func (a *App) OpenSaved(dir string) error {
 	p := &savedPanel{r: r, selected: -1, done: make(chan struct{})}
 	hub := netassist.NewHub("saved", nil) // not live traffic: not in --metrics
 	hub.Feed = netassist.NewFeed(savedFeedBytes, 0)
+	if r.IsHTTP() {
+		hub.Feed.SkipTraffic()
+	}
 	p.initSession(a, netassist.Kind(r.Folder.Kind), hub, "", nil)
 	p.savedDir = dir
 	var pn panel = p
@@ -132,7 +135,8 @@ func SavedErrorText(err error) string {
 // load reads the folder; its own goroutine.
 func (p *savedPanel) load(ctx context.Context) {
 	defer close(p.done)
-	var rec netassist.Recorder
+	// The HTTP kinds show exchanges, not bytes: the hub only counts.
+	var rec netassist.Recorder = p.hub
 	if p.recv != nil {
 		rec = pacedRecorder{ctx: ctx, hub: p.hub}
 	}
@@ -284,7 +288,9 @@ func (p *savedPanel) feed() *netassist.Feed { return p.hub.Feed }
 // exchanges, progress and warnings when they changed.
 func (p *savedPanel) prepare(now time.Time) func() {
 	var applies []func()
-	if p.recv != nil && !p.recv.paused.Load() {
+	if p.recv == nil {
+		p.hub.Feed.Drain() // session notes nobody shows
+	} else if !p.recv.paused.Load() {
 		evs, drops := p.hub.Feed.Drain()
 		if upd, changed := p.recv.prepare(evs, drops, now); changed {
 			applies = append(applies, func() { p.recv.apply(upd) })
@@ -349,9 +355,7 @@ func (p *savedPanel) loadingText(loaded bool, err error) string {
 	return Tf("saved.loading", "Loading: %s of %s (%d%%)…", mibText(done), mibText(total), pct)
 }
 
-func mibText(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
-}
+func mibText(n int64) string { return humanBytes(float64(n)) }
 
 // showWarnings says in words what of the folder is damaged; main goroutine.
 func (p *savedPanel) showWarnings(ws []export.Warning) {

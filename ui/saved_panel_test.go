@@ -179,6 +179,9 @@ func TestReopenHTTPServerTab(t *testing.T) {
 	if rows := p.reqView.query.rows; len(rows) != 1 || rows[0] != [2]string{"x", "1"} {
 		t.Errorf("query table %v", rows)
 	}
+	if !strings.Contains(p.status.Text, "RX 62 bytes") || !strings.Contains(p.status.Text, "TX 49 bytes") {
+		t.Errorf("status %q; want the saved bytes counted", p.status.Text)
+	}
 	if _, ok := a.currentPanel().(recvViewer); ok {
 		t.Error("an HTTP saved tab claims a receive view")
 	}
