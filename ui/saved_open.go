@@ -24,3 +24,12 @@ func (a *App) openSavedDialog() {
 	}
 	d.Show()
 }
+
+// copyViewCurrent copies the rows of the selected session's receive view,
+// as its Copy button does (Ctrl+Shift+C: the rows cannot be selected, and
+// the button cannot be reached from the keyboard).
+func (a *App) copyViewCurrent() {
+	if p, ok := a.currentPanel().(recvViewer); ok {
+		p.recvViewOf().onCopy()
+	}
+}

@@ -32,6 +32,7 @@ type savedPanel struct {
 	warns   *wrapLabel
 	status  *widget.Label
 	export  *widget.Button
+	root    *fyne.Container
 
 	recv  *recvView // nil for the HTTP kinds
 	conns *connList // the TCP kinds only
@@ -205,7 +206,8 @@ func (p *savedPanel) build() fyne.CanvasObject {
 			center = split
 		}
 	}
-	return container.NewBorder(top, p.status, nil, nil, center)
+	p.root = container.NewBorder(top, p.status, nil, nil, center)
+	return p.root
 }
 
 func (p *savedPanel) buildHTTP() fyne.CanvasObject {
@@ -370,6 +372,7 @@ func (p *savedPanel) showWarnings(ws []export.Warning) {
 	}
 	p.warns.SetText(text)
 	p.warns.Show()
+	p.root.Refresh() // lays the views out below the taller top
 }
 
 // showExchanges lists the exchanges read so far; main goroutine.

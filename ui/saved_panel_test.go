@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
@@ -122,6 +123,11 @@ func TestReopenTCPServerTab(t *testing.T) {
 	}
 	if !strings.HasPrefix(p.loading.Text, "Loaded") || p.warns.Visible() {
 		t.Errorf("loading %q, warnings shown %v", p.loading.Text, p.warns.Visible())
+	}
+	// Ctrl+Shift+C copies the rows.
+	a.copyViewCurrent()
+	if c := fyne.CurrentApp().Clipboard().Content(); !strings.Contains(c, "hello") || !strings.Contains(c, stamp) {
+		t.Errorf("copied %q", c)
 	}
 	// Hex, as live.
 	p.recv.toggleHex()
