@@ -48,7 +48,7 @@ func main() {
 	defer fatal.Recover("NetAssist") // no console on Windows: show it
 	if len(os.Args) > 1 && os.Args[1] == "export" {
 		// Converts a saved folder; no window, no display needed.
-		os.Exit(export.Main(os.Args[2:], os.Stderr, version))
+		os.Exit(export.MainWords(os.Args[2:], os.Stderr, version, ui.CLIWarningWords))
 	}
 	if os.Getenv("GOGC") == "" {
 		// Most of the heap is long-lived (display rows, fonts, the HTTP
