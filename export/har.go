@@ -29,7 +29,8 @@ type harEntry struct {
 	Cache           struct{}    `json:"cache"`
 	Timings         harTimings  `json:"timings"`
 	ServerIPAddress string      `json:"serverIPAddress,omitempty"`
-	Connection      string      `json:"connection,omitempty"`
+	Connection      string      `json:"connection,omitempty"` // the server's port: see entry
+	ConnID          uint64      `json:"_connectionId"`        // NetAssist's number of the connection
 	Comment         string      `json:"comment,omitempty"`
 }
 
@@ -348,11 +349,17 @@ func (h *HAR) entry(c *harConn, req *harReq, res *httpview.Message, first, last 
 	e := harEntry{
 		StartedDateTime: req.first.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		Request:         harRequestOf(req.m, srv),
-		Connection:      strconv.FormatUint(c.id, 10),
+		ConnID:          c.id,
 		Timings:         harTimings{Blocked: -1, DNS: -1, Connect: -1, Send: ms(req.last.Sub(req.first))},
 	}
 	if srv.Addr().IsValid() {
 		e.ServerIPAddress = srv.Addr().String()
+	}
+	// HAR lets connection be the server's port number, and Chromium's
+	// network panel reads it so: with our connection number there it
+	// showed the remote address 127.0.0.1:1.
+	if srv.Port() != 0 {
+		e.Connection = strconv.Itoa(int(srv.Port()))
 	}
 	if res == nil {
 		e.Response = harResponse{Cookies: []harCookie{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1,

@@ -269,6 +269,9 @@ func TestHARClientTimings(t *testing.T) {
 	if e.Request.URL != "http://example.test/a?x=1" || e.ServerIPAddress != "10.0.0.9" || e.Response.Content.Text != "hi" {
 		t.Errorf("entry: %s at %s, content %q", e.Request.URL, e.ServerIPAddress, e.Response.Content.Text)
 	}
+	if e.Connection != "8080" || e.ConnID != 1 {
+		t.Errorf("connection %q (the server's port, as browsers read it), _connectionId %d", e.Connection, e.ConnID)
+	}
 	if e.StartedDateTime != "2026-12-04T10:00:01.000Z" || e.Timings.Send != 0 || e.Timings.Wait != 2000 || e.Timings.Receive != 250 || e.Time != 2250 {
 		t.Errorf("started %s, timings %+v, time %v", e.StartedDateTime, e.Timings, e.Time)
 	}
