@@ -13,6 +13,7 @@ import (
 
 	"netassist/export"
 	"netassist/netassist"
+	"netassist/netassist/framing"
 )
 
 // savedPanel is a saved folder reopened in a read-only tab: the views of
@@ -23,9 +24,11 @@ import (
 type savedPanel struct {
 	sessionPanel // hub and savedDir: the counters, and Export capture…
 
-	r      *export.Reopened
-	cancel context.CancelFunc
-	done   chan struct{} // closed when loading ended
+	r       *export.Reopened
+	framing framing.Config // the rule the rx bytes are cut into messages by
+	tab     *container.TabItem
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when loading ended
 
 	about   *wrapLabel
 	loading *widget.Label
@@ -74,13 +77,17 @@ const savedFeedBytes = 1 << 20
 // reading it. A folder that is not a saved session (or cannot be read) is
 // an error, for the caller to say with SavedErrorText; damage inside one
 // is shown in the tab.
-func (a *App) OpenSaved(dir string) error {
+func (a *App) OpenSaved(dir string) error { return a.openSaved(dir, framing.Config{}) }
+
+// openSaved is OpenSaved with the TCP connections' rx bytes cut into
+// messages by cfg.
+func (a *App) openSaved(dir string, cfg framing.Config) error {
 	r, err := export.OpenSaved(dir)
 	if err != nil {
 		a.log.WithError(err).Warn("open saved session")
 		return &savedError{dir: dir, err: err}
 	}
-	p := &savedPanel{r: r, selected: -1, done: make(chan struct{})}
+	p := &savedPanel{r: r, framing: cfg, selected: -1, done: make(chan struct{})}
 	hub := netassist.NewHub("saved", nil) // not live traffic: not in --metrics
 	hub.Feed = netassist.NewFeed(savedFeedBytes, 0)
 	if r.IsHTTP() {
@@ -98,6 +105,7 @@ func (a *App) OpenSaved(dir string) error {
 		base = string([]rune(base)[:24]) + "…"
 	}
 	tab := container.NewTabItem(Tf("saved.tab", "Saved: %s", base), newMinCache(p.build()))
+	p.tab = tab
 	p.isShown = func() bool { return a.tabs.Selected() == tab }
 	a.mu.Lock()
 	a.panels[tab] = pn
@@ -138,11 +146,20 @@ func (p *savedPanel) load(ctx context.Context) {
 	defer close(p.done)
 	// The HTTP kinds show exchanges, not bytes: the hub only counts.
 	var rec netassist.Recorder = p.hub
+	var framed *framedRecorder
 	if p.recv != nil {
 		rec = pacedRecorder{ctx: ctx, hub: p.hub}
+		if p.framing.Splits() {
+			framed = newFramedRecorder(rec, p.hub.Feed.Tail, p.framing)
+			rec = framed
+		}
 	}
-	if err := p.r.Load(ctx, rec); err != nil && !errors.Is(err, context.Canceled) {
+	err := p.r.Load(ctx, rec)
+	if err != nil && !errors.Is(err, context.Canceled) {
 		p.app.log.WithError(err).Warn("reading a saved folder stopped")
+	}
+	if framed != nil && err == nil {
+		framed.finish() // what connections still open at the end held
 	}
 }
 
@@ -186,7 +203,12 @@ func (p *savedPanel) build() fyne.CanvasObject {
 	p.status = widget.NewLabel("")
 	p.status.TextStyle = fyne.TextStyle{Monospace: true}
 	p.status.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewVBox(p.about, container.NewBorder(nil, nil, nil, p.export, p.loading), p.warns)
+	buttons := container.NewHBox(p.export)
+	if p.recv != nil && fo.Kind != "udp" {
+		frame := widget.NewButton(T("saved.frame", "Split messages…"), p.onFraming)
+		buttons.Objects = append([]fyne.CanvasObject{frame}, buttons.Objects...)
+	}
+	top := container.NewVBox(p.about, container.NewBorder(nil, nil, nil, buttons, p.loading), p.warns)
 
 	var center fyne.CanvasObject
 	if p.recv == nil {
@@ -324,6 +346,9 @@ func (p *savedPanel) prepare(now time.Time) func() {
 	}
 	snap := p.hub.Counters.Snapshot()
 	st := Tf("saved.status", "RX %s bytes · TX %s bytes", groupDigits(snap.RxBytes), groupDigits(snap.TxBytes))
+	if p.framing.Splits() {
+		st += " · " + msgStatus(snap)
+	}
 	if p.conns != nil {
 		st += " · " + Tf("conns.title", "Connections: %d", p.nConns)
 	}

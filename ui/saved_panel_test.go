@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
+	"netassist/netassist/framing"
 )
 
 // savedFolder saves evs as session would, through the real saver.
@@ -52,6 +53,13 @@ func reopen(t *testing.T, a *App, dir string) *savedPanel {
 	if err := a.OpenSaved(dir); err != nil {
 		t.Fatal(err)
 	}
+	return reopenedCurrent(t, a)
+}
+
+// reopenedCurrent runs the pump until the current saved tab is read and
+// shown.
+func reopenedCurrent(t *testing.T, a *App) *savedPanel {
+	t.Helper()
 	var p *savedPanel
 	switch x := a.currentPanel().(type) {
 	case *savedPanel:
@@ -233,5 +241,35 @@ func TestReopenNotSaved(t *testing.T) {
 	}
 	if len(a.tabs.Items) != 0 {
 		t.Error("a tab was added")
+	}
+}
+
+// A reopened TCP folder is cut into messages by a rule chosen on the tab:
+// the saved bytes are the raw reads.
+func TestReopenFramedTab(t *testing.T) {
+	a := newSavedApp(t)
+	const peer = "127.0.0.1:40000"
+	dir := savedFolder(t, "tcp-server-1", []netassist.Event{
+		{Kind: netassist.EvConnect, Conn: 1, Peer: peer},
+		{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("one\r\ntw")},
+		{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("o\r\nthree")},
+	})
+	first := reopen(t, a, dir)
+	first.reframe(framing.Config{Kind: framing.Delim, Delim: []byte("\r\n"), Max: 1024})
+	if len(a.tabs.Items) != 1 {
+		t.Fatalf("%d tabs; want the framed one in place of the first", len(a.tabs.Items))
+	}
+	p := reopenedCurrent(t, a)
+	got := rows(p.recv)
+	for _, want := range []string{"one", "two", "three"} {
+		if !strings.Contains(got, want+"\n") && !strings.Contains(got, want+"\\r\\n") {
+			t.Errorf("no message %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "tw\n") {
+		t.Errorf("a read shown, not its messages:\n%s", got)
+	}
+	if !strings.Contains(p.status.Text, "Messages 2 (bad 1)") { // "three" has no delimiter: cut by the end
+		t.Errorf("status %q; want 2 messages and the cut one", p.status.Text)
 	}
 }
