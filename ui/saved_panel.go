@@ -246,7 +246,7 @@ func (p *savedPanel) buildHTTP() fyne.CanvasObject {
 	p.exchNote.Hide()
 	views := container.NewHSplit(p.reqView.object(), p.respView.object())
 	split := container.NewVSplit(container.NewBorder(p.exchNote, nil, nil, nil, p.table), views)
-	split.Offset = 0.4
+	split.Offset = 0.3 // the selected exchange is what is read
 	return split
 }
 
