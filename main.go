@@ -115,6 +115,11 @@ func main() {
 			fail("--save: %s", ui.ErrorText(err))
 		}
 	}
+	for _, dir := range views {
+		if err := ui.CheckSaved(dir); err != nil {
+			fail("--view: %s", ui.SavedErrorText(err))
+		}
+	}
 	if err := xdisplay.Check(); err != nil {
 		fatal.Show("NetAssist", ui.NoDisplayText())
 		os.Exit(1)

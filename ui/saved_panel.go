@@ -447,3 +447,12 @@ func IsSavedError(err error) bool {
 	var se *savedError
 	return errors.As(err, &se)
 }
+
+// CheckSaved tells whether dir can be reopened, before any window (--view
+// checks its folders first, like --save); say its error with SavedErrorText.
+func CheckSaved(dir string) error {
+	if _, err := export.OpenSaved(dir); err != nil {
+		return &savedError{dir: dir, err: err}
+	}
+	return nil
+}

@@ -242,6 +242,13 @@ func TestReopenNotSaved(t *testing.T) {
 	if len(a.tabs.Items) != 0 {
 		t.Error("a tab was added")
 	}
+	// --view checks before the window.
+	if err := CheckSaved(dir); err == nil || !IsSavedError(err) {
+		t.Errorf("CheckSaved of an empty folder: %v", err)
+	}
+	if err := CheckSaved(savedFolder(t, "udp-1", nil)); err != nil {
+		t.Errorf("CheckSaved of a saved folder: %v", err)
+	}
 }
 
 // A reopened TCP folder is cut into messages by a rule chosen on the tab:
