@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +23,10 @@ type Exchange struct {
 // newest: a window shows a list, not an archive (the HAR export has all).
 const MaxExchanges = 20000
 
+// maxExchangeBytes bounds the bytes the kept exchanges hold: a folder of
+// large uploads must not fill the memory either. A variable for tests.
+var maxExchangeBytes int64 = 256 << 20
+
 // Reopened is a saved folder read for the window's read-only tab: its
 // events go to a Recorder (the counters and the receive view, as live),
 // and what the other views need (connections with their counters, HTTP
@@ -35,7 +40,8 @@ type Reopened struct {
 	order    []uint64
 	warnings []Warning
 	exch     []Exchange
-	trimmed  int // exchanges dropped past MaxExchanges
+	trimmed  int   // exchanges dropped past the bounds
+	xbytes   int64 // what the kept exchanges hold
 	loaded   bool
 	err      error
 }
@@ -121,13 +127,31 @@ func (r *Reopened) Visit(ev *Event, data []byte, last bool) error {
 func (r *Reopened) addExchange(x Exchange) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.exch) >= MaxExchanges {
-		// Halve rather than shift one at a time: appends stay cheap.
-		n := MaxExchanges / 2
-		r.trimmed += n
-		r.exch = append(r.exch[:0], r.exch[n:]...)
-	}
 	r.exch = append(r.exch, x)
+	r.xbytes += x.size()
+	if len(r.exch) <= MaxExchanges && r.xbytes <= maxExchangeBytes {
+		return
+	}
+	// Down to half of both bounds rather than one at a time: appends stay
+	// cheap. The newest is always kept.
+	i := 0
+	for i < len(r.exch)-1 && (len(r.exch)-i > MaxExchanges/2 || r.xbytes > maxExchangeBytes/2) {
+		r.xbytes -= r.exch[i].size()
+		i++
+	}
+	r.trimmed += i
+	r.exch = slices.Delete(r.exch, 0, i) // clears the tail: the dropped ones can go
+}
+
+// size is about what x holds in memory.
+func (x Exchange) size() int64 {
+	n := 0
+	for _, m := range []*httpview.Message{x.Request, x.Response} {
+		if m != nil {
+			n += len(m.RawHead) + len(m.RawBody) + len(m.Body)
+		}
+	}
+	return int64(n)
 }
 
 // Conns are the connections met so far, in the order they appeared.

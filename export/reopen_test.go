@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -273,4 +274,34 @@ func strs(cs []WarnCode) []string {
 		out[i] = string(c)
 	}
 	return out
+}
+
+// The kept exchanges are bounded in bytes too, the newest kept, and the
+// dropped ones counted.
+func TestReopenExchangesBounded(t *testing.T) {
+	defer func(n int64) { maxExchangeBytes = n }(maxExchangeBytes)
+	maxExchangeBytes = 4000
+	const peer = "127.0.0.1:40000"
+	body := strings.Repeat("x", 900)
+	evs := []netassist.Event{{Kind: netassist.EvConnect, Conn: 1, Peer: peer}}
+	for i := range 10 {
+		evs = append(evs,
+			netassist.Event{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte(fmt.Sprintf("GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", i))},
+			netassist.Event{Kind: netassist.EvTx, Conn: 1, Peer: peer, Data: []byte("HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n" + body)})
+	}
+	r, _ := load(t, saveSession(t, "http-server-1", evs))
+	xs, trimmed := r.Exchanges()
+	if len(xs)+trimmed != 10 || trimmed == 0 {
+		t.Fatalf("%d kept, %d trimmed; want some trimmed of 10", len(xs), trimmed)
+	}
+	if last := xs[len(xs)-1].Request.Target; last != "/9" {
+		t.Errorf("newest kept is %s; want /9", last)
+	}
+	var n int64
+	for _, x := range xs {
+		n += x.size()
+	}
+	if n > maxExchangeBytes {
+		t.Errorf("kept %d bytes; bound %d", n, maxExchangeBytes)
+	}
 }

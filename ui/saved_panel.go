@@ -404,7 +404,7 @@ func (p *savedPanel) showWarnings(ws []export.Warning) {
 func (p *savedPanel) showExchanges(xs []export.Exchange, trimmed int) {
 	p.exch, p.trimmed = xs, trimmed
 	if trimmed > 0 {
-		p.exchNote.SetText(Tf("saved.exch_trimmed", "The %s oldest exchanges are not listed (the list keeps the newest %s); Export… writes them all.", groupDigits(uint64(trimmed)), groupDigits(export.MaxExchanges)))
+		p.exchNote.SetText(Tf("saved.exch_trimmed", "The %s oldest exchanges are not listed (the list keeps the newest, at most %s of them and 256 MB); Export… writes them all.", groupDigits(uint64(trimmed)), groupDigits(export.MaxExchanges)))
 		p.exchNote.Show()
 	}
 	if p.selected >= len(xs) {
