@@ -48,7 +48,7 @@ func main() {
 	defer fatal.Recover("NetAssist") // no console on Windows: show it
 	if len(os.Args) > 1 && os.Args[1] == "export" {
 		// Converts a saved folder; no window, no display needed.
-		os.Exit(export.Main(os.Args[2:], os.Stderr, version))
+		os.Exit(export.MainWords(os.Args[2:], os.Stderr, version, ui.CLIWarningWords))
 	}
 	if os.Getenv("GOGC") == "" {
 		// Most of the heap is long-lived (display rows, fonts, the HTTP
@@ -60,6 +60,8 @@ func main() {
 	var opens specList
 	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
+	var views viewList
+	flag.Var(&views, "view", "show a saved session `DIR` (a folder --save or \"Save traffic\" wrote) read-only (repeatable)")
 	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
 	logLevel := flag.String("log-level", "info", "log level: debug, info, warn, error")
@@ -113,16 +115,24 @@ func main() {
 			fail("--save: %s", ui.ErrorText(err))
 		}
 	}
+	for _, dir := range views {
+		if err := ui.CheckSaved(dir); err != nil {
+			fail("--view: %s", ui.SavedErrorText(err))
+		}
+	}
 	if err := xdisplay.Check(); err != nil {
 		fatal.Show("NetAssist", ui.NoDisplayText())
 		os.Exit(1)
 	}
 	totals := &netassist.Counters{}
 	lag := &netassist.MaxTracker{}
-	w, err := ui.New(a, ui.Options{Open: opens.cfgs, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
+	w, err := ui.New(a, ui.Options{Open: opens.cfgs, View: views, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
 	if err != nil {
 		log.Errorf("open session: %v", err)
 		w.CloseSessions()
+		if ui.IsSavedError(err) {
+			fail("--view: %s", ui.SavedErrorText(err))
+		}
 		fail("--open: %s", ui.ErrorText(err))
 	}
 	if quit.running(w) {
@@ -172,6 +182,6 @@ func setupLog(level logrus.Level) *logrus.Logger {
 // fail reports a start-up error (a dialog on Windows, stderr elsewhere)
 // and exits before any window opens.
 func fail(format string, args ...any) {
-	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\nRun 'netassist --help' for the options.")
+	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\n"+helpHint(os.Args[1:]))
 	os.Exit(2)
 }

@@ -12,19 +12,29 @@ import (
 )
 
 // Usage is the export subcommand's synopsis.
-const Usage = "netassist export [--pcapng FILE] [--har FILE] [--mtu N] [--quiet] SAVED-DIR"
+const Usage = "netassist export [--pcapng FILE] [--har FILE] [--mtu N] [--quiet] [--lang zh|en] SAVED-DIR"
+
+// Words words the warnings about damage for a language ("zh", "en", or ""
+// for the system's); the window's translations live outside this package.
+type Words func(lang string) func(Warning) string
 
 // Main runs `netassist export ARGS…` and returns the exit status: 0 done
 // (perhaps with warnings about damage, on stderr), 1 the folder cannot be
 // exported or an output cannot be written, 2 the arguments are wrong.
 // Progress goes to stderr once a second.
 func Main(args []string, stderr io.Writer, version string) int {
+	return MainWords(args, stderr, version, nil)
+}
+
+// MainWords is Main with the warnings worded by words (nil: English).
+func MainWords(args []string, stderr io.Writer, version string, words Words) int {
 	fs := flag.NewFlagSet("netassist export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	pcapOut := fs.String("pcapng", "", "write the traffic as a pcapng capture to `FILE`")
 	harOut := fs.String("har", "", "write the HTTP exchanges as HAR 1.2 to `FILE`")
 	mtu := fs.Int("mtu", DefaultMTU, "IP packet size that TCP segments are split to fit")
 	quiet := fs.Bool("quiet", false, "no progress lines")
+	lang := fs.String("lang", "", "language of the warnings: zh or en (default: the system's)")
 	// Flags may follow the folder too: parse what is left after it.
 	var dirs []string
 	rest := args
@@ -55,7 +65,11 @@ func Main(args []string, stderr io.Writer, version string) int {
 		fmt.Fprintln(stderr, "netassist export:", err)
 		return 1
 	}
-	fo.Warn = func(s string) { fmt.Fprintln(stderr, "netassist export: warning:", s) }
+	warnText := func(w Warning) string { return "warning: " + w.String() }
+	if words != nil {
+		warnText = words(*lang)
+	}
+	fo.Warn = func(w Warning) { fmt.Fprintln(stderr, "netassist export:", warnText(w)) }
 
 	var visitors []Visitor
 	var outs []*output

@@ -64,9 +64,10 @@ type Folder struct {
 	Kind    string    // tcp-server, tcp-client, udp, http-server, http-client, or ""
 	Format  int       // 1 or 2
 	Began   time.Time // when saving began (format 2)
+	Newer   int       // the format a newer NetAssist saved, read as Format; 0 if none
 
 	// Warn receives what is damaged but skipped; nil discards it.
-	Warn func(string)
+	Warn func(Warning)
 
 	total int64        // bytes of events.jsonl and the raw files
 	done  atomic.Int64 // of total, read so far
@@ -84,7 +85,9 @@ const maxChunk = 1 << 20
 const maxOpen = 64
 
 // Open checks dir and reads the first line of its events.jsonl.
-func Open(dir string) (*Folder, error) {
+func Open(dir string) (*Folder, error) { return openFolder(dir, false) }
+
+func openFolder(dir string, newerToo bool) (*Folder, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -118,6 +121,9 @@ func Open(dir string) (*Folder, error) {
 	if l.Event == string(netassist.EvSave) {
 		fo.Format = l.Format
 		fo.Began, _ = time.Parse(time.RFC3339Nano, l.Time)
+	}
+	if fo.Format > netassist.SaveFormat && newerToo {
+		fo.Newer, fo.Format = fo.Format, netassist.SaveFormat
 	}
 	if fo.Format > netassist.SaveFormat || fo.Format < 1 {
 		return nil, fmt.Errorf("%s was saved in format %d by a newer NetAssist; this one reads formats 1 to %d: %w",
@@ -157,12 +163,6 @@ func dirSize(dir string) int64 {
 
 // Progress is how many bytes of the folder's files were read, of how many.
 func (fo *Folder) Progress() (done, total int64) { return fo.done.Load(), fo.total }
-
-func (fo *Folder) warn(format string, args ...any) {
-	if fo.Warn != nil {
-		fo.Warn(fmt.Sprintf(format, args...))
-	}
-}
 
 // Walk reads events.jsonl from the start and hands every event, with its
 // payload from the raw files, to each visitor in turn. Damage (a line that
@@ -205,10 +205,10 @@ func (fo *Folder) Walk(vs ...Visitor) error {
 		l = line{}
 		if jerr := json.Unmarshal(b, &l); jerr != nil {
 			if cut {
-				fo.warn("events.jsonl: the last line (%d) is cut short; it was left out", n)
+				fo.warnOf(Warning{Code: WarnCutLine, Line: n})
 				return nil
 			}
-			fo.warn("events.jsonl: line %d is not an event; it was left out", n)
+			fo.warnOf(Warning{Code: WarnBadLine, Line: n})
 			continue
 		}
 		if l.Event == string(netassist.EvSave) || l.Event == string(netassist.EvInfo) {
@@ -216,7 +216,7 @@ func (fo *Folder) Walk(vs ...Visitor) error {
 		}
 		t, terr := time.Parse(time.RFC3339Nano, l.Time)
 		if terr != nil {
-			fo.warn("events.jsonl: line %d has no readable time; it was left out", n)
+			fo.warnOf(Warning{Code: WarnNoTime, Line: n})
 			continue
 		}
 		ev = Event{Time: t, Session: l.Session, Kind: netassist.EventKind(l.Event), Conn: l.Conn, Peer: l.Peer,
@@ -262,7 +262,7 @@ type rawFile struct {
 // much was there.
 func (rs *rawFiles) payload(ev *Event, n int, visit func(*Event, []byte, bool) error) error {
 	if ev.File == "" || ev.File != filepath.Base(ev.File) || ev.Offset < 0 || ev.Bytes < 0 {
-		rs.fo.warn("events.jsonl: line %d names no raw file; it was left out", n)
+		rs.fo.warnOf(Warning{Code: WarnNoFile, Line: n})
 		return nil
 	}
 	if ev.Bytes == 0 {
@@ -291,8 +291,7 @@ func (rs *rawFiles) payload(ev *Event, n int, visit func(*Event, []byte, bool) e
 		got += int64(k)
 		rs.fo.done.Add(int64(k))
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			rs.fo.warn("%s is shorter than events.jsonl says (line %d wants bytes %d to %d); the rest was left out",
-				ev.File, n, ev.Offset, ev.Offset+want)
+			rs.fo.warnOf(Warning{Code: WarnShortFile, File: ev.File, Line: n, From: ev.Offset, To: ev.Offset + want})
 			ev.Bytes = got
 			return visit(ev, c[:k], true)
 		}
@@ -332,9 +331,9 @@ func (rs *rawFiles) get(name string) *rawFile {
 		}
 		rs.broken[name] = true
 		if errors.Is(err, fs.ErrNotExist) {
-			rs.fo.warn("%s is missing; its traffic was left out", name)
+			rs.fo.warnOf(Warning{Code: WarnMissingFile, File: name})
 		} else {
-			rs.fo.warn("%s cannot be read; its traffic was left out", name)
+			rs.fo.warnOf(Warning{Code: WarnUnreadable, File: name})
 		}
 		return nil
 	}

@@ -29,7 +29,8 @@ type harEntry struct {
 	Cache           struct{}    `json:"cache"`
 	Timings         harTimings  `json:"timings"`
 	ServerIPAddress string      `json:"serverIPAddress,omitempty"`
-	Connection      string      `json:"connection,omitempty"`
+	Connection      string      `json:"connection,omitempty"` // the server's port: see entry
+	ConnID          uint64      `json:"_connectionId"`        // NetAssist's number of the connection
 	Comment         string      `json:"comment,omitempty"`
 }
 
@@ -120,6 +121,7 @@ type HAR struct {
 	conns   map[uint64]*harConn
 	entries int
 	err     error
+	sink    func(Exchange) // instead of writing entries (the window's reopened tab)
 }
 
 type harConn struct {
@@ -239,7 +241,7 @@ func (h *HAR) feed(c *harConn, dir netassist.EventKind, at time.Time, data []byt
 		h.responses(c, c.split.ServerData(data))
 	}
 	if c.unframe[dir] > maxUnframed {
-		h.fo.warn("connection %d: %d MiB without a complete HTTP message; its HTTP exchanges are left out of the HAR file from here", c.id, maxUnframed>>20)
+		h.fo.warnOf(Warning{Code: WarnNotHTTP, Conn: c.id, N: maxUnframed >> 20})
 		c.skip, c.split, c.spans = true, nil, nil
 	}
 }
@@ -332,15 +334,32 @@ func (h *HAR) entry(c *harConn, req *harReq, res *httpview.Message, first, last 
 	if h.err != nil {
 		return
 	}
+	if h.sink != nil {
+		x := Exchange{Conn: c.id, Request: req.m, Response: res, Start: req.first, End: req.last}
+		if res != nil {
+			x.End = last
+		}
+		if c.peer.IsValid() {
+			x.Peer = c.peer.String()
+		}
+		h.sink(x)
+		return
+	}
 	srv := h.server(c)
 	e := harEntry{
 		StartedDateTime: req.first.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		Request:         harRequestOf(req.m, srv),
-		Connection:      strconv.FormatUint(c.id, 10),
+		ConnID:          c.id,
 		Timings:         harTimings{Blocked: -1, DNS: -1, Connect: -1, Send: ms(req.last.Sub(req.first))},
 	}
 	if srv.Addr().IsValid() {
 		e.ServerIPAddress = srv.Addr().String()
+	}
+	// HAR lets connection be the server's port number, and Chromium's
+	// network panel reads it so: with our connection number there it
+	// showed the remote address 127.0.0.1:1.
+	if srv.Port() != 0 {
+		e.Connection = strconv.Itoa(int(srv.Port()))
 	}
 	if res == nil {
 		e.Response = harResponse{Cookies: []harCookie{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1,
@@ -477,7 +496,7 @@ func (h *HAR) Close() error {
 		h.finish(h.conns[id])
 		delete(h.conns, id)
 	}
-	if h.err != nil {
+	if h.err != nil || h.sink != nil {
 		return h.err
 	}
 	h.out.WriteString("]}}\n")

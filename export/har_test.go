@@ -129,7 +129,7 @@ func exportHAR(t *testing.T, folder string) (string, *HAR) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fo.Warn = func(s string) { t.Errorf("warning: %s", s) }
+	fo.Warn = func(w Warning) { t.Errorf("warning: %s", w) }
 	out := filepath.Join(t.TempDir(), "out.har")
 	f, err := os.Create(out)
 	if err != nil {
@@ -268,6 +268,9 @@ func TestHARClientTimings(t *testing.T) {
 	e := har.Log.Entries[0]
 	if e.Request.URL != "http://example.test/a?x=1" || e.ServerIPAddress != "10.0.0.9" || e.Response.Content.Text != "hi" {
 		t.Errorf("entry: %s at %s, content %q", e.Request.URL, e.ServerIPAddress, e.Response.Content.Text)
+	}
+	if e.Connection != "8080" || e.ConnID != 1 {
+		t.Errorf("connection %q (the server's port, as browsers read it), _connectionId %d", e.Connection, e.ConnID)
 	}
 	if e.StartedDateTime != "2026-12-04T10:00:01.000Z" || e.Timings.Send != 0 || e.Timings.Wait != 2000 || e.Timings.Receive != 250 || e.Time != 2250 {
 		t.Errorf("started %s, timings %+v, time %v", e.StartedDateTime, e.Timings, e.Time)

@@ -222,7 +222,7 @@ func (p *Pcapng) conn(ev *Event) *tcpConn {
 	peer, ok := parseAddrPort(ev.Peer)
 	if !ok {
 		if !p.bad[ev.Conn] {
-			p.fo.warn("connection %d has no readable peer address (%q); it was left out of the pcapng file", ev.Conn, ev.Peer)
+			p.fo.warnOf(Warning{Code: WarnNoPeer, Conn: ev.Conn, Peer: ev.Peer})
 			p.bad[ev.Conn] = true
 		}
 		return nil
@@ -377,12 +377,12 @@ func (p *Pcapng) datagram(ev *Event, from int, data []byte, last bool) error {
 	payload := p.udp
 	p.udp = p.udp[:0]
 	if ev.Bytes > maxDatagram {
-		p.fo.warn("a UDP event of %d bytes is larger than a datagram can be; it was left out", ev.Bytes)
+		p.fo.warnOf(Warning{Code: WarnBigDatagram, N: ev.Bytes})
 		return nil
 	}
 	peer, ok := parseAddrPort(ev.Peer)
 	if !ok {
-		p.fo.warn("a UDP datagram has no readable peer address (%q); it was left out", ev.Peer)
+		p.fo.warnOf(Warning{Code: WarnUDPNoPeer, Peer: ev.Peer})
 		return nil
 	}
 	ends := [2]netip.AddrPort{sideLocal: p.localFor(peer), sidePeer: peer}

@@ -17,8 +17,8 @@ type Job struct {
 
 // Result is what a finished export has to say besides its files.
 type Result struct {
-	Warnings   []string // damage that was skipped, in the order met
-	HAREntries int      // HTTP exchanges written, when HAR was asked for
+	Warnings   []Warning // damage that was skipped, in the order met
+	HAREntries int       // HTTP exchanges written, when HAR was asked for
 }
 
 // Stage tells which step of an export failed, so the window can say it in
@@ -54,7 +54,7 @@ func Run(ctx context.Context, j Job, progress func(done, total int64)) (Result, 
 	if err != nil {
 		return res, &Error{Stage: StageFolder, Path: j.Dir, Err: err}
 	}
-	fo.Warn = func(s string) { res.Warnings = append(res.Warnings, s) }
+	fo.Warn = func(w Warning) { res.Warnings = append(res.Warnings, w) }
 	visitors := []Visitor{cancelled{ctx}}
 	var outs []*output
 	defer func() {

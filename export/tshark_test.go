@@ -116,7 +116,7 @@ func exportPcapng(t *testing.T, folder string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fo.Warn = func(s string) { t.Errorf("warning: %s", s) }
+	fo.Warn = func(w Warning) { t.Errorf("warning: %s", w) }
 	out := filepath.Join(t.TempDir(), "out.pcapng")
 	f, err := os.Create(out)
 	if err != nil {

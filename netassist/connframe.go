@@ -31,16 +31,7 @@ func (c *Conn) recordFrames(frames []framing.Frame, skipped framing.Tally) {
 	if len(frames) == 0 && skipped == (framing.Tally{}) {
 		return
 	}
-	msgs := make([]MsgInfo, len(frames))
-	n := 0
-	for i, f := range frames {
-		msgs[i] = MsgInfo{Len: len(f.Data), Strip: f.Strip, Bad: f.Bad, Reads: f.Reads, InRead: f.InRead, Index: f.Index}
-		n += len(f.Data)
-	}
-	var data []byte
-	if len(frames) > 0 {
-		data = frames[0].Data[:n] // consecutive: see framing.Framer.PushTail
-	}
+	msgs, data := msgsOf(frames)
 	c.Counters.addRxMsgs(msgs, skipped)
 	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
 }

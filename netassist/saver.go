@@ -35,6 +35,8 @@ type Saver struct {
 	adopted atomic.Uint64 // payloads taken over without a copy (tests)
 	openRaw atomic.Int64  // raw files open now (tests)
 	flushes atomic.Int64  // idle flushes done (tests)
+
+	flushing flushWaits // Flush calls waiting for their marker
 }
 
 // Files a saver keeps open at once; older ones are closed and reopened in
@@ -282,6 +284,10 @@ func (s *Saver) loop(w *saveWriter) {
 				return
 			}
 			s.queued.give(cap(ev.Data))
+			if ev.Kind == evFlush {
+				s.answerFlush(w)
+				continue
+			}
 			if s.failed() {
 				putBuf(ev.Data)
 				continue // drain so writers never block on a dead saver

@@ -20,6 +20,7 @@ import (
 type Options struct {
 	Open    []netassist.Config // sessions opened and started at launch
 	SaveDir string             // --save: save every session from the start
+	View    []string           // --view: saved folders shown read-only at launch
 	// Schedule runs a function on the main goroutine; nil means fyne.Do.
 	// Tests pass one that runs it inline.
 	Schedule func(func())
@@ -117,7 +118,12 @@ func New(fa fyne.App, opts Options) (*App, error) {
 			firstErr = err
 		}
 	}
-	if len(opts.Open) == 0 {
+	for _, dir := range opts.View {
+		if err := a.OpenSaved(dir); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if len(opts.Open) == 0 && len(opts.View) == 0 {
 		a.restoreSessions()
 	}
 	if f, ok := a.currentPanel().(sendFocuser); ok {

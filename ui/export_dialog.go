@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
 
 	"netassist/export"
 )
@@ -24,6 +25,9 @@ type exportForm struct {
 	app  *App
 	dir  string
 	live bool // the session is still saving into dir
+	// flush waits until what the live session received so far is in
+	// dir; nil for a finished folder.
+	flush func() error
 
 	pcapChk, harChk   *widget.Check
 	pcapPath, harPath *widget.Entry
@@ -53,7 +57,10 @@ func (a *App) exportCurrent() {
 		a.showError(T("export.nothing_saved", "This session has saved nothing yet. Tick \"Save traffic\" first, or use Export saved folder… for a folder saved earlier."))
 		return
 	}
-	a.askExport(dir, live)
+	f := a.askExport(dir, live)
+	if live {
+		f.flush = s.hub.FlushSaving
+	}
 }
 
 // exportFolder is Session ▸ Export saved folder….
@@ -73,7 +80,7 @@ func (a *App) exportFolder() {
 
 // askExport shows the form for dir: both formats beside the folder by
 // default, HAR ticked for the HTTP kinds only.
-func (a *App) askExport(dir string, live bool) {
+func (a *App) askExport(dir string, live bool) *exportForm {
 	f := &exportForm{app: a, dir: dir, live: live, done: make(chan struct{})}
 	a.lastExport = f
 	base := strings.TrimSuffix(dir, string(filepath.Separator))
@@ -87,7 +94,7 @@ func (a *App) askExport(dir string, live bool) {
 	f.harPath.SetText(base + ".har")
 	note := T("export.from", "From the saved folder:")
 	if live {
-		note = T("export.live", "This session is still saving. The export holds what is on the disk when it starts; what arrives later is not in it.")
+		note = T("export.live_upto", "This session is still saving. The export holds everything that arrived until you press Export; what arrives later is not in it.")
 	}
 	items := []*widget.FormItem{
 		{Text: "", Widget: newWrapLabel(note + "\n" + dir)},
@@ -104,6 +111,7 @@ func (a *App) askExport(dir string, live bool) {
 	f.harPath.OnSubmitted = func(string) { f.form.Submit() }
 	f.form.Show()
 	a.win.Canvas().Focus(f.pcapPath)
+	return f
 }
 
 // pathRow is an output path with a Choose… button (the system's file save
@@ -164,13 +172,20 @@ func (f *exportForm) start(j export.Job) {
 		v := min(float64(done)/float64(total), 1)
 		sched(func() { queued.Store(false); f.bar.SetValue(v) })
 	}
-	go runExport(ctx, j, progress, func(res export.Result, err error) {
+	go runExport(ctx, j, f.flush, f.app.log, progress, func(res export.Result, err error) {
 		sched(func() { f.finish(j, res, err) })
 	})
 }
 
-// runExport is the export's goroutine.
-func runExport(ctx context.Context, j export.Job, progress func(int64, int64), then func(export.Result, error)) {
+// runExport is the export's goroutine. A live session's saver is flushed
+// first, so the export holds everything received until then.
+func runExport(ctx context.Context, j export.Job, flush func() error, log logrus.FieldLogger, progress func(int64, int64), then func(export.Result, error)) {
+	if flush != nil {
+		if err := flush(); err != nil {
+			// The save stopped (its line says why): export what it wrote.
+			log.WithError(err).Warn("export: flushing the live save failed")
+		}
+	}
 	res, err := export.Run(ctx, j, progress)
 	then(res, err)
 }
@@ -199,7 +214,7 @@ func (f *exportForm) finish(j export.Job, res export.Result, err error) {
 		b.WriteString("\n\n" + T("export.no_http", "The folder holds no HTTP exchange: the HAR file has no entries."))
 	}
 	if f.live {
-		b.WriteString("\n\n" + T("export.live_done", "The session was still saving: this export ends where the disk did when it started."))
+		b.WriteString("\n\n" + T("export.live_done_upto", "The session was still saving: this export holds what arrived until you pressed Export."))
 	}
 	if n := len(res.Warnings); n > 0 {
 		b.WriteString("\n\n" + Tf("export.warnings", "%d damaged parts of the folder were left out:", n))
@@ -208,7 +223,7 @@ func (f *exportForm) finish(j export.Job, res export.Result, err error) {
 				b.WriteString("\n…")
 				break
 			}
-			b.WriteString("\n• " + w)
+			b.WriteString("\n• " + warningText(w))
 		}
 	}
 	out := j.Pcapng

@@ -193,3 +193,8 @@ func inputErrText(e *codec.InputError) string {
 	}
 	return e.Error()
 }
+
+// HelpHint points to --help, under a start-up error.
+func HelpHint() string {
+	return T("app.helphint", "Run 'netassist --help' for the options.")
+}

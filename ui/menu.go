@@ -35,7 +35,9 @@ func (a *App) mainMenu() *fyne.MainMenu {
 		item(T("menu.pause", "Pause / resume display"), fyne.KeyP, a.pauseCurrent),
 		// Shift: Cmd+H hides the application on macOS.
 		itemMod(T("menu.text_hex", "Switch text / hex"), fyne.KeyH, fyne.KeyModifierShift, a.textHexCurrent),
+		itemMod(T("menu.copy_view", "Copy receive view"), fyne.KeyC, fyne.KeyModifierShift, a.copyViewCurrent),
 		item(T("menu.save_traffic", "Save traffic"), fyne.KeyS, a.saveCurrent),
+		item(T("menu.open_saved", "Open saved session…"), fyne.KeyO, a.openSavedDialog),
 		item(T("menu.export_capture", "Export capture…"), fyne.KeyE, a.exportCurrent),
 		fyne.NewMenuItem(T("menu.export_folder", "Export saved folder…"), a.exportFolder),
 		fyne.NewMenuItemSeparator(),
