@@ -180,6 +180,10 @@ func (l recvLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	toolbar.Resize(fyne.NewSize(size.Width, h))
 	y := h + pad
 	if banner.Visible() {
+		// A wrapping label's MinSize is its height at its current width:
+		// give it the pane's width first, or a line it gains on a narrow
+		// pane lies over the first row.
+		banner.Resize(fyne.NewSize(size.Width, banner.Size().Height))
 		bh := banner.MinSize().Height
 		banner.Move(fyne.NewPos(0, y))
 		banner.Resize(fyne.NewSize(size.Width, bh))
