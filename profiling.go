@@ -17,8 +17,7 @@ func serveProfiles(log logrus.FieldLogger) {
 	if addr == "" {
 		return
 	}
-	host, _, err := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+	if !loopbackAddr(addr) {
 		log.Warnf("NETASSIST_PPROF: want a loopback HOST:PORT, not %q", addr)
 		return
 	}
@@ -31,4 +30,12 @@ func serveProfiles(log logrus.FieldLogger) {
 			log.Warnf("NETASSIST_PPROF: %v", err)
 		}
 	}()
+}
+
+// loopbackAddr tells whether addr is HOST:PORT with HOST a loopback IP:
+// the profiles are never served to other machines.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
 }
