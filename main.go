@@ -97,6 +97,7 @@ func main() {
 	log := setupLog(level)
 	routeFyneLog(os.Stderr, log)
 	quit := newQuitter(log)
+	serveProfiles(log)
 
 	a := newApp(appID)
 	a.SetIcon(assets.IconResource())

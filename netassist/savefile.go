@@ -9,17 +9,22 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
-// A saved file starts with ordinary buffered writes. Once it has grown past
-// directAfter bytes and the system allows it, its whole blocks bypass the
-// page cache (O_DIRECT on Linux): on the virtual disk this was measured
-// on, 2 MiB direct writes ran about three times faster than buffered ones,
-// and a gigabyte capture no longer evicts everything else from memory.
-// Only the few files a flood makes big go direct; each such file's disk
-// writes run on a goroutine of its own, so taking the next chunk from the
-// socket overlaps them.
+// A saved file starts with ordinary buffered writes. The page cache takes
+// a burst at memory speed (a 1 GiB flood written that way was saved about
+// twice as fast as with direct writes), but once the system holds more
+// unwritten data than it allows, each buffered write waits for the disk,
+// and then direct writes were the faster way: on the virtual disk this was
+// measured on, 4 GiB went out in 6-9 s direct against 9-23 s buffered.
+// So a file past directAfter bytes whose buffered writes have slowed to
+// disk speed (see cacheSlow), and that the system allows to, bypasses the
+// page cache for its whole blocks (O_DIRECT on Linux) from then on. Only
+// the few files a flood makes big go direct; each such file's disk writes
+// run on a goroutine of its own, so taking the next chunk from the socket
+// overlaps them.
 const (
 	directAlign    = 4096
 	directBufSize  = 2 << 20
@@ -27,6 +32,24 @@ const (
 	maxDirectFiles = 4
 	directAfter    = 1 << 20
 )
+
+// A big file's buffered writes are checked every cacheWindow bytes: they
+// have slowed to disk speed when the system's unwritten data has reached
+// the point where it starts writing it out (cacheFull), or when the window
+// took longer than cacheWindowSlow (under 80 MB/s; where the system's
+// limits cannot be read, or a container has its own). Timing alone was
+// not enough: on a busy 2-core machine a window of plain copies into the
+// page cache often took 10 ms.
+const (
+	cacheWindow     = 8 << 20
+	cacheWindowSlow = 100 * time.Millisecond
+)
+
+// cacheSlow tells whether buffered writes of n bytes (the window so far)
+// that took d waited for the disk, or soon will.
+func cacheSlow(n int64, d time.Duration) bool {
+	return n >= cacheWindow && (d > cacheWindowSlow || cacheFull())
+}
 
 // saveFile is one file the saver appends to. Owned by the saver goroutine;
 // in direct mode its disk writes are done in order by its own goroutine.
@@ -37,6 +60,10 @@ type saveFile struct {
 	base string // the file's name in its folder
 
 	bw *bufio.Writer // buffered mode; nil once direct
+
+	// Buffered writes past directAfter in the current timing window.
+	winBytes int64
+	winTime  time.Duration
 
 	direct   bool
 	off      int64         // file offset of buf[0] (or tail[0]), a multiple of directAlign
@@ -68,12 +95,29 @@ func (sf *saveFile) name() string { return sf.f.Name() }
 
 // writeFile appends p.
 func (w *saveWriter) writeFile(sf *saveFile, p []byte) error {
-	if err := w.maybeDirect(sf, len(p)); err != nil {
-		return err
-	}
 	sf.size += int64(len(p))
 	if !sf.direct {
+		if sf.size < directAfter || w.directFiles >= maxDirectFiles {
+			_, err := sf.bw.Write(p)
+			return err
+		}
+		start := time.Now()
 		_, err := sf.bw.Write(p)
+		sf.winBytes += int64(len(p))
+		sf.winTime += time.Since(start)
+		if err != nil {
+			return err
+		}
+		slow := w.slow
+		if slow == nil {
+			slow = cacheSlow
+		}
+		if slow(sf.winBytes, sf.winTime) {
+			err = w.goDirect(sf)
+		}
+		if sf.winBytes >= cacheWindow {
+			sf.winBytes, sf.winTime = 0, 0
+		}
 		return err
 	}
 	for len(p) > 0 {
@@ -84,14 +128,6 @@ func (w *saveWriter) writeFile(sf *saveFile, p []byte) error {
 		w.submitFull(sf)
 	}
 	return w.disk.Err()
-}
-
-// maybeDirect switches sf to direct writes when n more bytes make it big.
-func (w *saveWriter) maybeDirect(sf *saveFile, n int) error {
-	if !sf.direct && sf.size+int64(n) >= directAfter && w.directFiles < maxDirectFiles {
-		return w.goDirect(sf)
-	}
-	return nil
 }
 
 // block makes sure direct file sf has a block buffer to fill.

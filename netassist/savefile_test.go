@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // A big saved file is exact however its writes, flushes and reopenings
@@ -15,6 +16,7 @@ func TestSaveFileExactAcrossModes(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "conn1_127.0.0.1_1.rx")
 	w := &saveWriter{dir: dir, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
+	w.slow = func(int64, time.Duration) bool { return true } // go direct as soon as the file is big
 	sf, err := openSaveFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -110,4 +112,68 @@ func (sf *saveFile) barrier() {
 	ch := make(chan struct{})
 	sf.jobs <- ioJob{barrier: ch}
 	<-ch
+}
+
+// A big file stays in the page cache while buffered writes run at memory
+// speed, and goes direct once they wait for the disk; the bytes are exact
+// across the switch.
+func TestSaveFileGoesDirectWhenCacheSlows(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "conn1_127.0.0.1_1.rx")
+	w := &saveWriter{dir: dir, raw: map[string]*saveFile{}, disk: newDiskIO(nil)}
+	slowNow := false
+	w.slow = func(int64, time.Duration) bool { return slowNow }
+	sf, err := openSaveFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var want []byte
+	write := func(total int) {
+		for len(want) < total {
+			p := make([]byte, 1+rng.IntN(300<<10))
+			for i := range p {
+				p[i] = byte(rng.Uint32())
+			}
+			if err := w.writeFile(sf, p); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, p...)
+		}
+	}
+	write(6 << 20)
+	if sf.direct {
+		t.Fatalf("went direct at %d bytes while the page cache kept up", len(want))
+	}
+	slowNow = true
+	write(12 << 20)
+	if runtime.GOOS == "linux" && !sf.direct {
+		t.Logf("the temp folder's file system refused direct writes; only buffered writes were checked")
+	}
+	if err := w.closeFile(sf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("file holds %d bytes; want %d (equal prefix: %v)", len(got), len(want), bytes.Equal(got, want[:min(len(got), len(want))]))
+	}
+}
+
+func TestCacheSlow(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		d    time.Duration
+		want bool
+	}{
+		{cacheWindow, time.Millisecond, cacheFull()}, // 8 GB/s: the page cache, unless full
+		{cacheWindow, time.Second, true},             // 8 MB/s: waiting for the disk
+		{cacheWindow / 2, time.Second, false},        // the window is not complete yet
+	} {
+		if got := cacheSlow(c.n, c.d); got != c.want {
+			t.Errorf("cacheSlow(%d, %v) = %v; want %v", c.n, c.d, got, c.want)
+		}
+	}
 }

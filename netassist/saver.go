@@ -358,6 +358,8 @@ type saveWriter struct {
 	directFiles int
 	lastDirect  time.Time // last flush of the direct files
 	pending     bool      // direct files hold data an idle flush skipped
+
+	slow func(n int64, d time.Duration) bool // cacheSlow when nil (tests set it)
 }
 
 // SaveFormat is the version of the saved folder's layout, written in the

@@ -47,6 +47,12 @@ type pump struct {
 
 	inFlight atomic.Bool
 	started  atomic.Bool
+	// uiUp is set once a scheduled closure has run: the UI loop runs.
+	// The first one waits for the window to be created and painted at
+	// start-up (on a software-rendered display, 0.3-0.6 s of creating
+	// the GL context and loading fonts), which is start-up time, not a
+	// delay of the running window, so ui_lag_ms starts after it.
+	uiUp     atomic.Bool
 	lastBeat time.Time // pump goroutine only
 	pace     pace      // at the idle pace a feed's push wakes the pump
 	wakeCh   chan struct{}
@@ -174,9 +180,10 @@ func (p *pump) tick(now time.Time) bool {
 	p.lastBeat = now
 	scheduled := time.Now()
 	p.schedule(func() {
-		if p.lag != nil {
+		if p.lag != nil && p.uiUp.Load() {
 			p.lag.Observe(time.Since(scheduled))
 		}
+		p.uiUp.Store(true)
 		if p.onMain != nil {
 			p.onMain(time.Now())
 		}

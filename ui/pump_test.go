@@ -71,3 +71,30 @@ func TestIdlePumpWokenByFeed(t *testing.T) {
 	waitFor("the event did not reach the UI", func() bool { return fp.drained.Load() == 1 })
 	waitFor("the pump did not go idle again", p.pace.idle.Load)
 }
+
+// The first heartbeat waits for the UI loop to start (the window being
+// created): ui_lag_ms counts the ones after it.
+func TestLagStartsWithTheUILoop(t *testing.T) {
+	var lag netassist.MaxTracker
+	var queued []func()
+	p := newPump(func(f func()) { queued = append(queued, f) }, &lag)
+	run := func() {
+		for _, f := range queued {
+			f()
+		}
+		queued = nil
+	}
+	t0 := time.Now()
+	p.tick(t0)
+	time.Sleep(time.Millisecond) // the window being created
+	run()
+	if d := lag.Take(); d != 0 {
+		t.Fatalf("the first heartbeat, waiting for the UI loop to start, counted as %v of lag", d)
+	}
+	p.tick(t0.Add(2 * heartbeatEvery))
+	time.Sleep(time.Millisecond)
+	run()
+	if d := lag.Take(); d <= 0 {
+		t.Fatal("a heartbeat of the running UI was not counted")
+	}
+}

@@ -294,7 +294,7 @@ func (r *report) markdown() string {
 				w("(error: %s) ", d.Err)
 			}
 			w("Every received byte is written once, to the `.rx` file; events.jsonl holds one short line per chunk that points into it (format 2). ")
-			w("The plain writer goes through the page cache; on Linux the app writes the whole blocks of files that grow past 1 MiB with O_DIRECT, which is why it can write faster than the plain writer. ")
+			w("The plain writer goes through the page cache, as the app does until the system holds as much unwritten data as it lets pile up; on Linux the app then writes the whole blocks of its big files with O_DIRECT. ")
 		}
 		w("\n")
 		for _, x := range []floodRun{f.App, f.AppSave} {
