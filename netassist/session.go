@@ -44,6 +44,12 @@ type Config struct {
 	Root   string // http-server: folder to serve; "" serves the sample site
 	Manual bool   // http-server: hold requests for a hand-written answer
 	TLS    bool   // http-client
+	// Proxy makes the http-server a reverse proxy to this upstream URL
+	// (see CheckUpstream); Root is then not used. HoldRequests and
+	// HoldResponses stop each request before it goes upstream, or each
+	// response before it goes back, for the user to pass, edit or drop.
+	Proxy                       string
+	HoldRequests, HoldResponses bool
 	// InsecureTLS skips certificate checks (http-client "do not verify").
 	InsecureTLS bool
 }
