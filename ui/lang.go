@@ -91,6 +91,10 @@ func errText(err error) string {
 		}
 		return Tf("err.save_denied", "Cannot save into %s: this place cannot be written to (no permission, read-only, or a system folder). Choose another folder.", se.Dir)
 	}
+	var ue *netassist.UpstreamError
+	if errors.As(err, &ue) {
+		return upstreamErrText(ue)
+	}
 	var fe *server.FolderError
 	if errors.As(err, &fe) {
 		return folderErrText(fe)
@@ -156,6 +160,8 @@ func replyErrText(e *server.ReplyError) string {
 		return Tf("reply.bad_header_name", "Line %d: %q cannot be a header name (no spaces or special characters).", e.Line, e.Text)
 	case server.ReplyBadTE:
 		return Tf("reply.bad_te", "Line %d: Transfer-Encoding %q can only be sent with \"Send exactly these bytes\"; this way only chunked works.", e.Line, e.Text)
+	case server.ReplyBadRequest:
+		return Tf("reply.bad_request", "Line 1: %q is not a request line; write METHOD /path HTTP/1.1.", e.Text)
 	case server.ReplyBadChunked:
 		return Tf("reply.bad_chunked", "Line %d: the chunked body is not framed right (size in hex, CRLF, data, CRLF, …, 0 CRLF CRLF).", e.Line)
 	}
