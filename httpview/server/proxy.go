@@ -263,8 +263,7 @@ type flightKey struct{}
 // serveProxy forwards one request, holding it first when asked to.
 func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, c *conn, id uint64) {
 	px := s.proxy
-	fl := &flight{id: id, c: c, leg: &upLeg{}}
-	s.store.update(id, func(e *Exchange) { e.Upstream = px.target.Host })
+	fl := &flight{id: id, c: c, leg: &upLeg{upstream: px.target.Host}}
 	if s.cfg.HoldResponses {
 		// A held response's wait is not the client being slow.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})

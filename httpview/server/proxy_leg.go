@@ -15,6 +15,7 @@ import (
 // upLeg is the proxy↔upstream leg of one exchange: the bytes sent upstream
 // and received back while the exchange had the connection.
 type upLeg struct {
+	upstream  string // the upstream's host:port, for Exchange.Upstream
 	mu        sync.Mutex
 	conn      uint64
 	req, resp []byte // at most MaxRaw each
@@ -58,6 +59,7 @@ func (l *upLeg) publish(e *Exchange) {
 
 func (l *upLeg) put(e *Exchange, clone bool) {
 	req, resp := l.req, l.resp
+	e.Upstream = l.upstream
 	if clone {
 		req, resp = append([]byte(nil), req...), append([]byte(nil), resp...)
 	}
