@@ -182,11 +182,11 @@ func TestRateLimitPausesAndResumes(t *testing.T) {
 		}
 	}
 	a := s.Respond(nil, "", t0, nil)
-	if !a.Paused || a.Reply != nil || a.Rule != 0 {
-		t.Fatalf("fourth answer in one second: %+v; want paused, no reply", a)
+	if !a.Paused || !a.JustPaused || a.Reply != nil || a.Rule != 0 {
+		t.Fatalf("fourth answer in one second: %+v; want just paused, no reply", a)
 	}
 	// Paused stays paused in the next second, until the user resumes.
-	if a := s.Respond(nil, "", t0.Add(2*time.Second), nil); !a.Paused {
+	if a := s.Respond(nil, "", t0.Add(2*time.Second), nil); !a.Paused || a.JustPaused {
 		t.Fatalf("later: %+v; want still paused", a)
 	}
 	if st := s.Stats(0); !st.Paused || st.Hits != 3 {

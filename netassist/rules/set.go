@@ -215,6 +215,9 @@ type Answer struct {
 	Wait   time.Duration
 	After  After
 	Paused bool // the rule matched but is paused: send nothing, do nothing
+	// JustPaused marks the one answer that paused the rule, so a session
+	// says so once rather than for every message it then ignores.
+	JustPaused bool
 }
 
 // Respond finds the first enabled rule that matches msg and returns its
@@ -258,8 +261,12 @@ func (s *Set) respond(msg []byte, peer string, now time.Time, dst []byte, live b
 			a.Reply = c.tmpl.expand(nil, &e)
 			return a
 		}
-		if c.st.paused.Load() || !c.allow(s.limit, now) {
+		if c.st.paused.Load() {
 			a.Paused, a.Wait, a.After = true, 0, AfterNone
+			return a
+		}
+		if ok, just := c.allow(s.limit, now); !ok {
+			a.Paused, a.JustPaused, a.Wait, a.After = true, just, 0, AfterNone
 			return a
 		}
 		n, ok := c.hit()
@@ -291,20 +298,20 @@ func (c *compiled) hit() (uint64, bool) {
 }
 
 // allow counts an answer in the current one-second window and pauses the
-// rule when the window holds more than limit.
-func (c *compiled) allow(limit int64, now time.Time) bool {
+// rule when the window holds more than limit; just is true for the call
+// that paused it.
+func (c *compiled) allow(limit int64, now time.Time) (ok, just bool) {
 	if limit <= 0 {
-		return true
+		return true, false
 	}
 	sec := now.Unix()
 	if w := c.st.winSec.Load(); w != sec && c.st.winSec.CompareAndSwap(w, sec) {
 		c.st.winN.Store(0)
 	}
 	if c.st.winN.Add(1) > limit {
-		c.st.paused.Store(true)
-		return false
+		return false, c.st.paused.CompareAndSwap(false, true)
 	}
-	return true
+	return true, false
 }
 
 // match tells whether c matches msg and fills e's groups for the template.
