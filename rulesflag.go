@@ -65,4 +65,3 @@ func (r *rulesList) apply() (string, bool) {
 	}
 	return "", true
 }
-
