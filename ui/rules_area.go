@@ -128,7 +128,7 @@ func (r *rulesArea) showSummary() {
 	case len(f.Rules) == 0:
 		setIfChanged(r.summary, T("rules.none", "No rules: nothing is answered by itself."))
 	default:
-		setIfChanged(r.summary, Tf("rules.summary", "%d rules, %d on · %s answers", len(f.Rules), on, groupDigits(hits)))
+		setIfChanged(r.summary, Tf("rules.summary", "%d rules, %d on · hits: %s", len(f.Rules), on, groupDigits(hits)))
 	}
 	if len(paused) > 0 {
 		showErrLine(r.paused, Tf("rules.paused", "Paused, answering too fast: %s", strings.Join(paused, ", ")))

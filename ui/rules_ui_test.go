@@ -62,7 +62,7 @@ func TestRulesDialogMakesARuleThatAnswers(t *testing.T) {
 		}
 	}
 	tickUntil(t, a, "the reply in the view and the count", func() bool {
-		return strings.Contains(viewText(p), "auto-reply: ping") && strings.Contains(p.rules.summary.Text, "2 answers")
+		return strings.Contains(viewText(p), "auto-reply: ping") && strings.Contains(p.rules.summary.Text, "hits: 2")
 	})
 	d = openRulesDialog(t, p)
 	if row := d.rowText(0); !strings.Contains(row, "2 hits") {
