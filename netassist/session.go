@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // Kind is a session kind; the strings are the --open scheme names.
@@ -34,6 +35,11 @@ type Config struct {
 	// display and the message counters; the zero value shows reads as
 	// they come. Counters of bytes and saved files do not change.
 	Framing framing.Config
+
+	// Rules answer messages by themselves (TCP server and client, UDP): a
+	// framed message, else each read, each datagram. nil: none. The
+	// session's SetRules (Answerer) replaces them while it runs.
+	Rules *rules.Set
 
 	// UDP multicast: groups joined at Start, on Iface ("" picks the
 	// interface the local address is on, or the system's default).

@@ -12,6 +12,7 @@ import (
 	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
+	"netassist/netassist/rules"
 )
 
 // LoadTranslations registers our translation files with Fyne. With
@@ -79,6 +80,10 @@ func errText(err error) string {
 	var ie *codec.InputError
 	if errors.As(err, &ie) {
 		return inputErrText(ie)
+	}
+	var rle *rules.Error
+	if errors.As(err, &rle) {
+		return ruleErrText(rle)
 	}
 	var re *server.ReplyError
 	if errors.As(err, &re) {
