@@ -95,6 +95,9 @@ type Match struct {
 	Kind    Kind   `json:"kind"`
 	On      On     `json:"on"`
 	Pattern string `json:"pattern"`
+
+	// An HTTP server's rule matches these instead (http.go).
+	HTTPMatch
 }
 
 // Reply is the bytes a rule sends, written as in the send box: Format text
@@ -107,6 +110,10 @@ type Reply struct {
 	Format   codec.Mode         `json:"format"`
 	Charset  codec.Charset      `json:"charset"`
 	Checksum codec.ChecksumKind `json:"checksum"`
+
+	// An HTTP server's rule answers with these and Template as the body
+	// (http.go).
+	HTTPReply
 }
 
 // Then is what happens after the reply: wait WaitMS milliseconds (later
