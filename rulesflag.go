@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 
+	"netassist/netassist"
 	"netassist/netassist/rules"
 	"netassist/ui"
 )
@@ -53,6 +54,14 @@ func (r *rulesList) apply() (string, bool) {
 		}
 		for i := a.from; i < a.to; i++ {
 			cfg := &r.opens.cfgs[i]
+			if cfg.Kind == netassist.KindHTTPServer {
+				set, err := rules.LoadHTTP(data)
+				if err != nil {
+					return "--rules " + a.path + ": " + ui.ErrorText(err), false
+				}
+				cfg.HTTPRules = set
+				continue
+			}
 			if !ui.KindAnswers(cfg.Kind) {
 				return ui.RulesKindText(a.path, string(cfg.Kind)), false
 			}

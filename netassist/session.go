@@ -40,6 +40,8 @@ type Config struct {
 	// framed message, else each read, each datagram. nil: none. The
 	// session's SetRules (Answerer) replaces them while it runs.
 	Rules *rules.Set
+	// HTTPRules answer an HTTP server's requests before its mode does.
+	HTTPRules *rules.HTTPSet
 
 	// UDP multicast: groups joined at Start, on Iface ("" picks the
 	// interface the local address is on, or the system's default).

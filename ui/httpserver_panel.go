@@ -18,6 +18,7 @@ import (
 	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
+	"netassist/netassist/rules"
 )
 
 // httpServerPanel is an HTTP server session: a request list like a
@@ -65,6 +66,7 @@ type httpServerPanel struct {
 	reqSlot   *fyne.Container    // the request view, or the proxy's Request | To upstream tabs
 	rootObj   fyne.CanvasObject  // the folder field, hidden in Forward mode
 	px        proxyPane          // reverse proxy mode (httpserver_proxy.go)
+	rules     *rules.HTTPSet     // given by --rules; answer before the mode
 
 	shown [7]int64 // id, request and response lengths, state, body left, upstream leg's lengths last shown
 
@@ -221,6 +223,7 @@ func (p *httpServerPanel) config() (netassist.Config, bool) {
 	if !p.configProxy(&cfg) {
 		ok = false
 	}
+	cfg.HTTPRules = p.rules
 	return cfg, ok
 }
 
@@ -236,6 +239,7 @@ func (p *httpServerPanel) fill(cfg netassist.Config) {
 		p.mode.SetSelected(T("http.static", "Static"))
 	}
 	p.fillProxy(cfg)
+	p.rules = cfg.HTTPRules
 }
 
 func (p *httpServerPanel) isOpen() bool { return p.srv.Load() != nil }
@@ -254,7 +258,8 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	srv := server.New(server.Config{Addr: cfg.Local, Root: cfg.Root, Site: assets.Site, Manual: cfg.Manual, ManualPaths: paths,
 		Timeout: time.Duration(secs * float64(time.Second)), ShowDotfiles: p.dotfiles.Checked, Recorder: p.hub,
 		Session: p.hub.Name(), Log: p.app.log,
-		Upstream: cfg.Proxy, HoldRequests: cfg.HoldRequests, HoldResponses: cfg.HoldResponses, UpstreamTLS: upstreamTLS(cfg)})
+		Upstream: cfg.Proxy, HoldRequests: cfg.HoldRequests, HoldResponses: cfg.HoldResponses, UpstreamTLS: upstreamTLS(cfg),
+		Rules: cfg.HTTPRules})
 	p.showSessErr("")
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)

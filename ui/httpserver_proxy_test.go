@@ -14,6 +14,7 @@ import (
 
 	"netassist/httpview/server"
 	"netassist/netassist"
+	"netassist/netassist/rules"
 )
 
 func newGoUpstream(t *testing.T) *httptest.Server {
@@ -218,5 +219,49 @@ func TestHTTPProxyLayoutAt1024x700(t *testing.T) {
 		if w := a.win.Canvas().Content().MinSize().Width; w > 1024 {
 			t.Errorf("hold %v: the window needs %v wide", hold, w)
 		}
+	}
+}
+
+// --rules for an HTTP server: the rule answers first and the list names it;
+// what no rule answers goes upstream.
+func TestHTTPServerRulesMarkedInList(t *testing.T) {
+	a := newTestApp(t)
+	up := newGoUpstream(t)
+	cfg, err := netassist.ParseSpec("http-server://127.0.0.1:0?proxy=" + up.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.HTTPRules, err = rules.LoadHTTP([]byte(`{"version":1,"rules":[{"name":"fake user","match":{"path":"^/users/(\\d+)$"},"reply":{"template":"user ${1}"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.OpenSession(cfg); err != nil {
+		t.Fatal(err)
+	}
+	var p *httpServerPanel
+	for _, x := range a.Panels() {
+		if hp, ok := x.(*httpServerPanel); ok {
+			p = hp
+		}
+	}
+	srv := p.srv.Load()
+	for _, path := range []string{"/users/9", "/other"} {
+		resp, err := http.Get("http://" + srv.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := map[string]string{"/users/9": "user 9", "/other": "upstream saw GET /other "}[path]
+		if string(b) != want {
+			t.Errorf("%s: %q; want %q", path, b, want)
+		}
+	}
+	tickUntil(t, a, "two exchanges", func() bool { return len(p.exch) == 2 && p.exch[1].State == server.StateAnswered })
+	if got := p.cellText(0, 7); got != "answered by rule fake user" {
+		t.Errorf("state %q", got)
+	}
+	if got := p.cellText(1, 7); got != "answered" {
+		t.Errorf("state %q", got)
 	}
 }

@@ -50,6 +50,16 @@ func ruleFieldName(f string) string {
 		return T("rules.f.then", "then")
 	case "fire.mode", "fire.times":
 		return T("rules.f.fire", "fire")
+	case "match.path":
+		return T("rules.f.path", "path")
+	case "match.header", "match.header_value":
+		return T("rules.f.header", "header")
+	case "match.body_contains":
+		return T("rules.f.body", "body contains")
+	case "reply.status":
+		return T("rules.f.status", "status")
+	case "reply.headers":
+		return T("rules.f.headers", "reply headers")
 	}
 	return f
 }
@@ -81,6 +91,12 @@ func ruleProblem(e *rules.Error) string {
 		return T("rules.err.unclosed", "${ is not closed with }.")
 	case rules.CodeRandomSize:
 		return Tf("rules.err.random", "${random:%s}: the number of bytes must be 1 to 64.", e.Arg)
+	case rules.CodeHTTPStatus:
+		return Tf("rules.err.status", "%s is not a status an answer can have (200 to 599).", e.Arg)
+	case rules.CodeHTTPHeader:
+		return Tf("rules.err.header", "%q is not a header line (Name: value, the name without spaces).", e.Arg)
+	case rules.CodeHTTPPattern:
+		return T("rules.err.httppattern", "An HTTP server's rule matches method, path, header and body_contains, not pattern.")
 	case codec.CodeHexBadChar:
 		return Tf("rules.err.hexchar", "%q is not a hex digit.", e.Arg)
 	case codec.CodeHexOdd:

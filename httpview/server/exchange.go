@@ -79,6 +79,7 @@ type Exchange struct {
 	UpStatus              int
 	UpError               UpError // why the upstream gave no (whole) answer
 	Held                  Held    // what a pending exchange holds in reverse proxy mode
+	Rule                  string  // the name of the rule that answered; "" for none
 }
 
 // store is the bounded, versioned list of exchanges that the UI polls.

@@ -23,6 +23,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"netassist/netassist"
+	"netassist/netassist/rules"
 )
 
 // Config says what an HTTP server session serves and how.
@@ -55,6 +56,9 @@ type Config struct {
 	Upstream                    string
 	UpstreamTLS                 *tls.Config // an https upstream's; nil verifies with the system's roots
 	HoldRequests, HoldResponses bool
+
+	// Rules answer matching requests before the mode does; nil: none.
+	Rules *rules.HTTPSet
 
 	Recorder netassist.Recorder // every byte, connect and disconnect; nil records nothing
 	Session  string             // Event.Session
@@ -221,8 +225,9 @@ func (s *Server) Start() error {
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
-		// The fast lane answers from the folder's files: a proxy has none.
-		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil))
+		// The fast lane answers from the folder's files: a proxy has none,
+		// and rules come before the files.
+		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil && s.cfg.Rules == nil))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}
@@ -291,6 +296,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.handlers.Done()
 
 	id := c.cap.begin(r, time.Now())
+	if s.cfg.Rules != nil && s.serveRule(w, r, c, id) {
+		return
+	}
 	switch {
 	case s.proxy != nil:
 		s.serveProxy(w, r, c, id)
