@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -107,4 +108,48 @@ func TestReverseProxyBadURLRefused(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "must start with http:// or https://") {
 		t.Fatalf("exit %v, output %q", err, out)
 	}
+}
+
+// TestHTTPRulesCurlChromium: --rules FILE on an HTTP server in front of an
+// upstream: curl and Chromium get the rules' answers, with the path's
+// groups filled in, and what no rule answers comes from the upstream.
+func TestHTTPRulesCurlChromium(t *testing.T) {
+	bin := requireE2E(t)
+	requireTools(t, "curl")
+	requireChromium(t)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "upstream "+r.URL.Path)
+	}))
+	defer up.Close()
+	rulesFile := filepath.Join(t.TempDir(), "rules.json")
+	if err := os.WriteFile(rulesFile, []byte(`{"version": 1, "rules": [
+  {"name": "user", "match": {"method": "GET", "path": "^/users/(?P<id>\\d+)$"},
+   "reply": {"status": 200, "headers": "Content-Type: application/json", "template": "{\"id\": ${id}, \"n\": ${counter}}"}},
+  {"name": "page", "match": {"path": "^/hello$"},
+   "reply": {"headers": "Content-Type: text/html; charset=utf-8", "template": "<!DOCTYPE html><html><body><h1>rule says hello</h1></body></html>"}}
+]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := newDisplay(t)
+	port := freeTCPPort(t)
+	a := d.startApp(bin, "--open", fmt.Sprintf("http-server://127.0.0.1:%d?proxy=%s", port, up.URL), "--rules", rulesFile)
+	a.waitWindow()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for path, want := range map[string]string{"/users/12": `{"id": 12, "n": 1}`, "/other": "upstream /other"} {
+		out, err := exec.Command("curl", "-sS", "--max-time", "20", base+path).CombinedOutput()
+		if err != nil || string(out) != want {
+			t.Errorf("curl %s: %v %q; want %q", path, err, out, want)
+		}
+	}
+	cr := startChromium(t, base+"/hello")
+	select {
+	case <-cr.done:
+	case <-time.After(90 * time.Second):
+		t.Fatal("chromium did not finish loading the rule's page")
+	}
+	if dom := cr.out.String(); !strings.Contains(dom, "rule says hello") {
+		t.Fatalf("chromium rendered %q", dom)
+	}
+	time.Sleep(500 * time.Millisecond)
+	d.screenshot("e2e-http-rules.png")
 }

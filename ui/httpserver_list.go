@@ -115,7 +115,7 @@ func exchangeStateOnly(e server.Exchange, now time.Time) string {
 		return Tf("http.state.pending", "waiting for you: %d s", left)
 	case server.StateAnswered:
 		if e.Rule != "" {
-			return Tf("http.state.rule", "answered by rule %s", e.Rule)
+			return Tf("http.state.rule", "rule: %s", e.Rule)
 		}
 		if e.UpError != server.UpOK {
 			return T("http.state.answered", "answered") + " · " + upErrText(e.UpError)

@@ -258,7 +258,7 @@ func TestHTTPServerRulesMarkedInList(t *testing.T) {
 		}
 	}
 	tickUntil(t, a, "two exchanges", func() bool { return len(p.exch) == 2 && p.exch[1].State == server.StateAnswered })
-	if got := p.cellText(0, 7); got != "answered by rule fake user" {
+	if got := p.cellText(0, 7); got != "rule: fake user" {
 		t.Errorf("state %q", got)
 	}
 	if got := p.cellText(1, 7); got != "answered" {
