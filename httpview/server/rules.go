@@ -52,6 +52,9 @@ func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id u
 	for k, v := range a.Header {
 		h[k] = v
 	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil // no sniffed type the rule did not write
+	}
 	noBody := a.Status == http.StatusNoContent || a.Status == http.StatusNotModified
 	if !noBody {
 		h.Set("Content-Length", strconv.Itoa(len(a.Body)))

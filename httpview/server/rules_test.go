@@ -38,8 +38,8 @@ func TestRulesAnswerBeforeTheFolder(t *testing.T) {
 		t.Fatalf("rule answer: %d %v %q", resp.StatusCode, resp.Header, body)
 	}
 	resp, body = rawRoundTrip(t, addr, "POST /any HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nping pong")
-	if resp.StatusCode != 201 || string(body) != "got ping pong" {
-		t.Fatalf("echo: %d %q", resp.StatusCode, body)
+	if resp.StatusCode != 201 || string(body) != "got ping pong" || resp.Header["Content-Type"] != nil {
+		t.Fatalf("echo: %d %q %v (no Content-Type the rule did not write)", resp.StatusCode, body, resp.Header)
 	}
 	resp, _ = rawRoundTrip(t, addr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
