@@ -58,7 +58,9 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	var opens specList
-	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
+	ruleFiles := rulesList{opens: &opens}
+	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-server://HOST:PORT?proxy=URL[&hold=requests|responses|both], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
+	flag.Var(&ruleFiles, "rules", "answer messages by the rules in `FILE` (JSON, see README) in the --open sessions before it (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
 	var views viewList
 	flag.Var(&views, "view", "show a saved session `DIR` (a folder --save or \"Save traffic\" wrote) read-only (repeatable)")
@@ -77,6 +79,9 @@ func main() {
 		}
 		if opens.err != nil {
 			fail("--open %v", opens.err)
+		}
+		if ruleFiles.err != nil {
+			fail("%v", ruleFiles.err)
 		}
 		fail("%v", err)
 	}
@@ -110,6 +115,11 @@ func main() {
 	}
 	// Everything that can be checked before the window is, so that a
 	// launch that cannot work stops here with the reason.
+	if msg, ok := ruleFiles.apply(); !ok {
+		log.Errorf("%s", msg)
+		fatal.Show("NetAssist", msg)
+		os.Exit(2)
+	}
 	if *saveDir != "" {
 		if err := netassist.CheckSaveDir(*saveDir); err != nil {
 			log.Errorf("--save: %v", err)

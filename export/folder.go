@@ -33,6 +33,7 @@ type Event struct {
 	File    string
 	Offset  int64
 	Detail  string
+	Rule    string // tx: the rule that sent this automatic reply, if one did
 }
 
 // line is the JSON shape of one line; format 1 carried payloads in Data.
@@ -47,6 +48,7 @@ type line struct {
 	File    string `json:"file"`
 	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail"`
+	Rule    string `json:"rule"`
 	Data    []byte `json:"data"`
 }
 
@@ -220,7 +222,7 @@ func (fo *Folder) Walk(vs ...Visitor) error {
 			continue
 		}
 		ev = Event{Time: t, Session: l.Session, Kind: netassist.EventKind(l.Event), Conn: l.Conn, Peer: l.Peer,
-			Bytes: l.Bytes, File: l.File, Offset: l.Offset, Detail: l.Detail}
+			Bytes: l.Bytes, File: l.File, Offset: l.Offset, Detail: l.Detail, Rule: l.Rule}
 		if ev.Kind != netassist.EvRx && ev.Kind != netassist.EvTx {
 			ev.Bytes = 0
 			if err := visit(&ev, nil, true); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // ConnState is where a TCP connection is in its close handshake.
@@ -56,11 +57,13 @@ type Conn struct {
 	session  string
 	closeFIN atomic.Bool     // close when the peer sends FIN; the user may change it while open
 	framer   *framing.Framer // nil: reads are shown as they come; read loop only
+	rules    *ruleHolder     // the session's rules; nil for none
 	onGone   func(*Conn)
+	gone     chan struct{} // closed by finish: ends a rule's wait
 
 	state            atomic.Int32
 	mu               sync.Mutex // guards queue, queued, writing, closing
-	queue            [][]byte
+	queue            []outgoing
 	queued           int
 	wrote            chan struct{} // signalled when the writer drains the queue
 	writing, closing bool
@@ -72,7 +75,7 @@ func newConn(id uint64, c *net.TCPConn, hub *Hub, session string, closeFIN bool,
 	conn := &Conn{
 		ID: id, Peer: c.RemoteAddr().String(), Local: c.LocalAddr().String(), Opened: time.Now(),
 		c: c, hub: hub, session: session, wg: wg, onGone: onGone,
-		wrote: make(chan struct{}, 1),
+		wrote: make(chan struct{}, 1), gone: make(chan struct{}),
 	}
 	conn.closeFIN.Store(closeFIN)
 	return conn
@@ -118,13 +121,21 @@ func (c *Conn) readLoop() {
 		n, err := c.c.Read(buf)
 		if n > 0 {
 			c.Counters.addRx(n)
-			frames, skipped := c.frame(buf[:n]) // before the saver may take buf
+			set := c.rules.active()
+			frames, skipped := c.frame(buf[:n], set != nil) // before the saver may take buf
+			var answers []rules.Answer
+			if set != nil {
+				answers = c.answers(set, frames, buf[:n])
+			}
 			if c.handOff(buf[:n]) {
 				buf = getBuf(poolBufSize)[:poolBufSize] // the saver keeps the old one
 			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
 			}
 			c.recordFrames(frames, skipped)
+			if len(answers) > 0 && !c.act(answers) {
+				continue // a rule closed it: the next read ends the loop
+			}
 		}
 		if err == nil {
 			continue
@@ -175,9 +186,18 @@ func (c *Conn) isClosing() bool {
 	return c.closing
 }
 
+// outgoing is one piece of the send queue; rule names the rule whose
+// reply it is ("" for the user's sends).
+type outgoing struct {
+	data []byte
+	rule string
+}
+
 // Send queues data for this connection and returns at once. data must not
 // be changed afterwards; it may be shared by many connections.
-func (c *Conn) Send(data []byte) error {
+func (c *Conn) Send(data []byte) error { return c.send(data, "") }
+
+func (c *Conn) send(data []byte, rule string) error {
 	if len(data) == 0 {
 		return nil
 	}
@@ -193,7 +213,7 @@ func (c *Conn) Send(data []byte) error {
 	if c.queued+len(data) > maxQueuedBytes {
 		return &OpError{Code: CodeQueueFull, Op: "send", Addr: c.Peer}
 	}
-	c.queue = append(c.queue, data)
+	c.queue = append(c.queue, outgoing{data, rule})
 	c.queued += len(data)
 	if !c.writing {
 		c.writing = true
@@ -219,8 +239,8 @@ func (c *Conn) writeLoop() {
 			}
 			return
 		}
-		data := c.queue[0]
-		c.queue[0] = nil
+		data, rule := c.queue[0].data, c.queue[0].rule
+		c.queue[0] = outgoing{}
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
 
@@ -231,7 +251,7 @@ func (c *Conn) writeLoop() {
 		n, err := c.c.Write(data)
 		if n > 0 {
 			c.Counters.addTx(n)
-			c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n]})
+			c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n], Rule: rule})
 		}
 		c.mu.Lock()
 		c.queued -= len(data)
@@ -329,6 +349,7 @@ func (c *Conn) finish(reason string, err error) {
 		c.closing = true
 		c.mu.Unlock()
 		c.state.Store(int32(StateClosed))
+		close(c.gone)
 		c.c.Close()
 		if err != nil {
 			c.record(EvError, nil, err.Error())

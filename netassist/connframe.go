@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // setFraming gives the connection its own framer (state is per
@@ -17,11 +18,16 @@ func (c *Conn) setFraming(cfg framing.Config) { c.framer = framing.New(cfg) }
 // than its limit of any one event, and in a flood the window formats less):
 // the older ones of a large read are counted and never looked at. In a flood of short messages
 // building them all cost four times what the unframed session did.
-func (c *Conn) frame(p []byte) ([]framing.Frame, framing.Tally) {
+// With rules (all) every message is built, since each may be answered.
+func (c *Conn) frame(p []byte, all bool) ([]framing.Frame, framing.Tally) {
 	if c.framer == nil {
 		return nil, framing.Tally{}
 	}
-	return c.framer.PushTail(p, c.hub.Feed.Tail())
+	tail := c.hub.Feed.Tail()
+	if all {
+		tail = -1
+	}
+	return c.framer.PushTail(p, tail)
 }
 
 // recordFrames counts the messages and hands them to the display as one
@@ -36,11 +42,23 @@ func (c *Conn) recordFrames(frames []framing.Frame, skipped framing.Tally) {
 	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
 }
 
-// flushFrames shows what the framer still holds when the stream ends.
+// flushFrames shows what the framer still holds when the stream ends, and
+// answers it (after a FIN the peer may still read).
 func (c *Conn) flushFrames() {
 	if c.framer != nil {
-		c.recordFrames(c.framer.Flush(), framing.Tally{})
+		c.recordAndAnswer(c.framer.Flush())
 	}
+}
+
+// recordAndAnswer records frames that a flush ended and answers them.
+func (c *Conn) recordAndAnswer(frames []framing.Frame) {
+	set := c.rules.active()
+	var answers []rules.Answer
+	if set != nil && !c.isClosing() {
+		answers = c.answers(set, frames, nil)
+	}
+	c.recordFrames(frames, framing.Tally{})
+	c.act(answers)
 }
 
 // armIdleGap makes the next read time out after the idle gap while part
@@ -63,6 +81,6 @@ func (c *Conn) idleGapPassed(err error) bool {
 	if c.framer == nil || c.framer.Gap() == 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
 		return false
 	}
-	c.recordFrames(c.framer.Flush(), framing.Tally{})
+	c.recordAndAnswer(c.framer.Flush())
 	return true
 }

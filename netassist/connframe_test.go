@@ -22,7 +22,7 @@ func TestFramedReadBuildsOnlyWhatTheFeedShows(t *testing.T) {
 
 	check := func(round, wantShown int, wantDrop int) {
 		t.Helper()
-		c.recordFrames(c.frame(read))
+		c.recordFrames(c.frame(read, false))
 		evs, drops := h.Feed.Drain()
 		if len(evs) != 1 || evs[0].Kind != EvMsg {
 			t.Fatalf("round %d: %d events, want one message event", round, len(evs))
@@ -57,7 +57,7 @@ func TestFramedReadBuildsOnlyWhatTheFeedShows(t *testing.T) {
 	// A flood: the feed has dropped a MiB since the window last drained,
 	// so the window formats only the newest 8 KiB.
 	h.Feed.Push(Event{Kind: EvRx, Data: make([]byte, 2<<20)})
-	c.recordFrames(c.frame(read[:len(line)])) // one message still gets its record
+	c.recordFrames(c.frame(read[:len(line)], false)) // one message still gets its record
 	h.Feed.Push(Event{Kind: EvRx, Data: make([]byte, 2<<20)})
 	evs, _ := h.Feed.Drain()
 	if got := len(msgs(evs)); got != 0 {
@@ -65,7 +65,7 @@ func TestFramedReadBuildsOnlyWhatTheFeedShows(t *testing.T) {
 	}
 	h.Feed.Push(Event{Kind: EvRx, Data: make([]byte, 2<<20)})
 	sampled := (8 << 10) / len(line)
-	c.recordFrames(c.frame(read))
+	c.recordFrames(c.frame(read, false))
 	evs, _ = h.Feed.Drain()
 	var ev Event
 	for _, e := range evs {
@@ -88,7 +88,7 @@ func TestFramedReadCountsBadFramesItDoesNotBuild(t *testing.T) {
 	h := NewHub("srv", &totals)
 	c := &Conn{ID: 1, hub: h, session: "srv", framer: framing.New(framing.Config{Kind: framing.Delim, Delim: []byte("\n"), Max: 100})}
 	read := append(bytes.Repeat([]byte("y"), 100*1000), '\n') // 1000 frames too long, then an empty message
-	c.recordFrames(c.frame(read))
+	c.recordFrames(c.frame(read, false))
 	if s := c.Counters.Snapshot(); s.RxBad != 1000 || s.RxMsgs != 1 {
 		t.Fatalf("counted %d messages, %d bad; want 1 and 1000", s.RxMsgs, s.RxBad)
 	}

@@ -46,6 +46,7 @@ type Event struct {
 	Peer    string // "IP:port" of the remote end, empty if none
 	Data    []byte // payload of rx/tx
 	Detail  string // reason, error text or note
+	Rule    string // tx: the rule whose automatic reply this is; info: the rule a note is about
 
 	// Framed marks rx bytes that the display shows as messages (EvMsg)
 	// instead: they are counted and saved, but not fed to the display.

@@ -381,6 +381,7 @@ type jsonEvent struct {
 	File    string `json:"file,omitempty"`
 	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail,omitempty"`
+	Rule    string `json:"rule,omitempty"` // tx: the rule that sent this automatic reply
 }
 
 // writeHeader writes the first line of events.jsonl.
@@ -438,6 +439,10 @@ func (w *saveWriter) write(ev Event) error {
 	if ev.Detail != "" {
 		b = append(b, `,"detail":`...)
 		b = appendJSONString(b, ev.Detail)
+	}
+	if ev.Rule != "" {
+		b = append(b, `,"rule":`...)
+		b = appendJSONString(b, ev.Rule)
 	}
 	b = append(b, "}\n"...)
 	w.line = b

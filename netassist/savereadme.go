@@ -32,6 +32,7 @@ and every other line is one event, in the order it happened:
   offset   rx and tx: where in that file the payload starts
   detail   how a connection ended (fin, rst, local, abort, error), an
            error message, or the local address on open
+  rule     tx only: the name of the rule that sent this automatic reply
 
 So the payload of an rx or tx event is the "bytes" bytes of "file" starting
 at "offset". For TCP, the rx events of one connection, in order, cover its

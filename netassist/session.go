@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // Kind is a session kind; the strings are the --open scheme names.
@@ -35,6 +36,13 @@ type Config struct {
 	// they come. Counters of bytes and saved files do not change.
 	Framing framing.Config
 
+	// Rules answer messages by themselves (TCP server and client, UDP): a
+	// framed message, else each read, each datagram. nil: none. The
+	// session's SetRules (Answerer) replaces them while it runs.
+	Rules *rules.Set
+	// HTTPRules answer an HTTP server's requests before its mode does.
+	HTTPRules *rules.HTTPSet
+
 	// UDP multicast: groups joined at Start, on Iface ("" picks the
 	// interface the local address is on, or the system's default).
 	Groups []string
@@ -44,6 +52,12 @@ type Config struct {
 	Root   string // http-server: folder to serve; "" serves the sample site
 	Manual bool   // http-server: hold requests for a hand-written answer
 	TLS    bool   // http-client
+	// Proxy makes the http-server a reverse proxy to this upstream URL
+	// (see CheckUpstream); Root is then not used. HoldRequests and
+	// HoldResponses stop each request before it goes upstream, or each
+	// response before it goes back, for the user to pass, edit or drop.
+	Proxy                       string
+	HoldRequests, HoldResponses bool
 	// InsecureTLS skips certificate checks (http-client "do not verify").
 	InsecureTLS bool
 }

@@ -12,6 +12,7 @@ import (
 //	tcp-server://HOST:PORT[?closeonfin=0][&frame=…]   tcp-client://HOST:PORT[?closeonfin=0][&frame=…]
 //	udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]]   (join repeats)
 //	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
+//	http-server://HOST:PORT?proxy=http://HOST2:PORT2[/PREFIX][&hold=requests|responses|both][&insecure=1]
 //
 // The error says what is wrong in words a user can act on.
 func ParseSpec(spec string) (Config, error) {
@@ -43,7 +44,7 @@ func ParseSpec(spec string) (Config, error) {
 		KindTCPServer:  append([]string{"closeonfin"}, framingKeys...),
 		KindTCPClient:  append([]string{"closeonfin"}, framingKeys...),
 		KindUDP:        {"remote", "join", "iface"},
-		KindHTTPServer: {"root", "mode"},
+		KindHTTPServer: {"root", "mode", "proxy", "hold", "insecure"},
 		KindHTTPClient: {"tls", "insecure"},
 	}
 	for key := range q {
@@ -94,6 +95,9 @@ func ParseSpec(spec string) (Config, error) {
 		cfg.Manual = true
 	default:
 		return Config{}, fmt.Errorf("%q: mode must be static or manual, not %q", spec, m)
+	}
+	if err := proxyOptions(&cfg, q); err != nil {
+		return Config{}, fmt.Errorf("%q: %v", spec, err)
 	}
 	if v := q.Get("closeonfin"); v != "" {
 		on, ok := flagValue(v)
@@ -166,6 +170,9 @@ func (c Config) Spec() string {
 		if c.Manual {
 			q.Set("mode", "manual")
 		}
+	}
+	if c.Kind == KindHTTPServer {
+		addProxy(q, c)
 	}
 	if c.Kind == KindHTTPClient && c.TLS {
 		q.Set("tls", "1")

@@ -75,3 +75,35 @@ func TestNeedsLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSpecProxy(t *testing.T) {
+	cfg, err := ParseSpec("http-server://127.0.0.1:8080?proxy=http://127.0.0.1:9000/api/&hold=both")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Proxy != "http://127.0.0.1:9000/api" || !cfg.HoldRequests || !cfg.HoldResponses {
+		t.Fatalf("got %+v", cfg)
+	}
+	if back, err := ParseSpec(cfg.Spec()); err != nil || back.Proxy != cfg.Proxy || !back.HoldRequests || !back.HoldResponses {
+		t.Errorf("round trip %q: %+v %v", cfg.Spec(), back, err)
+	}
+	cfg, err = ParseSpec("http-server://127.0.0.1:8080?proxy=https://localhost&insecure=1")
+	if err != nil || cfg.Proxy != "https://localhost:443" || !cfg.InsecureTLS {
+		t.Errorf("https: %+v %v", cfg, err)
+	}
+	for spec, want := range map[string]string{
+		"http-server://127.0.0.1:8080?proxy=ftp://127.0.0.1:21":     "must start with http:// or https://",
+		"http-server://127.0.0.1:8080?proxy=127.0.0.1:9000":         "must start with http:// or https://",
+		"http-server://127.0.0.1:8080?proxy=http://:9000":           "needs a host",
+		"http-server://127.0.0.1:8080?proxy=http://h:99999":         "needs a host",
+		"http-server://127.0.0.1:8080?proxy=http://h:1?x=1":         "no user, query",
+		"http-server://127.0.0.1:8080?proxy=http://h:1&root=/tmp":   "exclude each other",
+		"http-server://127.0.0.1:8080?proxy=http://h:1&mode=manual": "hold=requests",
+		"http-server://127.0.0.1:8080?proxy=http://h:1&hold=all":    "hold must be",
+		"http-server://127.0.0.1:8080?hold=requests":                "applies to a reverse proxy",
+	} {
+		if _, err := ParseSpec(spec); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", spec, err, want)
+		}
+	}
+}

@@ -10,8 +10,9 @@ import (
 
 // TCPClient connects to one server; its single connection is a Conn.
 type TCPClient struct {
-	cfg       Config
-	hub       *Hub
+	cfg Config
+	hub *Hub
+	ruleHolder
 	started   atomic.Bool
 	cfgMu     sync.Mutex // CloseOnFIN may change while connecting
 	closeOnce sync.Once
@@ -22,7 +23,9 @@ type TCPClient struct {
 
 // NewTCPClient makes a client that will connect to cfg.Remote.
 func NewTCPClient(cfg Config, hub *Hub) *TCPClient {
-	return &TCPClient{cfg: cfg, hub: hub, gone: make(chan struct{})}
+	c := &TCPClient{cfg: cfg, hub: hub, gone: make(chan struct{})}
+	c.SetRules(cfg.Rules)
+	return c
 }
 
 func (c *TCPClient) Hub() *Hub { return c.hub }
@@ -61,6 +64,7 @@ func (c *TCPClient) StartContext(ctx context.Context) (err error) {
 	c.cfgMu.Lock()
 	conn := newConn(c.hub.NextConn(), tc, c.hub, c.hub.Name(), c.cfg.CloseOnFIN, &c.wg, func(*Conn) { close(c.gone) })
 	conn.setFraming(c.cfg.Framing)
+	conn.rules = &c.ruleHolder
 	c.conn.Store(conn)
 	c.cfgMu.Unlock()
 	c.hub.Record(Event{Kind: EvOpen, Peer: conn.Peer, Detail: conn.Local})

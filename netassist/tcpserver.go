@@ -12,8 +12,9 @@ import (
 // TCPServer accepts many clients at once; each is a Conn with its own id
 // and counters.
 type TCPServer struct {
-	cfg Config
-	hub *Hub
+	cfg        Config
+	hub        *Hub
+	ruleHolder // SetRules, Rules: shared by every connection
 
 	ln        net.Listener
 	started   atomic.Bool
@@ -33,6 +34,7 @@ type TCPServer struct {
 // NewTCPServer makes a server that will listen on cfg.Local.
 func NewTCPServer(cfg Config, hub *Hub) *TCPServer {
 	s := &TCPServer{cfg: cfg, hub: hub, conns: map[uint64]*Conn{}, done: make(chan struct{})}
+	s.SetRules(cfg.Rules)
 	s.keepOnFIN.Store(!cfg.CloseOnFIN)
 	return s
 }
@@ -110,6 +112,7 @@ func (s *TCPServer) acceptLoop() {
 		}
 		conn.SetCloseOnFIN(!s.keepOnFIN.Load()) // as set now, under the lock SetCloseOnFIN takes
 		conn.setFraming(s.cfg.Framing)
+		conn.rules = &s.ruleHolder
 		s.conns[conn.ID] = conn
 		s.mu.Unlock()
 		s.version.Add(1)

@@ -15,8 +15,10 @@ const MaxDatagram = 65507
 
 // UDP is a bound UDP socket: every datagram is one event, in and out.
 type UDP struct {
-	cfg     Config
-	hub     *Hub
+	cfg Config
+	hub *Hub
+	ruleHolder
+	stop    chan struct{} // closed by Close before it waits: ends a rule's wait
 	started atomic.Bool
 	closed  atomic.Bool
 	wg      sync.WaitGroup
@@ -32,7 +34,9 @@ type UDP struct {
 
 // NewUDP makes a UDP session that will bind cfg.Local.
 func NewUDP(cfg Config, hub *Hub) *UDP {
-	return &UDP{cfg: cfg, hub: hub}
+	u := &UDP{cfg: cfg, hub: hub, stop: make(chan struct{})}
+	u.SetRules(cfg.Rules)
+	return u
 }
 
 func (u *UDP) Hub() *Hub { return u.hub }
@@ -103,7 +107,11 @@ func (u *UDP) readLoop() {
 		u.mu.Lock()
 		u.lastSender = from
 		u.mu.Unlock()
-		u.hub.Record(Event{Kind: EvRx, Peer: from.String(), Data: buf[:n]})
+		peer := from.String()
+		u.hub.Record(Event{Kind: EvRx, Peer: peer, Data: buf[:n]})
+		if set := u.active(); set != nil {
+			u.answerDatagram(set, buf[:n], peer, from)
+		}
 	}
 }
 
@@ -149,7 +157,13 @@ func (u *UDP) ReplyLast(data []byte) error {
 	return u.send(to, data)
 }
 
-func (u *UDP) send(to *net.UDPAddr, data []byte) error {
+func (u *UDP) send(to *net.UDPAddr, data []byte) error { return u.sendAs(to, data, "") }
+
+// sendAs sends one datagram; rule names the rule whose reply it is.
+func (u *UDP) sendAs(to *net.UDPAddr, data []byte, rule string) error {
+	if len(data) > MaxDatagram {
+		return &OpError{Code: CodeTooLarge, Op: "send", Addr: to.String()}
+	}
 	at := time.Now() // before the write, as for TCP
 	n, err := u.pc.WriteToUDP(data, to)
 	if err != nil {
@@ -161,7 +175,7 @@ func (u *UDP) send(to *net.UDPAddr, data []byte) error {
 		}
 		return wrapErr("send", to.String(), err)
 	}
-	u.hub.Record(Event{Time: at, Kind: EvTx, Peer: to.String(), Data: data[:n]})
+	u.hub.Record(Event{Time: at, Kind: EvTx, Peer: to.String(), Data: data[:n], Rule: rule})
 	return nil
 }
 
@@ -185,6 +199,9 @@ func isBroadcast(ip net.IP) bool {
 func (u *UDP) Close() error {
 	if u.pc == nil || !u.closed.CompareAndSwap(false, true) {
 		return nil
+	}
+	if u.stop != nil { // nil when not made by NewUDP
+		close(u.stop)
 	}
 	err := u.pc.Close()
 	u.wg.Wait()

@@ -26,3 +26,7 @@ type viewSettable interface {
 
 // optionSaver writes its per-kind options to the preferences.
 type optionSaver interface{ saveOptions() }
+
+// rulesHaver is a panel whose session answers by rules (TCP server, TCP
+// client, UDP): its rules area holds the set, the dialog edits it.
+type rulesHaver interface{ rulesOf() *rulesArea }

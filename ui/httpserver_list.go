@@ -109,12 +109,24 @@ func exchangeStateOnly(e server.Exchange, now time.Time) string {
 		if left < 0 {
 			left = 0
 		}
+		if e.Held == server.HeldResponse {
+			return Tf("http.state.heldresp", "response held: %d s", left)
+		}
 		return Tf("http.state.pending", "waiting for you: %d s", left)
 	case server.StateAnswered:
+		if e.Rule != "" {
+			return Tf("http.state.rule", "rule: %s", e.Rule)
+		}
+		if e.UpError != server.UpOK {
+			return T("http.state.answered", "answered") + " · " + upErrText(e.UpError)
+		}
 		return T("http.state.answered", "answered")
 	case server.StateTimedOut:
 		return T("http.state.timeout", "no answer: 504 sent")
 	case server.StateFailed:
+		if e.UpError != server.UpOK {
+			return T("http.state.failed", "failed") + " " + upErrText(e.UpError)
+		}
 		return T("http.state.failed", "failed") + " " + e.Note
 	}
 	return T("http.state.serving", "serving")

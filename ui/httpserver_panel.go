@@ -18,6 +18,7 @@ import (
 	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
+	"netassist/netassist/rules"
 )
 
 // httpServerPanel is an HTTP server session: a request list like a
@@ -62,8 +63,12 @@ type httpServerPanel struct {
 	respSlot  *fyne.Container    // the response view, or respTabs
 	respObj   fyne.CanvasObject  // the response view's object, made once
 	reqObj    fyne.CanvasObject  // the request view's
+	reqSlot   *fyne.Container    // the request view, or the proxy's Request | To upstream tabs
+	rootObj   fyne.CanvasObject  // the folder field, hidden in Forward mode
+	px        proxyPane          // reverse proxy mode (httpserver_proxy.go)
+	rules     *rules.HTTPSet     // given by --rules; answer before the mode
 
-	shown [5]int64 // id, request and response lengths, state, body left last shown
+	shown [7]int64 // id, request and response lengths, state, body left, upstream leg's lengths last shown
 
 	version     uint64               // pump goroutine only
 	exchBuf     [2][]server.Exchange // pump goroutine only: storage for the lists, in turn
@@ -123,7 +128,7 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 			}
 		}, p.app.win)
 	})
-	p.mode = widget.NewRadioGroup([]string{T("http.static", "Static"), T("http.manual", "Manual answers")}, nil)
+	p.mode = widget.NewRadioGroup([]string{T("http.static", "Static"), T("http.manual", "Manual answers"), modeForward()}, p.onMode)
 	p.mode.Required = true
 	p.mode.SetSelected(T("http.static", "Static"))
 	p.paths = widget.NewEntry()
@@ -138,7 +143,9 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.fRoot = newField(T("http.root", "Folder to serve"), container.NewBorder(nil, nil, nil, browse, p.root))
 	// "Listening on …" first: at the default size the settings column
 	// scrolls, and the addresses are what an open server is for.
-	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.fRoot.object(), p.mode,
+	p.rootObj = p.fRoot.object()
+	proxyBox := p.buildProxy()
+	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.rootObj, p.mode, proxyBox,
 		widget.NewLabel(T("http.paths", "Paths to hold")), p.paths,
 		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object())
 
@@ -168,13 +175,15 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.answerBtn = widget.NewButton(T("http.answer", "Send answer"), p.onAnswer)
 	p.answerBtn.Importance = widget.HighImportance
 	p.answerFor = widget.NewLabel("")
+	// Long paths (and the proxy's longer sentence) must not widen the window.
+	p.answerFor.Truncation = fyne.TextTruncateEllipsis
 	// Always there, one line high, so an error appearing does not move the
 	// Send answer button from under the pointer.
 	p.answerErr = widget.NewLabel("")
 	p.answerErr.Importance = widget.DangerImportance
 	p.answerErr.Truncation = fyne.TextTruncateEllipsis
 	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
-	compose := container.NewBorder(container.NewVBox(p.answerFor, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
+	compose := container.NewBorder(container.NewVBox(p.answerFor, p.px.bar, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
 
 	// In manual mode the answer is written beside the request it answers,
 	// on a tab next to the response, so that the request and response
@@ -185,7 +194,8 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.respTabs = container.NewAppTabs(container.NewTabItem(T("http.response", "Response"), p.respObj), p.answerTab)
 	p.respSlot = container.NewStack(p.respObj)
 	p.reqObj = p.reqView.object()
-	detail := container.NewHSplit(p.reqObj, p.respSlot)
+	p.reqSlot = container.NewStack(p.reqObj)
+	detail := container.NewHSplit(p.reqSlot, p.respSlot)
 	right := container.NewVSplit(p.list, detail)
 	right.Offset = 0.25 // the detail panes get more than half the window at 1024×700
 	left := container.NewVScroll(settings)
@@ -210,6 +220,10 @@ func (p *httpServerPanel) config() (netassist.Config, bool) {
 	}
 	cfg := netassist.Config{Kind: netassist.KindHTTPServer, Local: netassist.JoinHostPort(host, p.port.Text),
 		Root: strings.TrimSpace(p.root.Text), Manual: p.mode.Selected == T("http.manual", "Manual answers")}
+	if !p.configProxy(&cfg) {
+		ok = false
+	}
+	cfg.HTTPRules = p.rules
 	return cfg, ok
 }
 
@@ -224,6 +238,8 @@ func (p *httpServerPanel) fill(cfg netassist.Config) {
 	} else {
 		p.mode.SetSelected(T("http.static", "Static"))
 	}
+	p.fillProxy(cfg)
+	p.rules = cfg.HTTPRules
 }
 
 func (p *httpServerPanel) isOpen() bool { return p.srv.Load() != nil }
@@ -241,7 +257,9 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	}
 	srv := server.New(server.Config{Addr: cfg.Local, Root: cfg.Root, Site: assets.Site, Manual: cfg.Manual, ManualPaths: paths,
 		Timeout: time.Duration(secs * float64(time.Second)), ShowDotfiles: p.dotfiles.Checked, Recorder: p.hub,
-		Session: p.hub.Name(), Log: p.app.log})
+		Session: p.hub.Name(), Log: p.app.log,
+		Upstream: cfg.Proxy, HoldRequests: cfg.HoldRequests, HoldResponses: cfg.HoldResponses, UpstreamTLS: upstreamTLS(cfg),
+		Rules: cfg.HTTPRules})
 	p.showSessErr("")
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
@@ -250,8 +268,14 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 	p.startClean()
 	p.srv.Store(srv)
 	p.setOpen(true)
-	p.showCompose(cfg.Manual)
+	p.showProxyTabs(cfg)
+	if cfg.Proxy == "" {
+		p.showCompose(cfg.Manual)
+	}
 	pr := p.app.fa.Preferences()
+	if cfg.Proxy != "" {
+		pr.SetString("http-server.upstream", cfg.Proxy)
+	}
 	pr.SetString("http-server.host", strings.TrimSpace(p.host.Text))
 	pr.SetString("http-server.port", strings.TrimSpace(p.port.Text))
 	pr.SetString("http-server.root", cfg.Root)
@@ -271,7 +295,7 @@ func urls(addrs []string) []string {
 // startClean forgets the last session's exchanges, panes and counters, so
 // a reopened server starts as a new one (main goroutine).
 func (p *httpServerPanel) startClean() {
-	p.exch, p.selected, p.shown = nil, 0, [5]int64{}
+	p.exch, p.selected, p.shown = nil, 0, [7]int64{}
 	p.list.UnselectAll()
 	p.list.Refresh()
 	p.list.ScrollToTop()
@@ -279,6 +303,11 @@ func (p *httpServerPanel) startClean() {
 	p.respView.show(nil, false, "")
 	p.answerFor.SetText("")
 	p.showAnswerErr(nil)
+	if p.px.upReqView != nil {
+		p.px.upReqView.show(nil, true, "")
+		p.px.upRespView.show(nil, false, "")
+		p.px.prefilled = [2]uint64{}
+	}
 	p.hub.Counters.Reset()
 	p.fresh.Store(true)
 }
@@ -309,11 +338,11 @@ func (p *httpServerPanel) closeSession() {
 func (p *httpServerPanel) setOpen(open bool) {
 	p.setOpenButton(open)
 	if open {
-		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
+		for _, w := range append([]fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles}, p.proxyDisableables()...) {
 			w.Disable()
 		}
 	} else {
-		for _, w := range []fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles} {
+		for _, w := range append([]fyne.Disableable{p.host, p.port, p.root, p.mode, p.paths, p.timeout, p.dotfiles}, p.proxyDisableables()...) {
 			w.Enable()
 		}
 	}
@@ -373,7 +402,8 @@ func (p *httpServerPanel) showSelected() {
 	if !found {
 		return
 	}
-	key := [5]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State), ex.BodyLeft}
+	key := [7]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State), ex.BodyLeft,
+		int64(len(ex.UpRequest)), int64(len(ex.UpResponse))}
 	if key == p.shown {
 		return // parsing again would only redo the same view
 	}
@@ -387,9 +417,11 @@ func (p *httpServerPanel) showSelected() {
 	}
 	if ex.State == server.StatePending {
 		p.answerFor.SetText(Tf("http.answerfor", "Answer to #%d %s %s", ex.ID, ex.Method, ex.Target))
+		p.showUpstream(ex)
 		p.respTabs.Select(p.answerTab)
 	} else {
 		p.answerFor.SetText("")
+		p.showUpstream(ex)
 		p.respTabs.SelectIndex(0)
 	}
 }

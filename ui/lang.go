@@ -12,6 +12,7 @@ import (
 	"netassist/httpview/server"
 	"netassist/netassist"
 	"netassist/netassist/codec"
+	"netassist/netassist/rules"
 )
 
 // LoadTranslations registers our translation files with Fyne. With
@@ -80,6 +81,10 @@ func errText(err error) string {
 	if errors.As(err, &ie) {
 		return inputErrText(ie)
 	}
+	var rle *rules.Error
+	if errors.As(err, &rle) {
+		return ruleErrText(rle)
+	}
 	var re *server.ReplyError
 	if errors.As(err, &re) {
 		return replyErrText(re)
@@ -90,6 +95,10 @@ func errText(err error) string {
 			return Tf("err.save_not_folder", "Cannot save into %s: it is a file, not a folder. Choose a folder.", se.Dir)
 		}
 		return Tf("err.save_denied", "Cannot save into %s: this place cannot be written to (no permission, read-only, or a system folder). Choose another folder.", se.Dir)
+	}
+	var ue *netassist.UpstreamError
+	if errors.As(err, &ue) {
+		return upstreamErrText(ue)
 	}
 	var fe *server.FolderError
 	if errors.As(err, &fe) {
@@ -156,6 +165,8 @@ func replyErrText(e *server.ReplyError) string {
 		return Tf("reply.bad_header_name", "Line %d: %q cannot be a header name (no spaces or special characters).", e.Line, e.Text)
 	case server.ReplyBadTE:
 		return Tf("reply.bad_te", "Line %d: Transfer-Encoding %q can only be sent with \"Send exactly these bytes\"; this way only chunked works.", e.Line, e.Text)
+	case server.ReplyBadRequest:
+		return Tf("reply.bad_request", "Line 1: %q is not a request line; write METHOD /path HTTP/1.1.", e.Text)
 	case server.ReplyBadChunked:
 		return Tf("reply.bad_chunked", "Line %d: the chunked body is not framed right (size in hex, CRLF, data, CRLF, …, 0 CRLF CRLF).", e.Line)
 	}

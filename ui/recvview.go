@@ -337,6 +337,10 @@ func chunkOf(ev netassist.Event) (display.Chunk, bool) {
 		c.Dir, c.Data = display.RX, ev.Data
 	case netassist.EvTx:
 		c.Dir, c.Data = display.TX, ev.Data
+		if ev.Rule != "" {
+			// Its own header row, also in stream mode, naming the rule.
+			c.Msg, c.Mark = true, Tf("rules.mark", "auto-reply: %s", ev.Rule)
+		}
 	default:
 		c.Dir, c.Note = display.Info, eventNote(ev)
 		if c.Note == "" {
@@ -373,6 +377,8 @@ func eventNote(ev netassist.Event) string {
 			return Tf("note.peer_fin", "#%d %s closed its side (FIN); you can still send", ev.Conn, ev.Peer)
 		case "local_fin":
 			return Tf("note.local_fin", "#%d %s: we closed our sending side (FIN); we can still receive", ev.Conn, ev.Peer)
+		case netassist.InfoRulePaused:
+			return Tf("note.rule_paused", "rule “%s” answers too fast and is paused: nothing more is sent until you press Resume (Rules).", ev.Rule)
 		}
 		if s := multicastNote(ev); s != "" {
 			return s

@@ -25,6 +25,8 @@ func newTCPClientPanel(a *App, n int) *tcpClientPanel {
 	p := &tcpClientPanel{}
 	p.initTraffic(a, netassist.KindTCPClient, n, "tcp", p, p.sendAll)
 	p.reachText = connectedText
+	p.rules = newRulesArea(a, p.prefKey)
+	p.rules.live = p.liveRules
 	return p
 }
 
@@ -43,7 +45,7 @@ func (p *tcpClientPanel) build() fyne.CanvasObject {
 	p.loadConnect(p.app, p.prefKey, "7890")
 	p.frame.loadFraming(p.app, p.prefKey)
 	// Below Open, so that Open stays on screen at 1024×700.
-	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, nil, nil)
+	obj := p.layout(settings, []fyne.CanvasObject{p.rules.build(), widget.NewSeparator(), framingBox}, nil, nil)
 	p.loadOptions()
 	return obj
 }
@@ -52,6 +54,7 @@ func (p *tcpClientPanel) config() (netassist.Config, bool) {
 	cfg := netassist.Config{Kind: netassist.KindTCPClient, CloseOnFIN: p.closeOnFIN.Checked}
 	ok := p.readConnect(&cfg)
 	ok = p.frame.readFraming(&cfg.Framing) && ok
+	cfg.Rules = p.rules.current()
 	return cfg, ok
 }
 
@@ -60,11 +63,15 @@ func (p *tcpClientPanel) fill(cfg netassist.Config) {
 	p.fillConnect(cfg)
 	p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
 	p.frame.fillFraming(cfg.Framing)
+	if cfg.Rules != nil { // --rules
+		p.rules.use(cfg.Rules)
+	}
 }
 
 // open starts connecting as pressing Open does; the outcome arrives
 // through the pump.
 func (p *tcpClientPanel) open(cfg netassist.Config) error {
+	cfg.Rules = p.rules.current()
 	s := netassist.NewTCPClient(cfg, p.hub)
 	p.engine.Store(s)
 	p.framed.Store(cfg.Framing.Splits())

@@ -37,6 +37,8 @@ func newTCPServerPanel(a *App, n int) *tcpServerPanel {
 	p.initTraffic(a, netassist.KindTCPServer, n, "tcp", p, p.sendData)
 	p.connRound = p.prepareConns
 	p.onClosed = func() { p.conns.set(nil) }
+	p.rules = newRulesArea(a, p.prefKey)
+	p.rules.live = p.liveRules
 	return p
 }
 
@@ -63,7 +65,7 @@ func (p *tcpServerPanel) build() fyne.CanvasObject {
 	p.target.SetSelected(T("send.toall", "Send to all"))
 	p.send.beside = p.target
 	// Below Open, so that Open stays on screen at 1024×700.
-	obj := p.layout(settings, []fyne.CanvasObject{framingBox}, nil, p.conns.build())
+	obj := p.layout(settings, []fyne.CanvasObject{p.rules.build(), widget.NewSeparator(), framingBox}, nil, p.conns.build())
 	p.loadOptions()
 	return obj
 }
@@ -72,6 +74,7 @@ func (p *tcpServerPanel) config() (netassist.Config, bool) {
 	cfg := netassist.Config{Kind: netassist.KindTCPServer, CloseOnFIN: p.closeOnFIN.Checked}
 	ok := p.readListen(&cfg)
 	ok = p.frame.readFraming(&cfg.Framing) && ok
+	cfg.Rules = p.rules.current()
 	return cfg, ok
 }
 
@@ -80,10 +83,14 @@ func (p *tcpServerPanel) fill(cfg netassist.Config) {
 	p.fillListen(cfg)
 	p.closeOnFIN.SetChecked(cfg.CloseOnFIN)
 	p.frame.fillFraming(cfg.Framing)
+	if cfg.Rules != nil { // --rules
+		p.rules.use(cfg.Rules)
+	}
 }
 
 // open starts a session from cfg, exactly as pressing Open does.
 func (p *tcpServerPanel) open(cfg netassist.Config) error {
+	cfg.Rules = p.rules.current()
 	s := netassist.NewTCPServer(cfg, p.hub)
 	p.engine.Store(s)
 	p.framed.Store(cfg.Framing.Splits())

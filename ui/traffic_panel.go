@@ -41,6 +41,8 @@ type trafficPanel struct {
 
 	framed atomic.Bool // the open session splits messages: the status line counts them
 
+	rules *rulesArea // the kinds that answer by rules; nil for the others
+
 	// pump-side state
 	savingShown bool
 

@@ -82,7 +82,11 @@ func (p *trafficPanel) prepare(now time.Time) func() {
 	}
 	_, saving := p.hub.Saving()
 	connected := p.connectOutcome()
-	if !changed && showConns == nil && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
+	var showRules func()
+	if p.rules != nil {
+		showRules = p.rules.prepare(now)
+	}
+	if !changed && showConns == nil && showRules == nil && len(errs) == 0 && len(msgs) == 0 && !lost && ended == nil &&
 		status == p.statusShown && saving == p.savingShown && connected == nil {
 		return nil // nothing to show: no work for the UI thread
 	}
@@ -99,6 +103,9 @@ func (p *trafficPanel) prepare(now time.Time) func() {
 		}
 		if showConns != nil {
 			showConns()
+		}
+		if showRules != nil {
+			showRules()
 		}
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])

@@ -38,6 +38,8 @@ func newUDPPanel(a *App, n int) *udpPanel {
 	p.initTraffic(a, netassist.KindUDP, n, "udp", p, p.sendData)
 	p.datagrams = true
 	p.send.sendNow = p.sendFromBox
+	p.rules = newRulesArea(a, p.prefKey)
+	p.rules.live = p.liveRules
 	return p
 }
 
@@ -48,7 +50,7 @@ func (p *udpPanel) build() fyne.CanvasObject {
 	// Above the address list, so that Join and the joined groups are on
 	// screen at 1024×700 without scrolling.
 	p.mc = newMulticastBox(p.multicaster, p.app.rememberSessions)
-	extra := []fyne.CanvasObject{widget.NewSeparator(), p.mc.object(), widget.NewSeparator()}
+	extra := []fyne.CanvasObject{widget.NewSeparator(), p.mc.object(), widget.NewSeparator(), p.rules.build(), widget.NewSeparator()}
 	p.loadListen(p.app, p.prefKey, "udp", "9000")
 
 	dests := []string{}
@@ -77,6 +79,7 @@ func (p *udpPanel) config() (netassist.Config, bool) {
 		cfg.Remote = d
 	}
 	cfg.Iface = p.mc.ifaceName()
+	cfg.Rules = p.rules.current()
 	return cfg, ok
 }
 
@@ -90,10 +93,14 @@ func (p *udpPanel) fill(cfg netassist.Config) {
 	if len(cfg.Groups) > 0 {
 		p.mc.group.SetText(cfg.Groups[len(cfg.Groups)-1])
 	}
+	if cfg.Rules != nil { // --rules
+		p.rules.use(cfg.Rules)
+	}
 }
 
 // open starts a session from cfg, exactly as pressing Open does.
 func (p *udpPanel) open(cfg netassist.Config) error {
+	cfg.Rules = p.rules.current()
 	u := netassist.NewUDP(cfg, p.hub)
 	p.engine.Store(u)
 	if err := p.start(u, cfg); err != nil {

@@ -68,6 +68,18 @@ type Exchange struct {
 	Manual   bool      // the request was held for a hand-written answer
 	Deadline time.Time // while pending: when the 504 goes out
 	Note     string    // why it failed, timed out or was answered by net/http itself
+
+	// The proxy↔upstream leg, in reverse proxy mode: the upstream's
+	// address, the Recorder's connection id for that leg, the exact bytes
+	// of the request sent upstream and of its response (at most MaxRaw
+	// each), and the upstream's status. Empty when nothing went upstream.
+	Upstream              string
+	UpConn                uint64
+	UpRequest, UpResponse []byte
+	UpStatus              int
+	UpError               UpError // why the upstream gave no (whole) answer
+	Held                  Held    // what a pending exchange holds in reverse proxy mode
+	Rule                  string  // the name of the rule that answered; "" for none
 }
 
 // store is the bounded, versioned list of exchanges that the UI polls.

@@ -39,11 +39,18 @@ type Reply struct {
 // parked is a request waiting in manual mode.
 type parked struct {
 	answer chan answer // buffered: Respond never blocks
+	held   Held        // reverse proxy: what is held; HeldNone in manual mode
 }
 
 type answer struct {
 	reply Reply
 	typed *typedResponse // parsed, when not verbatim
+
+	// Reverse proxy holds only: pass on (an edited request when edited is
+	// not nil) or drop instead of answering.
+	kind   answerKind
+	edited *http.Request
+	close  bool // drop: close the connection instead of answering 502
 }
 
 // Respond answers the held request id. A non-verbatim reply that cannot be

@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +23,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"netassist/netassist"
+	"netassist/netassist/rules"
 )
 
 // Config says what an HTTP server session serves and how.
@@ -45,6 +47,18 @@ type Config struct {
 	Timeout     time.Duration // how long a manual request waits before it gets 504; 0 means 60 s
 
 	ShowDotfiles bool // serve names starting with "." (hidden, 404, by default)
+
+	// Upstream, when set, makes the server a reverse proxy to it: an
+	// http:// or https:// URL as netassist.CheckUpstream takes it. Root,
+	// Site and Manual are then not used; HoldRequests and HoldResponses
+	// hold (the ManualPaths of) requests before they go upstream and
+	// responses before they go back, for Forward, Respond or Drop.
+	Upstream                    string
+	UpstreamTLS                 *tls.Config // an https upstream's; nil verifies with the system's roots
+	HoldRequests, HoldResponses bool
+
+	// Rules answer matching requests before the mode does; nil: none.
+	Rules *rules.HTTPSet
 
 	Recorder netassist.Recorder // every byte, connect and disconnect; nil records nothing
 	Session  string             // Event.Session
@@ -85,6 +99,7 @@ type Server struct {
 	// before Start.
 	readHeaderTimeout, readTimeout, writeIdle, idleTimeout time.Duration
 	maxBody                                                int64 // MaxBody
+	upstreamHeaders                                        time.Duration
 
 	fsys     fs.FS      // what static mode serves
 	root     *os.Root   // when serving a folder
@@ -97,6 +112,8 @@ type Server struct {
 
 	hs *http.Server
 	ln net.Listener
+
+	proxy *proxy // reverse proxy mode; nil otherwise
 
 	mu       sync.Mutex
 	started  bool
@@ -119,7 +136,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg: cfg, log: cfg.Log, rec: cfg.Recorder, store: newStore(),
 		readHeaderTimeout: readHeaderTimeout, readTimeout: readTimeout,
-		writeIdle: writeIdle, idleTimeout: idleTimeout, maxBody: MaxBody,
+		writeIdle: writeIdle, idleTimeout: idleTimeout, maxBody: MaxBody, upstreamHeaders: upstreamHeaders,
 		conns: make(map[*conn]struct{}), pending: make(map[uint64]*parked),
 		done: make(chan struct{}),
 	}
@@ -151,7 +168,15 @@ func (s *Server) Start() error {
 		return http.ErrServerClosed
 	}
 
-	if s.cfg.Root == "" {
+	where := "serving the sample site"
+	switch {
+	case s.cfg.Upstream != "":
+		px, err := s.newProxy()
+		if err != nil {
+			return err
+		}
+		s.proxy, where = px, "forwarding to "+px.target.String()
+	case s.cfg.Root == "":
 		if s.cfg.Site == nil {
 			return errors.New("http server: no folder chosen and no sample site given")
 		}
@@ -160,12 +185,13 @@ func (s *Server) Start() error {
 			return fmt.Errorf("sample site: %w", err)
 		}
 		s.fsys, s.embedded = sub, true
-	} else {
+	default:
 		root, err := os.OpenRoot(s.cfg.Root)
 		if err != nil {
 			return &FolderError{Path: s.cfg.Root, Err: err}
 		}
 		s.root, s.fsys = root, folderFS(root)
+		where = "serving " + s.cfg.Root
 	}
 
 	ln, err := net.Listen(netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
@@ -192,10 +218,6 @@ func (s *Server) Start() error {
 		},
 		ErrorLog: log.New(logWriter{s.log}, "", 0),
 	}
-	where := "serving the sample site"
-	if s.root != nil {
-		where = "serving " + s.cfg.Root
-	}
 	s.rec.Record(netassist.Event{Time: time.Now(), Session: s.cfg.Session, Kind: netassist.EvOpen,
 		Detail: "listening on " + ln.Addr().String() + ", " + where})
 	s.log.WithField("addr", ln.Addr().String()).Info("http server: " + where)
@@ -203,7 +225,9 @@ func (s *Server) Start() error {
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
-		err := s.hs.Serve(newListener(ln, s, !s.noFastLane))
+		// The fast lane answers from the folder's files: a proxy has none,
+		// and rules come before the files.
+		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil && s.cfg.Rules == nil))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}
@@ -246,6 +270,9 @@ func (s *Server) Close() error {
 		c.Close()
 	}
 	s.handlers.Wait()
+	if s.proxy != nil {
+		s.proxy.close()
+	}
 	if s.root != nil {
 		s.root.Close()
 	}
@@ -269,7 +296,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.handlers.Done()
 
 	id := c.cap.begin(r, time.Now())
+	if s.cfg.Rules != nil && s.serveRule(w, r, c, id) {
+		return
+	}
 	switch {
+	case s.proxy != nil:
+		s.serveProxy(w, r, c, id)
 	case s.isManual(r.URL.Path):
 		s.serveManual(w, r, c, id)
 	case r.Method == http.MethodOptions && r.RequestURI == "*":
@@ -286,6 +318,11 @@ func (s *Server) isManual(path string) bool {
 	if !s.cfg.Manual {
 		return false
 	}
+	return s.pathHeld(path)
+}
+
+// pathHeld reports whether path matches ManualPaths (all do when empty).
+func (s *Server) pathHeld(path string) bool {
 	if len(s.cfg.ManualPaths) == 0 {
 		return true
 	}

@@ -296,10 +296,13 @@ var errorText = map[int]string{
 
 // errorPage writes a small fixed page; nothing from the request or the
 // system goes into it.
-func errorPage(w http.ResponseWriter, code int) {
+func errorPage(w http.ResponseWriter, code int) { errorPageText(w, code, errorText[code]) }
+
+// errorPageText is errorPage with its own line.
+func errorPageText(w http.ResponseWriter, code int, text string) {
 	body := fmt.Sprintf("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%d %s</title></head>\n"+
 		"<body>\n<h1>%d %s</h1>\n<p>%s</p>\n<hr>\n<p>NetAssist</p>\n</body></html>\n",
-		code, http.StatusText(code), code, http.StatusText(code), errorText[code])
+		code, http.StatusText(code), code, http.StatusText(code), text)
 	h := w.Header()
 	h.Del("ETag")
 	h.Del("Last-Modified")

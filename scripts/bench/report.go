@@ -31,6 +31,7 @@ type report struct {
 	Many    *manyResult
 	UDP     *udpBench
 	HTTP    *httpBench
+	Proxy   *proxyBench // reverse proxy (proxy.go)
 	Startup *startupBench
 	Idle    *idleBench
 	Export  *exportBench
@@ -200,6 +201,9 @@ func (r *report) evaluate() {
 		} else {
 			r.add("HTTP: every request counted in the capture", "—", "all", false, false)
 		}
+	}
+	if p := r.Proxy; p != nil {
+		p.evaluate(r)
 	}
 	if s := r.Startup; s != nil {
 		r.add("Start-up: exec → visible window, median of 5", fmt.Sprintf("%d ms (painted %d ms)", s.AppMed[0].Milliseconds(), s.AppMed[1].Milliseconds()), "report", true, s.AppMed[0] > 0)
@@ -419,6 +423,9 @@ func (r *report) markdown() string {
 			}
 			w("| %s | %.2f | %.2f%% | %.2f%% | %s |\n", x.Name, x.CPUSec, x.pct(), x.xpct(), conns)
 		}
+	}
+	if p := r.Proxy; p != nil {
+		b.WriteString(p.markdown())
 	}
 	if x := r.Export; x != nil {
 		x.markdown(w)

@@ -1,0 +1,136 @@
+package netassist
+
+import (
+	"net"
+	"sync/atomic"
+	"time"
+
+	"netassist/netassist/framing"
+	"netassist/netassist/rules"
+)
+
+// Answerer is a session that answers messages by rules (TCP server and
+// client, UDP). SetRules applies at once to every connection, open or
+// to come; nil or an empty set answers nothing.
+type Answerer interface {
+	SetRules(*rules.Set)
+	Rules() *rules.Set
+}
+
+// ruleHolder is a session's live rule set, shared with its connections;
+// a read loop loads it once per read.
+type ruleHolder struct{ p atomic.Pointer[rules.Set] }
+
+func (h *ruleHolder) SetRules(s *rules.Set) { h.p.Store(s) }
+func (h *ruleHolder) Rules() *rules.Set     { return h.p.Load() }
+
+// active is the set to ask, nil when there is nothing to ask.
+func (h *ruleHolder) active() *rules.Set {
+	if h == nil {
+		return nil
+	}
+	if s := h.p.Load(); s != nil && s.Len() > 0 {
+		return s
+	}
+	return nil
+}
+
+// EvInfo details a rule leaves; the window words them.
+const (
+	InfoRulePaused = "rule_paused" // Event.Rule is the rule answering too fast
+)
+
+// answers asks the rules about what one read brought: each message the
+// framer completed, or the read itself when reads are shown as they come.
+// It runs before the read is handed off (the saver may take the buffer);
+// the replies are copies. Bad frames are not answered.
+func (c *Conn) answers(set *rules.Set, frames []framing.Frame, read []byte) []rules.Answer {
+	var out []rules.Answer
+	now := time.Now()
+	ask := func(msg []byte) {
+		if a := set.Respond(msg, c.Peer, now, nil); a.Rule >= 0 {
+			out = append(out, a)
+		}
+	}
+	if c.framer == nil {
+		ask(read)
+		return out
+	}
+	for _, f := range frames {
+		if f.Bad == framing.Good {
+			ask(f.Shown())
+		}
+	}
+	return out
+}
+
+// act sends the replies through the connection's queue (so they are
+// counted and saved like any send, and a slow peer holds only its own
+// queue) and does what each rule says next. It reports false once the
+// connection is closed by a rule. Read loop only: a rule's wait holds this
+// connection's later messages, never another's, and ends when the
+// connection does.
+func (c *Conn) act(as []rules.Answer) bool {
+	for _, a := range as {
+		if a.Paused {
+			if a.JustPaused {
+				c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvInfo, Conn: c.ID, Peer: c.Peer, Detail: InfoRulePaused, Rule: a.Name})
+			}
+			continue
+		}
+		if len(a.Reply) > 0 {
+			// A closed or full queue drops the reply; the peer is gone or
+			// not reading, and the read loop must go on either way.
+			_ = c.send(a.Reply, a.Name)
+		}
+		if a.Wait > 0 {
+			t := time.NewTimer(a.Wait)
+			select {
+			case <-t.C:
+			case <-c.gone:
+				t.Stop()
+				return false
+			}
+		}
+		switch a.After {
+		case rules.AfterHalfClose:
+			_ = c.HalfClose() // an error means it is closed already
+		case rules.AfterClose:
+			c.Close(false)
+			return false
+		case rules.AfterReset:
+			c.waitQueued(writeDeadline) // the reply first, then the RST
+			c.Close(true)
+			return false
+		}
+	}
+	return true
+}
+
+// answerDatagram asks the rules about one datagram and answers its sender.
+// Read loop only. Close actions do not apply to UDP.
+func (u *UDP) answerDatagram(set *rules.Set, msg []byte, from string, to *net.UDPAddr) {
+	a := set.Respond(msg, from, time.Now(), nil)
+	if a.Rule < 0 {
+		return
+	}
+	if a.Paused {
+		if a.JustPaused {
+			u.hub.Record(Event{Time: time.Now(), Kind: EvInfo, Peer: from, Detail: InfoRulePaused, Rule: a.Name})
+		}
+		return
+	}
+	if len(a.Reply) > 0 {
+		if err := u.sendAs(to, a.Reply, a.Name); err != nil {
+			u.hub.Record(Event{Time: time.Now(), Kind: EvError, Peer: from, Detail: err.Error()})
+		}
+	}
+	if a.Wait > 0 {
+		t := time.NewTimer(a.Wait)
+		select {
+		case <-t.C:
+		case <-u.stop:
+			t.Stop()
+		}
+	}
+}

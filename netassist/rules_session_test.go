@@ -1,0 +1,274 @@
+package netassist
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"netassist/netassist/framing"
+	"netassist/netassist/rules"
+)
+
+func ruleSet(t *testing.T, max int, rs ...rules.Rule) *rules.Set {
+	t.Helper()
+	s, err := rules.Compile(rules.File{Version: rules.Version, MaxPerSecond: max, Rules: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func aRule(name string, kind rules.Kind, pattern, template string) rules.Rule {
+	r := rules.NewRule(name)
+	r.Match = rules.Match{Kind: kind, On: rules.OnText, Pattern: pattern}
+	r.Reply.Template = template
+	return r
+}
+
+var crlf = framing.Config{Kind: framing.Delim, Delim: []byte("\r\n")}
+
+func startRuleServer(t *testing.T, fc framing.Config, set *rules.Set) (*TCPServer, *watcher) {
+	t.Helper()
+	h, w := newHub("srv")
+	s := NewTCPServer(Config{Kind: KindTCPServer, Local: "127.0.0.1:0", CloseOnFIN: true, Framing: fc, Rules: set}, h)
+	if err := s.Start(); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, w
+}
+
+func readLines(t *testing.T, r *bufio.Reader, n int) []string {
+	t.Helper()
+	var out []string
+	for range n {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading reply %d: %v (got %q)", len(out)+1, err, out)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// Two framed requests in one write get two replies built from their
+// groups, sent through the send path (tx events name the rule); a live
+// SetRules changes the answer for the next message.
+func TestRulesTCPServerFramed(t *testing.T) {
+	set := ruleSet(t, 0, aRule("ping", rules.KindRegex, `^PING (\d+)$`, `PONG ${1} #${counter}\r\n`))
+	s, w := startRuleServer(t, crlf, set)
+	c := dial(t, s.LocalAddr())
+	r := bufio.NewReader(c)
+	io.WriteString(c, "PING 7\r\nPING 8\r\nnoise\r\n")
+	got := readLines(t, r, 2)
+	if want := []string{"PONG 7 #1\r\n", "PONG 8 #2\r\n"}; strings.Join(got, "") != strings.Join(want, "") {
+		t.Fatalf("got %q; want %q", got, want)
+	}
+	evs := w.waitFor(t, "two tx", func(evs []Event) bool {
+		n := 0
+		for _, e := range evs {
+			if e.Kind == EvTx && e.Rule == "ping" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	_ = evs
+	if st := set.Stats(0); st.Hits != 2 {
+		t.Fatalf("hits %d; want 2", st.Hits)
+	}
+	s.SetRules(ruleSet(t, 0, aRule("other", rules.KindContains, "", `OTHER\r\n`)))
+	io.WriteString(c, "PING 9\r\n")
+	if got := readLines(t, r, 1)[0]; got != "OTHER\r\n" {
+		t.Fatalf("after SetRules: %q", got)
+	}
+	if s.Hub().Counters.Snapshot().TxBytes == 0 {
+		t.Fatal("replies not counted as sent")
+	}
+}
+
+// Without framing each read is a message.
+func TestRulesTCPServerReads(t *testing.T) {
+	s, _ := startRuleServer(t, framing.Config{}, ruleSet(t, 0, aRule("hi", rules.KindEquals, `hello`, `world\n`)))
+	c := dial(t, s.LocalAddr())
+	io.WriteString(c, "hello")
+	if got := readLines(t, bufio.NewReader(c), 1)[0]; got != "world\n" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// The actions after a reply, on real sockets: the peer always gets the
+// reply first.
+func TestRulesAfterActions(t *testing.T) {
+	tests := []struct {
+		after   rules.After
+		wantErr func(error) bool
+	}{
+		{rules.AfterClose, func(err error) bool { return err == nil }}, // ReadAll: nil at EOF
+		{rules.AfterHalfClose, func(err error) bool { return err == nil }},
+		{rules.AfterReset, func(err error) bool { return errors.Is(err, syscall.ECONNRESET) }},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.after), func(t *testing.T) {
+			r := aRule("bye", rules.KindEquals, `QUIT`, `BYE\r\n`)
+			r.Then = rules.Then{After: tc.after, WaitMS: 50}
+			s, w := startRuleServer(t, crlf, ruleSet(t, 0, r))
+			c := dial(t, s.LocalAddr())
+			io.WriteString(c, "QUIT\r\n")
+			sent := time.Now()
+			got, err := io.ReadAll(c)
+			if string(got) != "BYE\r\n" || !tc.wantErr(err) {
+				t.Fatalf("got %q, %v", got, err)
+			}
+			if d := time.Since(sent); d < 50*time.Millisecond {
+				t.Fatalf("closed %v after the request; the rule waits 50 ms first", d)
+			}
+			if tc.after == rules.AfterHalfClose {
+				// Our side is closed; the peer's still works.
+				io.WriteString(c, "more\r\n")
+				w.waitFor(t, "the message after our FIN", nMsgs(2))
+				if st := s.Conns()[0].State; st != StateHalfClosed {
+					t.Fatalf("state %v; want half_closed", st)
+				}
+			}
+		})
+	}
+}
+
+// A rule answering faster than its limit is paused, says so once, and
+// sends nothing more.
+func TestRulesPausedOnFlood(t *testing.T) {
+	set := ruleSet(t, 3, aRule("echo", rules.KindContains, "", `${msg}\n`))
+	s, w := startRuleServer(t, crlf, set)
+	c := dial(t, s.LocalAddr())
+	io.WriteString(c, strings.Repeat("x\r\n", 10))
+	w.waitFor(t, "the pause note", has(EvInfo, InfoRulePaused))
+	c.CloseWrite()
+	got, _ := io.ReadAll(c)
+	if string(got) != "x\nx\nx\n" {
+		t.Fatalf("got %q; want three replies", got)
+	}
+	n := 0
+	for _, e := range w.evs {
+		if e.Kind == EvInfo && e.Detail == InfoRulePaused {
+			n++
+			if e.Rule != "echo" {
+				t.Fatalf("pause note names %q", e.Rule)
+			}
+		}
+	}
+	if n != 1 || !set.Stats(0).Paused {
+		t.Fatalf("%d pause notes, paused %v; want one, true", n, set.Stats(0).Paused)
+	}
+}
+
+// The TCP client answers its server.
+func TestRulesTCPClient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	h, _ := newHub("cli")
+	c := NewTCPClient(Config{Kind: KindTCPClient, Remote: ln.Addr().String(), Framing: crlf,
+		Rules: ruleSet(t, 0, aRule("ack", rules.KindStarts, `CMD`, `ACK from ${peer}\r\n`))}, h)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	io.WriteString(peer, "CMD 1\r\n")
+	want := "ACK from " + peer.LocalAddr().String() + "\r\n"
+	if got := readLines(t, bufio.NewReader(peer), 1)[0]; got != want {
+		t.Fatalf("got %q; want %q", got, want)
+	}
+}
+
+// UDP answers each datagram's sender with one datagram.
+func TestRulesUDP(t *testing.T) {
+	h, w := newHub("udp")
+	u := NewUDP(Config{Kind: KindUDP, Local: "127.0.0.1:0", Rules: ruleSet(t, 0, aRule("q", rules.KindRegex, `^Q(\d)$`, `A${1}`))}, h)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	to, _ := net.ResolveUDPAddr("udp", u.LocalAddr())
+	pc.WriteTo([]byte("Q1"), to)
+	pc.WriteTo([]byte("nothing"), to)
+	pc.WriteTo([]byte("Q2"), to)
+	pc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var got []string
+	buf := make([]byte, 100)
+	for range 2 {
+		n, _, err := pc.ReadFrom(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(buf[:n]))
+	}
+	if strings.Join(got, ",") != "A1,A2" {
+		t.Fatalf("got %q", got)
+	}
+	w.waitFor(t, "tx marked", func(evs []Event) bool {
+		for _, e := range evs {
+			if e.Kind == EvTx && e.Rule == "q" && string(e.Data) == "A2" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// A saved folder marks the automatic replies with the rule's name.
+func TestRulesSavedWithName(t *testing.T) {
+	s, _ := startRuleServer(t, crlf, ruleSet(t, 0, aRule("ping", rules.KindEquals, `PING`, `PONG\r\n`)))
+	dir, err := s.Hub().StartSaving(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s.LocalAddr())
+	io.WriteString(c, "PING\r\n")
+	readLines(t, bufio.NewReader(c), 1)
+	c.Close()
+	s.Close()
+	if err := s.Hub().StopSaving(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var ev jsonEvent
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		if ev.Event == "tx" {
+			found = ev.Rule == "ping" && ev.Bytes == 6
+		}
+		if ev.Event == "rx" && ev.Rule != "" {
+			t.Fatalf("rx line names a rule: %s", l)
+		}
+	}
+	if !found {
+		t.Fatalf("no tx line with rule ping:\n%s", b)
+	}
+}

@@ -1,0 +1,212 @@
+package ui
+
+import (
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"netassist/netassist"
+	"netassist/netassist/rules"
+)
+
+// rulesArea is the Rules part of a byte session's settings: a line that
+// says how many rules answer and how often, a button that opens the rules
+// dialog, and a warning with Resume when a rule answers too fast. It owns
+// the session's rule set: Open gives it to the engine, the dialog replaces
+// it (live, when the session is open), the preferences keep it.
+type rulesArea struct {
+	app  *App
+	key  func(string) string
+	live func(*rules.Set) // hands a new set to the open session; main goroutine
+
+	set atomic.Pointer[rules.Set] // the applied set (never nil), read by the pump
+
+	summary *widget.Label
+	paused  *widget.Label
+	resume  *widget.Button
+	open    *widget.Button
+	dlg     *rulesDialog // while shown
+
+	// main goroutine: the counters as the pump last read them
+	stats []rules.Stats
+
+	// pump goroutine
+	statsAt  time.Time
+	statsSet *rules.Set
+	shown    []rules.Stats
+}
+
+// rulesEvery is how often the hit counts are read: people read them, and
+// the engine counts every hit anyway.
+const rulesEvery = 500 * time.Millisecond
+
+func newRulesArea(a *App, key func(string) string) *rulesArea {
+	r := &rulesArea{app: a, key: key}
+	empty, _ := rules.Compile(rules.File{Version: rules.Version})
+	r.set.Store(empty)
+	return r
+}
+
+func (r *rulesArea) build() fyne.CanvasObject {
+	r.summary = widget.NewLabel("")
+	r.summary.Wrapping = fyne.TextWrapWord
+	r.open = widget.NewButton(T("rules.open", "Rules…"), r.onOpen)
+	r.paused = newErrLine()
+	r.resume = widget.NewButton(T("rules.resume", "Resume"), r.onResumeAll)
+	r.resume.Hide()
+	r.load()
+	r.showSummary()
+	return container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(T("rules.title", "Automatic replies")), r.open),
+		r.summary, r.paused, r.resume)
+}
+
+// current is the applied set, for Open.
+func (r *rulesArea) current() *rules.Set { return r.set.Load() }
+
+// use applies s: to the open session at once, and remembered.
+func (r *rulesArea) use(s *rules.Set) {
+	r.set.Store(s)
+	r.stats = nil
+	if r.live != nil {
+		r.live(s)
+	}
+	r.save()
+	r.showSummary()
+	if r.dlg != nil {
+		r.dlg.refreshStats()
+	}
+}
+
+// load puts back the remembered rules; a file that no longer compiles
+// (written by a newer version) is left out rather than half-applied.
+func (r *rulesArea) load() {
+	text := r.app.fa.Preferences().String(r.key("rules"))
+	if text == "" {
+		return
+	}
+	if s, err := rules.Load([]byte(text)); err == nil {
+		r.set.Store(s)
+	} else {
+		r.app.log.Warnf("remembered rules: %v", err)
+	}
+}
+
+func (r *rulesArea) save() {
+	b, err := rules.Marshal(r.current().File())
+	if err != nil {
+		return
+	}
+	r.app.fa.Preferences().SetString(r.key("rules"), string(b))
+}
+
+// showSummary says how many rules there are and how often they answered.
+func (r *rulesArea) showSummary() {
+	if r.summary == nil {
+		return
+	}
+	f := r.current().File()
+	on := 0
+	for _, x := range f.Rules {
+		if x.Enabled {
+			on++
+		}
+	}
+	var hits uint64
+	var paused []string
+	for i, st := range r.stats {
+		hits += st.Hits
+		if st.Paused && i < len(f.Rules) {
+			paused = append(paused, f.Rules[i].Name)
+		}
+	}
+	switch {
+	case len(f.Rules) == 0:
+		setIfChanged(r.summary, T("rules.none", "No rules: nothing is answered by itself."))
+	default:
+		setIfChanged(r.summary, Tf("rules.summary", "%d rules, %d on · hits: %s", len(f.Rules), on, groupDigits(hits)))
+	}
+	if len(paused) > 0 {
+		showErrLine(r.paused, Tf("rules.paused", "Paused, answering too fast: %s", strings.Join(paused, ", ")))
+		r.resume.Show()
+	} else {
+		showErrLine(r.paused, "")
+		r.resume.Hide()
+	}
+}
+
+// onResumeAll lets every paused rule answer again.
+func (r *rulesArea) onResumeAll() {
+	s := r.current()
+	for i := range s.Len() {
+		s.Resume(i)
+	}
+	for i := range r.stats {
+		r.stats[i].Paused = false
+	}
+	r.showSummary()
+	if r.dlg != nil {
+		r.dlg.refreshStats()
+	}
+}
+
+func (r *rulesArea) onOpen() {
+	r.dlg = newRulesDialog(r)
+	r.dlg.show()
+}
+
+// prepare reads the counters on the pump goroutine, twice a second, and
+// returns what to show, or nil when nothing changed.
+func (r *rulesArea) prepare(now time.Time) func() {
+	s := r.current()
+	if s == r.statsSet && now.Sub(r.statsAt) < rulesEvery {
+		return nil
+	}
+	r.statsAt = now
+	stats := make([]rules.Stats, s.Len())
+	for i := range stats {
+		stats[i] = s.Stats(i)
+	}
+	if s == r.statsSet && equalStats(stats, r.shown) {
+		return nil
+	}
+	r.statsSet, r.shown = s, stats
+	return func() {
+		if r.current() != s {
+			return // replaced meanwhile; the next round reads the new one
+		}
+		r.stats = stats
+		r.showSummary()
+		if r.dlg != nil {
+			r.dlg.refreshStats()
+		}
+	}
+}
+
+func equalStats(a, b []rules.Stats) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// liveRules gives a trafficPanel's open session a new rule set.
+func (p *trafficPanel) liveRules(s *rules.Set) {
+	if b := p.sess.Load(); b != nil {
+		if an, ok := b.s.(netassist.Answerer); ok {
+			an.SetRules(s)
+		}
+	}
+}
+
+// rulesOf is the panel's rules area (rulesHaver).
+func (p *trafficPanel) rulesOf() *rulesArea { return p.rules }
