@@ -83,3 +83,49 @@ func (flowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(w, h)
 }
+
+// columnLayout stacks its objects top to bottom at their minimum height,
+// the last taking what is left. A flowLayout container among them gets
+// the height of its lines at the column's width, which a VBox cannot give
+// (it asks MinSize, one line): a row of options wraps instead of being
+// cut at the pane's edge.
+type columnLayout struct{}
+
+func (columnLayout) height(o fyne.CanvasObject, width float32) float32 {
+	if c, ok := o.(*fyne.Container); ok {
+		if f, ok := c.Layout.(flowLayout); ok {
+			return f.heightFor(c.Objects, width)
+		}
+	}
+	return o.MinSize().Height
+}
+
+func (l columnLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	y := float32(0)
+	for i, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		h := l.height(o, size.Width)
+		if i == len(objects)-1 {
+			h = max(size.Height-y, h)
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+}
+
+func (columnLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	n := 0
+	for _, o := range objects {
+		if o.Visible() {
+			m := o.MinSize()
+			w, h = max(w, m.Width), h+m.Height
+			n++
+		}
+	}
+	return fyne.NewSize(w, h+theme.Padding()*float32(max(n-1, 0)))
+}

@@ -108,3 +108,32 @@ func TestHTTPServerLayoutAt1024x700(t *testing.T) {
 		}
 	}
 }
+
+// Every option of the answer stays whole inside its pane at 1024×700, in
+// English and Chinese: they wrap rather than run past the edge.
+func TestAnswerOptionsWrapAt1024x700(t *testing.T) {
+	t.Cleanup(func() { LoadTranslations("en") })
+	for _, lang := range []string{"en", "zh"} {
+		if err := LoadTranslations(lang); err != nil {
+			t.Fatal(err)
+		}
+		a := newTestApp(t)
+		a.win.Resize(fyne.NewSize(1024, 700))
+		p, _ := openHTTPServer(t, a, true)
+		p.respTabs.Select(p.answerTab)
+		a.win.Resize(fyne.NewSize(1024, 701)) // lay out the selected tab
+		pane := p.compose.Size().Width
+		if pane < 100 {
+			t.Fatalf("%s: the answer pane is %v wide", lang, pane)
+		}
+		for _, o := range p.composeOpts.Objects {
+			right := o.Position().X + o.Size().Width
+			if right > p.composeOpts.Size().Width || p.composeOpts.Size().Width > pane || o.Size().Width < o.MinSize().Width {
+				t.Errorf("%s: %T ends at %v of a %v-wide pane (min width %v, given %v)", lang, o, right, pane, o.MinSize().Width, o.Size().Width)
+			}
+		}
+		if h, need := p.composeOpts.Size().Height, (flowLayout{}).heightFor(p.composeOpts.Objects, p.composeOpts.Size().Width); h < need {
+			t.Errorf("%s: the options get %v of the %v px their lines need", lang, h, need)
+		}
+	}
+}

@@ -28,6 +28,8 @@ type httpServerPanel struct {
 	sessionPanel
 	srv atomic.Pointer[server.Server]
 
+	composeOpts *fyne.Container // the answer's options, wrapping in a narrow pane
+
 	host     *widget.SelectEntry
 	port     *widget.Entry
 	root     *widget.Entry
@@ -182,8 +184,11 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	p.answerErr = widget.NewLabel("")
 	p.answerErr.Importance = widget.DangerImportance
 	p.answerErr.Truncation = fyne.TextTruncateEllipsis
-	composeOpts := container.NewHBox(p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
-	compose := container.NewBorder(container.NewVBox(p.answerFor, p.px.bar, container.NewHScroll(composeOpts)), p.answerErr, nil, p.answerBtn, p.editor)
+	// The options wrap onto a second line in a narrow pane (at 1024×700 in
+	// Chinese a scrolled row cut "自动填写 Content-Length" at its edge).
+	p.composeOpts = container.New(flowLayout{}, p.tmpl, p.verbatim, p.fillCL, p.fillDate, p.closeConn, p.crlf)
+	compose := container.New(columnLayout{}, p.answerFor, p.px.bar, p.composeOpts,
+		container.NewBorder(nil, p.answerErr, nil, p.answerBtn, p.editor))
 
 	// In manual mode the answer is written beside the request it answers,
 	// on a tab next to the response, so that the request and response
