@@ -83,6 +83,11 @@ type Relay interface {
 	Reset(id uint64, leg string) error
 }
 
+// DropRater is a relay that can lose datagrams on purpose (UDP).
+type DropRater interface {
+	SetDropRate(d Dir, pct float64)
+}
+
 // PairInfo is a copy of a pair's figures for the connection list. Client
 // counts what was received from the client (rx) and sent to it (tx);
 // Server the same for the upstream leg.
