@@ -73,7 +73,7 @@ func (h *heldBox) build() fyne.CanvasObject {
 
 // heldRow is one held message in the list.
 func heldRow(m netassist.HeldMsg) string {
-	return "#" + strconv.FormatUint(m.ID, 10) + " " + dirLabel(m.Dir) + " #" + strconv.FormatUint(m.Pair, 10) +
+	return strconv.FormatUint(m.ID, 10) + ". " + dirLabel(m.Dir) + " " + Tf("relay.pairno", "pair #%d", m.Pair) +
 		" · " + Tf("relay.bytes", "%d bytes", len(m.Data)) + "  " + preview(m.Data)
 }
 

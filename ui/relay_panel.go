@@ -250,7 +250,9 @@ func (p *relayPanel) pairRow(ci netassist.ConnInfo) string {
 	if n := pi.Held[0] + pi.Held[1]; n > 0 {
 		held = " " + Tf("relay.heldcount", "%d held", n)
 	}
-	return "#" + strconv.FormatUint(pi.ID, 10) + " " + pi.Client + " ⇄ " + pi.Upstream + "  " + state + held + "\n" +
+	// The upstream is the same for every pair (it is in the form): the
+	// row names the client, so it fits the list at 1024 px.
+	return "#" + strconv.FormatUint(pi.ID, 10) + " " + pi.Client + "  " + state + held + "\n" +
 		"C→S " + padRight(humanBytes(float64(pi.Client2.RxBytes)), 9) + "S→C " + humanBytes(float64(pi.Server.RxBytes))
 }
 
