@@ -67,6 +67,10 @@ type Event struct {
 	// Quiet events are counted and saved but not shown: a relay's
 	// forwarded copy of bytes the view already shows as received.
 	Quiet bool
+	// Err is the error behind an EvError when there is one (Detail is its
+	// English text, as saved), so the window can say it in the user's
+	// language. Never saved.
+	Err error
 }
 
 // The legs of a relay pair (Event.Leg, and the "leg" of events.jsonl).

@@ -83,6 +83,13 @@ type Relay interface {
 	Reset(id uint64, leg string) error
 }
 
+// withErr makes ev the error event of err: Detail is its text (saved),
+// Err the error itself (for the window's words).
+func (ev Event) withErr(err error) Event {
+	ev.Kind, ev.Detail, ev.Err = EvError, err.Error(), err
+	return ev
+}
+
 // DropRater is a relay that can lose datagrams on purpose (UDP).
 type DropRater interface {
 	SetDropRate(d Dir, pct float64)

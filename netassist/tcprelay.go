@@ -226,7 +226,7 @@ func (p *tcpPair) run() {
 		if p.r.ctx.Err() != nil {
 			return // the relay is closing; Close ends the pair
 		}
-		p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.peers[1], Leg: LegServer, Detail: wrapErr("connect", p.r.cfg.Remote, err).Error()})
+		p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.peers[1], Leg: LegServer}.withErr(wrapErr("connect", p.r.cfg.Remote, err)))
 		if p.r.cfg.ResetOnFail {
 			p.end(ReasonAbort, "", true, false)
 		} else {
@@ -306,7 +306,7 @@ func (p *tcpPair) readLoop(d Dir) {
 		case errors.Is(err, net.ErrClosed):
 			// Ended by us; end has been or will be called.
 		default:
-			p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: rd.srcPeer, Leg: leg, Detail: wrapErr("read", rd.srcPeer, err).Error()})
+			p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: rd.srcPeer, Leg: leg}.withErr(wrapErr("read", rd.srcPeer, err)))
 			p.end(ReasonError, ReasonError, false, false)
 		}
 		return
@@ -320,7 +320,7 @@ func (p *tcpPair) writeFailed(d Dir, err error) {
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		dstRsn = ReasonRST
 	} else if !errors.Is(err, net.ErrClosed) {
-		p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.dirs[d].dstPeer, Leg: d.dstLeg(), Detail: wrapErr("send", p.dirs[d].dstPeer, err).Error()})
+		p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.dirs[d].dstPeer, Leg: d.dstLeg()}.withErr(wrapErr("send", p.dirs[d].dstPeer, err)))
 	}
 	if d == ClientToServer {
 		go p.end(ReasonAbort, dstRsn, true, false)

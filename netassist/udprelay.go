@@ -111,11 +111,11 @@ func (r *UDPRelay) readLoop() {
 			}
 			continue // an ICMP error for an earlier datagram to a client
 		}
-		at := time.Now()
 		p := r.pairFor(from)
 		if p == nil {
 			continue
 		}
+		at := time.Now() // after the pair's connect events, which the view orders by time
 		p.touch(at)
 		p.cnt[0].addRx(n)
 		r.hub.Record(Event{Time: at, Kind: EvRx, Conn: p.id, Peer: p.peers[0], Leg: LegClient, Data: buf[:n]})
@@ -139,7 +139,7 @@ func (r *UDPRelay) pairFor(from netip.AddrPort) *udpPair {
 	peers := [2]string{from.String(), r.cfg.Remote}
 	r.hub.Record(Event{Kind: EvConnect, Conn: id, Peer: peers[0], Leg: LegClient})
 	if err != nil {
-		r.hub.Record(Event{Kind: EvError, Conn: id, Peer: peers[1], Leg: LegServer, Detail: wrapErr("connect", r.cfg.Remote, err).Error()})
+		r.hub.Record(Event{Kind: EvError, Conn: id, Peer: peers[1], Leg: LegServer}.withErr(wrapErr("connect", r.cfg.Remote, err)))
 		r.hub.Record(Event{Kind: EvDisconnect, Conn: id, Peer: peers[0], Leg: LegClient, Detail: ReasonError})
 		return nil
 	}
@@ -268,7 +268,7 @@ func (p *udpPair) readLoop() {
 			}
 			// The upstream's port is closed (ICMP): say so on the pair, and
 			// keep the socket, as the server may come back.
-			p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.peers[1], Leg: LegServer, Detail: wrapErr("send", p.peers[1], err).Error()})
+			p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: p.peers[1], Leg: LegServer}.withErr(wrapErr("send", p.peers[1], err)))
 			continue
 		}
 		at := time.Now()
@@ -282,7 +282,7 @@ func (p *udpPair) readLoop() {
 // sendFailed reports a datagram that could not be sent; the pair stays.
 func (p *udpPair) sendFailed(d Dir, err error) {
 	peer := p.dirs[d].dstPeer
-	p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: peer, Leg: d.dstLeg(), Detail: wrapErr("send", peer, err).Error()})
+	p.r.hub.Record(Event{Kind: EvError, Conn: p.id, Peer: peer, Leg: d.dstLeg()}.withErr(wrapErr("send", peer, err)))
 }
 
 // errNoHalfClose: UDP has no FIN to send.

@@ -378,7 +378,7 @@ func eventNote(ev netassist.Event) string {
 		}
 		return ev.Detail
 	case netassist.EvError:
-		return Tf("note.error", "error: %s", ev.Detail)
+		return Tf("note.error", "error: %s", eventErrText(ev))
 	}
 	return ""
 }

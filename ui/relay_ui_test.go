@@ -135,3 +135,19 @@ func TestRelayPanelHoldEditForwardInject(t *testing.T) {
 		return strings.Contains(j, "edited → server") && strings.Contains(j, "injected → client")
 	})
 }
+
+// An upstream that refuses is said on the session's error line in the
+// window's words (the engine's OpError, not its English text).
+func TestRelayPanelSaysUpstreamRefused(t *testing.T) {
+	a := newTestApp(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	p, addr := openRelay(t, a, dead)
+	dialPeer(t, addr)
+	want := errText(&netassist.OpError{Code: netassist.CodeRefused, Op: "connect", Addr: dead})
+	tickUntil(t, a, "the refusal shown", func() bool { return p.sessErr.Visible() && p.sessErr.Text == want })
+}

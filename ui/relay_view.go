@@ -57,3 +57,12 @@ func legName(leg string) string {
 	}
 	return T("relay.leg.client", "[client]")
 }
+
+// eventErrText is an error event in the user's language when the engine
+// gave the error itself, else its saved text.
+func eventErrText(ev netassist.Event) string {
+	if ev.Err != nil {
+		return errText(ev.Err)
+	}
+	return ev.Detail
+}
