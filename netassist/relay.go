@@ -302,7 +302,9 @@ type relayDir struct {
 	wg         *sync.WaitGroup // the session's: drainers end before Close returns
 
 	mu       sync.Mutex
+	space    sync.Cond // on mu: signalled when held bytes go down or the direction ends
 	held     []HeldMsg
+	heldN    int      // bytes in held and unfwd
 	unfwd    []byte   // read while holding, neither passed on nor held yet (part of a message)
 	queue    [][]byte // user-driven sends waiting for the drainer, in order
 	notes    []string // queue's tx notes
@@ -311,6 +313,11 @@ type relayDir struct {
 	finSent  bool
 	closed   bool
 }
+
+// relayMaxHeld bounds what one direction holds: past it the read loop
+// stops reading (the sender then waits, as TCP makes it), so a peer that
+// keeps sending while held cannot fill the memory. A variable for tests.
+var relayMaxHeld = 64 << 20
 
 // arrived takes what the source sent, already counted and recorded as
 // received: passes it on, or holds it while holding is on. Read loop only.
@@ -323,6 +330,12 @@ func (d *relayDir) arrived(p []byte, at time.Time) {
 	d.mu.Lock()
 	if d.core.hold[d.d].Load() {
 		d.holdLocked(p, frames, at)
+		if d.space.L == nil {
+			d.space.L = &d.mu
+		}
+		for d.heldN > relayMaxHeld && !d.closed && d.core.hold[d.d].Load() {
+			d.space.Wait()
+		}
 		d.mu.Unlock()
 		return
 	}
@@ -351,6 +364,7 @@ func (d *relayDir) holdLocked(p []byte, frames []framing.Frame, at time.Time) {
 		return
 	}
 	d.unfwd = append(d.unfwd, p...)
+	d.heldN += len(p)
 	d.takeFramesLocked(frames, at)
 }
 
@@ -373,6 +387,7 @@ func (d *relayDir) takeFramesLocked(frames []framing.Frame, at time.Time) {
 		s := min(skip, len(f.Data))
 		skip -= s
 		if n := len(f.Data) - s; n > 0 {
+			d.heldN -= n // counted in unfwd; counted again as held
 			d.addHeldLocked(append([]byte(nil), d.unfwd[off:off+n]...), at)
 			off += n
 		}
@@ -382,7 +397,17 @@ func (d *relayDir) takeFramesLocked(frames []framing.Frame, at time.Time) {
 
 func (d *relayDir) addHeldLocked(data []byte, at time.Time) {
 	d.held = append(d.held, HeldMsg{ID: d.core.heldIDs.Add(1), Pair: d.pairID, Dir: d.d, At: at, Data: data})
+	d.heldN += len(data)
 	d.core.heldVer.Add(1)
+}
+
+// freedLocked says that n held bytes left (forwarded, dropped or gone):
+// a read loop waiting for room may go on.
+func (d *relayDir) freedLocked(n int) {
+	d.heldN -= n
+	if d.space.L != nil {
+		d.space.Broadcast()
+	}
 }
 
 // recordFrames hands the framing's messages to the display.
@@ -414,6 +439,7 @@ func (d *relayDir) sourceEnded() {
 		if d.core.hold[d.d].Load() {
 			d.takeFramesLocked(frames, time.Now())
 			if len(d.unfwd) > 0 { // not split by the framing: one message
+				d.heldN -= len(d.unfwd)
 				d.addHeldLocked(d.unfwd, time.Now())
 				d.unfwd = nil
 			}
@@ -444,6 +470,7 @@ func (d *relayDir) flushUnfwdLocked() {
 	if len(d.unfwd) == 0 {
 		return
 	}
+	d.freedLocked(len(d.unfwd))
 	d.queue = append(d.queue, d.unfwd)
 	d.notes = append(d.notes, "")
 	d.unfwd = nil
@@ -556,6 +583,7 @@ func (d *relayDir) takeLocked(id uint64) (HeldMsg, bool) {
 		if m.ID == id {
 			d.held = append(d.held[:i], d.held[i+1:]...)
 			d.core.heldVer.Add(1)
+			d.freedLocked(len(m.Data))
 			return m, true
 		}
 	}
@@ -612,6 +640,7 @@ func (d *relayDir) forwardAllLocked() {
 	}
 	d.held = nil
 	d.core.heldVer.Add(1)
+	d.freedLocked(d.heldN - len(d.unfwd))
 	d.startDrainLocked()
 	d.maybeFINLocked()
 }
@@ -636,6 +665,7 @@ func (d *relayDir) shut() {
 		d.core.heldVer.Add(1)
 	}
 	d.unfwd = nil
+	d.freedLocked(d.heldN)
 	d.mu.Unlock()
 }
 

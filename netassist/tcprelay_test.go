@@ -1,6 +1,7 @@
 package netassist
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -464,4 +465,47 @@ func TestTCPRelayCloseEndsEverything(t *testing.T) {
 		}
 	}
 	waitGoroutines(t, base)
+}
+
+// Past the held-bytes bound the relay stops reading, so the sender waits
+// instead of the relay's memory growing; everything still passes, in
+// order, once released.
+func TestTCPRelayHoldIsBounded(t *testing.T) {
+	old := relayMaxHeld
+	relayMaxHeld = 64 << 10
+	t.Cleanup(func() { relayMaxHeld = old })
+	up, ups := upstream(t)
+	r, _ := startRelay(t, Config{Remote: up})
+	c := dial(t, r.LocalAddr())
+	s := accepted(t, ups)
+	r.SetHold(ClientToServer, true)
+	want := make([]byte, 64<<20) // far more than the bound and the socket buffers
+	for i := range want {
+		want[i] = byte(i * 7)
+	}
+	wrote := make(chan error, 1)
+	go func() { _, err := c.Write(want); wrote <- err }()
+	heldBytes := func() (n int) {
+		for _, m := range r.Held() {
+			n += len(m.Data)
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for heldBytes() <= relayMaxHeld && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // room for a relay that would go on reading
+	if n := heldBytes(); n > relayMaxHeld+relayMaxBuf {
+		t.Fatalf("held %d bytes; the bound is %d (plus one read)", n, relayMaxHeld)
+	}
+	select {
+	case err := <-wrote:
+		t.Fatalf("the sender finished (%v) while the relay held its bytes: nothing pushed back", err)
+	default:
+	}
+	r.SetHold(ClientToServer, false)
+	if got := readN(t, s, len(want)); !bytes.Equal(got, want) {
+		t.Fatal("the upstream did not get the bytes in order once released")
+	}
 }
