@@ -58,7 +58,7 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	var opens specList
-	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
+	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-client://HOST:PORT[?tls=1[&insecure=1]], tcp-relay://HOST:PORT?to=HOST2:PORT2[&onfail=reset], udp-relay://HOST:PORT?to=HOST2:PORT2 (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
 	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
