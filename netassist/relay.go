@@ -56,6 +56,14 @@ const (
 	DetailInjected  = "injected"  // typed in the send box
 )
 
+// Notes of a relay's info events (Detail; never saved, the window words
+// them). A held message the user dropped is InfoDropped + its length.
+const (
+	InfoNotPassed = "relay_not_passed" // its destination was half-closed
+	InfoFaultDrop = "relay_fault_drop" // the drop-rate fault took a datagram
+	InfoDropped   = "relay_dropped:"
+)
+
 // Relay is what the relay sessions (TCP and UDP) offer the window beyond
 // Session: the pairs, holding, and faults on demand.
 type Relay interface {
@@ -328,6 +336,13 @@ func (d *relayDir) arrived(p []byte, at time.Time) {
 		d.recordFrames(frames)
 	}
 	d.mu.Lock()
+	if d.finSent || d.closed {
+		// Its destination was half-closed (a fault the user chose): there
+		// is nowhere to pass it; writing would only reset the pair.
+		d.mu.Unlock()
+		d.core.hub.Record(Event{Kind: EvInfo, Conn: d.pairID, Peer: d.dstPeer, Leg: d.d.dstLeg(), Detail: InfoNotPassed})
+		return
+	}
 	if d.core.hold[d.d].Load() {
 		d.holdLocked(p, frames, at)
 		if d.space.L == nil {
@@ -616,7 +631,7 @@ func (d *relayDir) drop(id uint64) bool {
 	defer d.mu.Unlock()
 	m, ok := d.takeLocked(id)
 	if ok {
-		d.core.hub.Record(Event{Kind: EvInfo, Conn: d.pairID, Peer: d.srcPeer, Leg: d.d.srcLeg(), Detail: "dropped " + strconv.Itoa(len(m.Data)) + " bytes"})
+		d.core.hub.Record(Event{Kind: EvInfo, Conn: d.pairID, Peer: d.srcPeer, Leg: d.d.srcLeg(), Detail: InfoDropped + strconv.Itoa(len(m.Data))})
 		d.maybeFINLocked()
 	}
 	return ok

@@ -291,7 +291,7 @@ func TestTCPRelayHoldForwardEditDrop(t *testing.T) {
 		t.Fatalf("upstream got %q", got)
 	}
 	evs := w.waitFor(t, "the edited message shown as sent", hasLeg(EvTx, LegServer, DetailEdited))
-	if !hasLeg(EvTx, LegServer, DetailForwarded)(evs) || !hasLeg(EvInfo, LegClient, "dropped 4 bytes")(evs) {
+	if !hasLeg(EvTx, LegServer, DetailForwarded)(evs) || !hasLeg(EvInfo, LegClient, InfoDropped+"4")(evs) {
 		t.Fatalf("forwarded/dropped not shown: %+v", evs)
 	}
 	// Held bytes count as received; what was forwarded counts as sent.
@@ -411,6 +411,14 @@ func TestTCPRelayFaultHalfCloseAndReset(t *testing.T) {
 	c.Write([]byte("still here"))
 	if got := readN(t, s, 10); string(got) != "still here" {
 		t.Fatalf("upstream got %q", got)
+	}
+	// What the server sends now has nowhere to go: it is noted, and the
+	// pair stays (writing it would have reset both sides).
+	s.Write([]byte("too late"))
+	w.waitFor(t, "the note", hasLeg(EvInfo, LegClient, InfoNotPassed))
+	c.Write([]byte("more"))
+	if got := readN(t, s, 4); string(got) != "more" {
+		t.Fatalf("upstream got %q after the note", got)
 	}
 	// Reset the server side: the upstream sees a reset, the client a close.
 	if err := r.Reset(id, LegServer); err != nil {

@@ -251,7 +251,7 @@ func (p *udpPair) info() PairInfo {
 // pass applies the drop-rate fault, then passes or holds the datagram.
 func (p *udpPair) pass(d Dir, b []byte, at time.Time) {
 	if p.r.dropped(d) {
-		p.r.hub.Record(Event{Kind: EvInfo, Conn: p.id, Peer: p.dirs[d].srcPeer, Leg: d.srcLeg(), Detail: "dropped (fault)"})
+		p.r.hub.Record(Event{Kind: EvInfo, Conn: p.id, Peer: p.dirs[d].srcPeer, Leg: d.srcLeg(), Detail: InfoFaultDrop})
 		return
 	}
 	p.dirs[d].arrived(b, at)

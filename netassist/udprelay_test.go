@@ -110,7 +110,7 @@ func TestUDPRelayHoldAndDropFault(t *testing.T) {
 	r.SetHold(ClientToServer, false)
 	r.SetDropRate(ClientToServer, 100)
 	a.WriteToUDP([]byte("lost"), to)
-	w.waitFor(t, "the drop shown", hasLeg(EvInfo, LegClient, "dropped (fault)"))
+	w.waitFor(t, "the drop shown", hasLeg(EvInfo, LegClient, InfoFaultDrop))
 	r.SetDropRate(ClientToServer, 0)
 	a.WriteToUDP([]byte("kept"), to)
 	if got, _ := readDgram(t, srv); got != "kept" {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
+	"netassist/netassist/display"
 )
 
 // upstreamPeer is a loopback server whose first accepted connection the
@@ -150,4 +151,18 @@ func TestRelayPanelSaysUpstreamRefused(t *testing.T) {
 	dialPeer(t, addr)
 	want := errText(&netassist.OpError{Code: netassist.CodeRefused, Op: "connect", Addr: dead})
 	tickUntil(t, a, "the refusal shown", func() bool { return p.sessErr.Visible() && p.sessErr.Text == want })
+}
+
+// The relay's own notes are words, not the engine's keys.
+func TestRelayNotes(t *testing.T) {
+	for detail, want := range map[string]string{
+		netassist.InfoDropped + "12": "#3: held message dropped (12 bytes)",
+		netassist.InfoNotPassed:      "#3: not passed on, that side was half-closed (FIN)",
+		netassist.InfoFaultDrop:      "#3: datagram dropped (drop-rate fault)",
+	} {
+		c, ok := relayChunk(netassist.Event{Kind: netassist.EvInfo, Conn: 3, Leg: netassist.LegClient, Detail: detail}, display.Chunk{})
+		if !ok || c.Note != "[client] "+want {
+			t.Errorf("%q: note %q, want %q", detail, c.Note, "[client] "+want)
+		}
+	}
 }

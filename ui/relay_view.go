@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"strconv"
+	"strings"
+
 	"netassist/netassist"
 	"netassist/netassist/display"
 )
@@ -15,7 +18,7 @@ func relayChunk(ev netassist.Event, c display.Chunk) (display.Chunk, bool) {
 	case netassist.EvTx:
 		c.Dir, c.Data, c.Label = display.TX, ev.Data, relayLabel(ev)
 	default:
-		c.Dir, c.Note = display.Info, eventNote(ev)
+		c.Dir, c.Note = display.Info, relayNote(ev)
 		if c.Note == "" {
 			return c, false
 		}
@@ -65,4 +68,21 @@ func eventErrText(ev netassist.Event) string {
 		return errText(ev.Err)
 	}
 	return ev.Detail
+}
+
+// relayNote is a relay event's note: the relay's own notes in the user's
+// words, else what every session says.
+func relayNote(ev netassist.Event) string {
+	if ev.Kind == netassist.EvInfo {
+		switch {
+		case ev.Detail == netassist.InfoNotPassed:
+			return Tf("relay.note.notpassed", "#%d: not passed on, that side was half-closed (FIN)", ev.Conn)
+		case ev.Detail == netassist.InfoFaultDrop:
+			return Tf("relay.note.faultdrop", "#%d: datagram dropped (drop-rate fault)", ev.Conn)
+		case strings.HasPrefix(ev.Detail, netassist.InfoDropped):
+			n, _ := strconv.Atoi(strings.TrimPrefix(ev.Detail, netassist.InfoDropped))
+			return Tf("relay.note.dropped", "#%d: held message dropped (%d bytes)", ev.Conn, n)
+		}
+	}
+	return eventNote(ev)
 }
