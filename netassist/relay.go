@@ -333,8 +333,21 @@ func (d *relayDir) arrived(p []byte, at time.Time) {
 	var frames []framing.Frame
 	if d.framer != nil {
 		frames = d.framer.Push(p)
+	}
+	shown := func() {
+		d.core.hub.Record(Event{Time: at, Kind: EvRx, Conn: d.pairID, Peer: d.srcPeer, Leg: d.d.srcLeg(), Data: p, Framed: d.framer != nil})
 		d.recordFrames(frames)
 	}
+	d.mu.Lock()
+	if !d.finSent && !d.closed && !d.core.hold[d.d].Load() && !d.draining && len(d.queue) == 0 && len(d.unfwd) == 0 {
+		// The usual case: pass it on first and record it after, so the
+		// round trip never waits for the display feed's lock.
+		d.mu.Unlock()
+		d.passNow(p, at, shown)
+		return
+	}
+	d.mu.Unlock()
+	shown() // before a drainer may record it as sent
 	d.mu.Lock()
 	if d.finSent || d.closed {
 		// Its destination was half-closed (a fault the user chose): there
@@ -364,10 +377,16 @@ func (d *relayDir) arrived(p []byte, at time.Time) {
 		return
 	}
 	d.mu.Unlock()
+	d.passNow(p, at, nil)
+}
+
+// passNow passes bytes just read on, after the delay fault if any; before,
+// if set, records them as received once they are written.
+func (d *relayDir) passNow(p []byte, at time.Time, before func()) {
 	if delay := d.core.delayOf(d.d); delay > 0 {
 		time.Sleep(time.Until(at.Add(delay)))
 	}
-	d.pass(p, "")
+	d.passThen(p, "", before)
 }
 
 // holdLocked queues what arrived as held messages: the framing's
@@ -517,11 +536,18 @@ func (d *relayDir) sendFIN() {
 
 // pass writes p to the destination and records it as sent. note is empty
 // for bytes passed as they came (not shown again), else what the user did.
-func (d *relayDir) pass(p []byte, note string) error {
+func (d *relayDir) pass(p []byte, note string) error { return d.passThen(p, note, nil) }
+
+// passThen is pass that calls before (if set) between the write and the
+// record of what was sent.
+func (d *relayDir) passThen(p []byte, note string, before func()) error {
 	d.wmu.Lock()
 	at := time.Now()
 	n, err := d.write(p)
 	d.wmu.Unlock()
+	if before != nil {
+		before()
+	}
 	if n > 0 {
 		d.dstCnt.addTx(n)
 		d.core.hub.Record(Event{Time: at, Kind: EvTx, Conn: d.pairID, Peer: d.dstPeer, Leg: d.d.dstLeg(), Data: p[:n], Detail: note, Quiet: note == ""})

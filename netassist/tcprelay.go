@@ -275,8 +275,7 @@ func (p *tcpPair) readLoop(d Dir) {
 		if n > 0 {
 			at := time.Now()
 			cnt.addRx(n)
-			p.r.hub.Record(Event{Time: at, Kind: EvRx, Conn: p.id, Peer: rd.srcPeer, Leg: leg, Data: buf[:n], Framed: rd.framer != nil})
-			rd.arrived(buf[:n], at)
+			rd.arrived(buf[:n], at) // records it too
 			if n == len(buf) && len(buf) < relayMaxBuf {
 				buf = make([]byte, len(buf)*4)
 			}

@@ -118,7 +118,6 @@ func (r *UDPRelay) readLoop() {
 		at := time.Now() // after the pair's connect events, which the view orders by time
 		p.touch(at)
 		p.cnt[0].addRx(n)
-		r.hub.Record(Event{Time: at, Kind: EvRx, Conn: p.id, Peer: p.peers[0], Leg: LegClient, Data: buf[:n]})
 		p.pass(ClientToServer, buf[:n], at)
 	}
 }
@@ -248,10 +247,13 @@ func (p *udpPair) info() PairInfo {
 		Held: [2]int{p.dirs[0].heldCount(), p.dirs[1].heldCount()}}
 }
 
-// pass applies the drop-rate fault, then passes or holds the datagram.
+// pass applies the drop-rate fault, then passes or holds the datagram
+// (which records it as received).
 func (p *udpPair) pass(d Dir, b []byte, at time.Time) {
 	if p.r.dropped(d) {
-		p.r.hub.Record(Event{Kind: EvInfo, Conn: p.id, Peer: p.dirs[d].srcPeer, Leg: d.srcLeg(), Detail: InfoFaultDrop})
+		rd := p.dirs[d]
+		p.r.hub.Record(Event{Time: at, Kind: EvRx, Conn: p.id, Peer: rd.srcPeer, Leg: d.srcLeg(), Data: b})
+		p.r.hub.Record(Event{Kind: EvInfo, Conn: p.id, Peer: rd.srcPeer, Leg: d.srcLeg(), Detail: InfoFaultDrop})
 		return
 	}
 	p.dirs[d].arrived(b, at)
@@ -274,7 +276,6 @@ func (p *udpPair) readLoop() {
 		at := time.Now()
 		p.touch(at)
 		p.cnt[1].addRx(n)
-		p.r.hub.Record(Event{Time: at, Kind: EvRx, Conn: p.id, Peer: p.peers[1], Leg: LegServer, Data: buf[:n]})
 		p.pass(ServerToClient, buf[:n], at)
 	}
 }
