@@ -327,8 +327,9 @@ type relayDir struct {
 // keeps sending while held cannot fill the memory. A variable for tests.
 var relayMaxHeld = 64 << 20
 
-// arrived takes what the source sent, already counted and recorded as
-// received: passes it on, or holds it while holding is on. Read loop only.
+// arrived takes what the source sent, already counted: records it as
+// received and passes it on, or holds it while holding is on. Read loop
+// only; p is not kept.
 func (d *relayDir) arrived(p []byte, at time.Time) {
 	var frames []framing.Frame
 	if d.framer != nil {
