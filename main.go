@@ -59,7 +59,7 @@ func main() {
 	}
 	var opens specList
 	ruleFiles := rulesList{opens: &opens}
-	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-server://HOST:PORT?proxy=URL[&hold=requests|responses|both], http-client://HOST:PORT[?tls=1[&insecure=1]] (repeatable)")
+	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-server://HOST:PORT?proxy=URL[&hold=requests|responses|both], http-client://HOST:PORT[?tls=1[&insecure=1]], tcp-relay://HOST:PORT?to=HOST2:PORT2[&onfail=reset], udp-relay://HOST:PORT?to=HOST2:PORT2 (repeatable)")
 	flag.Var(&ruleFiles, "rules", "answer messages by the rules in `FILE` (JSON, see README) in the --open sessions before it (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
 	var views viewList

@@ -34,7 +34,14 @@ type Event struct {
 	Offset  int64
 	Detail  string
 	Rule    string // tx: the rule that sent this automatic reply, if one did
+	// Leg is a relay pair's side ("client" or "server"; empty for other
+	// sessions). A server leg's Conn is the pair's id plus ServerLegConn,
+	// so each leg reads as a connection of its own.
+	Leg string
 }
+
+// ServerLegConn is added to a relay pair's id for its server leg.
+const ServerLegConn = 1 << 32
 
 // line is the JSON shape of one line; format 1 carried payloads in Data.
 type line struct {
@@ -49,6 +56,7 @@ type line struct {
 	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail"`
 	Rule    string `json:"rule"`
+	Leg     string `json:"leg"`
 	Data    []byte `json:"data"`
 }
 
@@ -63,7 +71,7 @@ type Visitor interface {
 type Folder struct {
 	Dir     string
 	Session string    // from the first line
-	Kind    string    // tcp-server, tcp-client, udp, http-server, http-client, or ""
+	Kind    string    // tcp-server, tcp-client, udp, http-server, http-client, tcp-relay, udp-relay, or ""
 	Format  int       // 1 or 2
 	Began   time.Time // when saving began (format 2)
 	Newer   int       // the format a newer NetAssist saved, read as Format; 0 if none
@@ -139,7 +147,8 @@ func openFolder(dir string, newerToo bool) (*Folder, error) {
 // kindOf reads the session kind from its name ("tcp-server 127.0.0.1:5555"
 // from --open, "tcp-server-1" from the window).
 func kindOf(session string) string {
-	for _, k := range []string{"tcp-server", "tcp-client", "udp", "http-server", "http-client"} {
+	// The relays first: "udp-relay-1" must not read as "udp".
+	for _, k := range []string{"tcp-relay", "udp-relay", "tcp-server", "tcp-client", "udp", "http-server", "http-client"} {
 		if session == k || strings.HasPrefix(session, k+" ") || strings.HasPrefix(session, k+"-") {
 			return k
 		}
@@ -222,7 +231,10 @@ func (fo *Folder) Walk(vs ...Visitor) error {
 			continue
 		}
 		ev = Event{Time: t, Session: l.Session, Kind: netassist.EventKind(l.Event), Conn: l.Conn, Peer: l.Peer,
-			Bytes: l.Bytes, File: l.File, Offset: l.Offset, Detail: l.Detail, Rule: l.Rule}
+			Bytes: l.Bytes, File: l.File, Offset: l.Offset, Detail: l.Detail, Leg: l.Leg, Rule: l.Rule}
+		if l.Leg == netassist.LegServer && ev.Conn != 0 {
+			ev.Conn += ServerLegConn
+		}
 		if ev.Kind != netassist.EvRx && ev.Kind != netassist.EvTx {
 			ev.Bytes = 0
 			if err := visit(&ev, nil, true); err != nil {

@@ -171,7 +171,9 @@ func (h *HAR) Visit(ev *Event, data []byte, last bool) error {
 			h.local = ap
 		}
 	case netassist.EvRx, netassist.EvTx:
-		if ev.Conn == 0 || len(data) == 0 {
+		// A relay's exchanges are taken from its client leg, as the client
+		// saw them; the server leg would list each one again.
+		if ev.Conn == 0 || len(data) == 0 || ev.Leg == netassist.LegServer {
 			return nil
 		}
 		c := h.conn(ev)

@@ -40,7 +40,10 @@ type Pcapng struct {
 	local netip.AddrPort // the session's own end, from the open event
 	conns map[uint64]*tcpConn
 	bad   map[uint64]bool // connections left out, warned about once
-	udp   []byte          // a datagram gathered from its chunks
+	// legLocal is the local end of a relay's upstream connections, from
+	// their connect events.
+	legLocal map[uint64]netip.AddrPort
+	udp      []byte // a datagram gathered from its chunks
 
 	buf   gopacket.SerializeBuffer
 	opts  gopacket.SerializeOptions
@@ -105,7 +108,7 @@ func NewPcapng(w io.Writer, fo *Folder, o PcapngOptions) (*Pcapng, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pcapng{fo: fo, out: out, ng: ng, mss: mtu - 60, conns: map[uint64]*tcpConn{}, bad: map[uint64]bool{},
+	p := &Pcapng{fo: fo, out: out, ng: ng, mss: mtu - 60, conns: map[uint64]*tcpConn{}, bad: map[uint64]bool{}, legLocal: map[uint64]netip.AddrPort{},
 		buf:  gopacket.NewSerializeBuffer(),
 		opts: gopacket.SerializeOptions{FixLengths: true}}
 	p.local = sessionAddr(fo.Session)
@@ -180,7 +183,13 @@ func (p *Pcapng) Visit(ev *Event, data []byte, last bool) error {
 		}
 		return nil
 	case netassist.EvConnect:
-		if ev.Conn == 0 {
+		if ev.Leg == netassist.LegServer {
+			// A relay's upstream connection: its local end is in the detail.
+			if ap, ok := parseAddrPort(ev.Detail); ok {
+				p.legLocal[ev.Conn] = ap
+			}
+		}
+		if ev.Conn == 0 || p.fo.Kind == "udp-relay" {
 			return nil
 		}
 		c := p.conn(ev)
@@ -193,7 +202,7 @@ func (p *Pcapng) Visit(ev *Event, data []byte, last bool) error {
 		if ev.Kind == netassist.EvRx {
 			from = sidePeer
 		}
-		if ev.Conn == 0 {
+		if ev.Conn == 0 || p.fo.Kind == "udp-relay" {
 			return p.datagram(ev, from, data, last)
 		}
 		c := p.conn(ev)
@@ -228,8 +237,11 @@ func (p *Pcapng) conn(ev *Event) *tcpConn {
 		return nil
 	}
 	c := &tcpConn{ends: [2]netip.AddrPort{sideLocal: p.localFor(peer), sidePeer: peer}, client: sidePeer}
-	if p.fo.Kind == "tcp-client" || p.fo.Kind == "http-client" {
+	if p.fo.Kind == "tcp-client" || p.fo.Kind == "http-client" || ev.Leg == netassist.LegServer {
 		c.client = sideLocal
+	}
+	if la, ok := p.legLocal[ev.Conn]; ok {
+		c.ends[sideLocal] = la
 	}
 	// Initial sequence numbers: made up, but the same on every export.
 	h := fnv.New32a()
@@ -386,6 +398,9 @@ func (p *Pcapng) datagram(ev *Event, from int, data []byte, last bool) error {
 		return nil
 	}
 	ends := [2]netip.AddrPort{sideLocal: p.localFor(peer), sidePeer: peer}
+	if la, ok := p.legLocal[ev.Conn]; ok {
+		ends[sideLocal] = la // a UDP relay's upstream socket
+	}
 	src, dst := ends[from], ends[1-from]
 	p.udpL = layers.UDP{SrcPort: layers.UDPPort(src.Port()), DstPort: layers.UDPPort(dst.Port())}
 	net := p.network(src, dst, from, layers.IPProtocolUDP, 0)

@@ -60,7 +60,25 @@ type Event struct {
 	// no more than its limit of the event anyway; their bytes count as
 	// dropped from the display.
 	Skipped framing.Tally
+
+	// Leg is the side of a relay pair the event happened on: LegClient
+	// (the peer that connected to the relay) or LegServer (the upstream).
+	// Empty for every other session. Conn is then the pair's id.
+	Leg string
+	// Quiet events are counted and saved but not shown: a relay's
+	// forwarded copy of bytes the view already shows as received.
+	Quiet bool
+	// Err is the error behind an EvError when there is one (Detail is its
+	// English text, as saved), so the window can say it in the user's
+	// language. Never saved.
+	Err error
 }
+
+// The legs of a relay pair (Event.Leg, and the "leg" of events.jsonl).
+const (
+	LegClient = "client"
+	LegServer = "server"
+)
 
 // MsgInfo is one message of an EvMsg: its length and how the reads split
 // it.

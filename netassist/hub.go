@@ -49,7 +49,7 @@ func (h *Hub) Record(ev Event) {
 			h.stopSaving(s, err)
 		}
 	}
-	if !ev.Framed {
+	if !ev.Framed && !ev.Quiet {
 		h.Feed.Push(ev)
 	}
 }

@@ -382,6 +382,7 @@ type jsonEvent struct {
 	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail,omitempty"`
 	Rule    string `json:"rule,omitempty"` // tx: the rule that sent this automatic reply
+	Leg     string `json:"leg,omitempty"` // a relay pair's side: client or server
 }
 
 // writeHeader writes the first line of events.jsonl.
@@ -444,6 +445,10 @@ func (w *saveWriter) write(ev Event) error {
 		b = append(b, `,"rule":`...)
 		b = appendJSONString(b, ev.Rule)
 	}
+	if ev.Leg != "" {
+		b = append(b, `,"leg":`...)
+		b = appendJSONString(b, ev.Leg)
+	}
 	b = append(b, "}\n"...)
 	w.line = b
 	if err := w.writeFile(w.events, b); err != nil {
@@ -458,7 +463,7 @@ func (w *saveWriter) write(ev Event) error {
 		// The connection's files are complete: let go of their buffers
 		// and descriptors now rather than when 256 others have opened.
 		for _, kind := range []EventKind{EvRx, EvTx} {
-			if err := w.closeRaw(RawFileName(ev.Conn, ev.Peer, kind)); err != nil {
+			if err := w.closeRaw(rawName(ev.Conn, ev.Leg, ev.Peer, kind)); err != nil {
 				return err
 			}
 		}
@@ -507,6 +512,23 @@ func RawFileName(conn uint64, peer string, kind EventKind) string {
 	return "conn" + strconv.FormatUint(conn, 10) + "_" + peerFilePart(peer) + "." + string(kind)
 }
 
+// RelayFileName is the raw file of one leg of a relay pair and one
+// direction, e.g. "conn3_client_127.0.0.1_5555.rx" (what the client sent)
+// or "conn3_server_127.0.0.1_80.tx" (what was forwarded to the upstream).
+// A UDP relay pair is a connection too: its datagrams of one leg and
+// direction follow one another in its file.
+func RelayFileName(conn uint64, leg, peer string, kind EventKind) string {
+	return "conn" + strconv.FormatUint(conn, 10) + "_" + safeName(leg) + "_" + peerFilePart(peer) + "." + string(kind)
+}
+
+// rawName picks the raw file of an event: a relay leg's, or the plain one.
+func rawName(conn uint64, leg, peer string, kind EventKind) string {
+	if leg != "" && conn != 0 {
+		return RelayFileName(conn, leg, peer, kind)
+	}
+	return RawFileName(conn, peer, kind)
+}
+
 func peerFilePart(peer string) string {
 	host, port, err := net.SplitHostPort(peer)
 	if err != nil {
@@ -517,7 +539,7 @@ func peerFilePart(peer string) string {
 }
 
 func (w *saveWriter) rawFor(ev Event) (*saveFile, error) {
-	name := RawFileName(ev.Conn, ev.Peer, ev.Kind)
+	name := rawName(ev.Conn, ev.Leg, ev.Peer, ev.Kind)
 	w.clock++
 	if rf, ok := w.raw[name]; ok {
 		rf.used = w.clock

@@ -15,6 +15,13 @@ Raw files hold exactly the bytes that crossed the network, nothing added:
   udp.rx, udp.tx     a UDP session's datagrams received and sent, one after
                      another (events.jsonl says where each one starts)
 
+A relay pair N has two legs, each with its own files:
+
+  connN_client_IP_PORT.rx   what the client sent (held bytes too)
+  connN_server_IP_PORT.tx   what was passed on to the server (as forwarded)
+  connN_server_IP_PORT.rx   what the server sent
+  connN_client_IP_PORT.tx   what was passed on to the client
+
 IPv6 addresses have '-' in place of ':'. Connection numbers are never reused
 within a folder.
 
@@ -33,6 +40,7 @@ and every other line is one event, in the order it happened:
   detail   how a connection ended (fin, rst, local, abort, error), an
            error message, or the local address on open
   rule     tx only: the name of the rule that sent this automatic reply
+  leg      a relay's side of the pair: client or server
 
 So the payload of an rx or tx event is the "bytes" bytes of "file" starting
 at "offset". For TCP, the rx events of one connection, in order, cover its

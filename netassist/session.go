@@ -17,17 +17,19 @@ const (
 	KindUDP        Kind = "udp"
 	KindHTTPServer Kind = "http-server"
 	KindHTTPClient Kind = "http-client"
+	KindTCPRelay   Kind = "tcp-relay"
+	KindUDPRelay   Kind = "udp-relay"
 )
 
 // Kinds lists the session kinds in the order the window offers them.
-var Kinds = []Kind{KindTCPServer, KindTCPClient, KindUDP, KindHTTPServer, KindHTTPClient}
+var Kinds = []Kind{KindTCPServer, KindTCPClient, KindUDP, KindHTTPServer, KindHTTPClient, KindTCPRelay, KindUDPRelay}
 
 // Config is everything needed to open a session, whether typed in the form
 // or given as --open SPEC.
 type Config struct {
 	Kind   Kind
 	Local  string // host:port to listen on or bind; for a client, optional ":port" or "host:port"
-	Remote string // host:port to connect to (client) or to send to (UDP)
+	Remote string // host:port to connect to (client, relay upstream) or to send to (UDP)
 
 	ConnectTimeout time.Duration // TCP client; 0 means 10 s
 	CloseOnFIN     bool          // TCP: close a connection when its peer sends FIN
@@ -47,6 +49,13 @@ type Config struct {
 	// interface the local address is on, or the system's default).
 	Groups []string
 	Iface  string
+
+	// Relays: when the upstream refuses or cannot be reached, reset the
+	// client's connection instead of closing it.
+	ResetOnFail bool
+	// UDPIdle is how long a UDP relay keeps a client's upstream socket
+	// without traffic either way; 0 means DefaultUDPIdle.
+	UDPIdle time.Duration
 
 	// HTTP sessions.
 	Root   string // http-server: folder to serve; "" serves the sample site
@@ -114,6 +123,10 @@ func New(cfg Config, totals *Counters) (Session, error) {
 		return NewTCPClient(cfg, NewHub(cfg.Name(), totals)), nil
 	case KindUDP:
 		return NewUDP(cfg, NewHub(cfg.Name(), totals)), nil
+	case KindTCPRelay:
+		return NewTCPRelay(cfg, NewHub(cfg.Name(), totals)), nil
+	case KindUDPRelay:
+		return NewUDPRelay(cfg, NewHub(cfg.Name(), totals)), nil
 	}
 	return nil, errors.New("netassist: no engine for kind " + string(cfg.Kind))
 }

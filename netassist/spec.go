@@ -13,6 +13,7 @@ import (
 //	udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]]   (join repeats)
 //	http-server://HOST:PORT?root=DIR[&mode=manual]        http-client://HOST:PORT[?tls=1]
 //	http-server://HOST:PORT?proxy=http://HOST2:PORT2[/PREFIX][&hold=requests|responses|both][&insecure=1]
+//	tcp-relay://HOST:PORT?to=HOST2:PORT2[&onfail=reset][&frame=…]   udp-relay://HOST:PORT?to=HOST2:PORT2
 //
 // The error says what is wrong in words a user can act on.
 func ParseSpec(spec string) (Config, error) {
@@ -26,7 +27,7 @@ func ParseSpec(spec string) (Config, error) {
 		known = known || k == kind
 	}
 	if !known {
-		return Config{}, fmt.Errorf("%q: unknown kind %q (use tcp-server, tcp-client, udp, http-server or http-client)", spec, scheme)
+		return Config{}, fmt.Errorf("%q: unknown kind %q (use tcp-server, tcp-client, udp, http-server, http-client, tcp-relay or udp-relay)", spec, scheme)
 	}
 	hostport, query, _ := strings.Cut(rest, "?")
 	if _, _, err := net.SplitHostPort(hostport); err != nil {
@@ -46,6 +47,8 @@ func ParseSpec(spec string) (Config, error) {
 		KindUDP:        {"remote", "join", "iface"},
 		KindHTTPServer: {"root", "mode", "proxy", "hold", "insecure"},
 		KindHTTPClient: {"tls", "insecure"},
+		KindTCPRelay:   append([]string{"to", "onfail"}, framingKeys...),
+		KindUDPRelay:   {"to", "onfail"},
 	}
 	for key := range q {
 		ok := false
@@ -78,6 +81,26 @@ func ParseSpec(spec string) (Config, error) {
 		}
 		cfg.Remote = r
 	}
+	if kind == KindTCPRelay || kind == KindUDPRelay {
+		to := q.Get("to")
+		if to == "" {
+			return Config{}, fmt.Errorf("%q: a relay needs the upstream to pass to: ?to=HOST:PORT", spec)
+		}
+		if err := CheckHostPort(to, true); err != nil {
+			return Config{}, fmt.Errorf("%q: to %q is not HOST:PORT (IPv6 goes in brackets: [::1]:7890)", spec, to)
+		}
+		if _, port, _ := net.SplitHostPort(to); port == "0" {
+			return Config{}, fmt.Errorf("%q: to %q: nothing can be reached at port 0", spec, to)
+		}
+		cfg.Remote = to
+		switch v := q.Get("onfail"); v {
+		case "", "close":
+		case "reset":
+			cfg.ResetOnFail = true
+		default:
+			return Config{}, fmt.Errorf("%q: onfail must be close or reset, not %q", spec, v)
+		}
+	}
 	for _, g := range q["join"] {
 		if !IsMulticastGroup(g) {
 			return Config{}, fmt.Errorf("%q: join %q is not a multicast group address (e.g. 239.1.2.3 or ff05::1:3)", spec, g)
@@ -106,7 +129,7 @@ func ParseSpec(spec string) (Config, error) {
 		}
 		cfg.CloseOnFIN = on
 	}
-	if kind == KindTCPServer || kind == KindTCPClient {
+	if kind == KindTCPServer || kind == KindTCPClient || kind == KindTCPRelay {
 		fc, err := framingFor(q)
 		if err != nil {
 			return Config{}, fmt.Errorf("%q: %v", spec, err)
@@ -149,8 +172,14 @@ func (c Config) Spec() string {
 	if (c.Kind == KindTCPServer || c.Kind == KindTCPClient) && !c.CloseOnFIN {
 		q.Set("closeonfin", "0")
 	}
-	if c.Kind == KindTCPServer || c.Kind == KindTCPClient {
+	if c.Kind == KindTCPServer || c.Kind == KindTCPClient || c.Kind == KindTCPRelay {
 		addFraming(q, c.Framing)
+	}
+	if c.Kind == KindTCPRelay || c.Kind == KindUDPRelay {
+		q.Set("to", c.Remote)
+		if c.ResetOnFail {
+			q.Set("onfail", "reset")
+		}
 	}
 	if c.Kind == KindUDP && c.Remote != "" {
 		q.Set("remote", c.Remote)

@@ -33,7 +33,8 @@ type connList struct {
 	closeBtn *widget.Button
 	rstBtn   *widget.Button
 	onAction func(ids []uint64, action connAction)
-	onSelect func() // the selection changed by a click
+	onSelect func()                          // the selection changed by a click
+	rowText  func(netassist.ConnInfo) string // nil: connRow (a relay shows its pairs)
 }
 
 type connAction int
@@ -79,7 +80,11 @@ func (l *connList) build() fyne.CanvasObject {
 				bg.FillColor = color.Transparent
 			}
 			bg.Refresh()
-			lbl.SetText(connRow(ci))
+			if l.rowText != nil {
+				lbl.SetText(l.rowText(ci))
+			} else {
+				lbl.SetText(connRow(ci))
+			}
 		},
 		// A click on a row ticks or unticks that connection: one selection,
 		// kept by connection id, so it stays with the connection when rows

@@ -30,8 +30,12 @@ func msgChunks(ev netassist.Event, out []display.Chunk) []display.Chunk {
 			data = data[end-skip:] // its front was dropped: leave it out
 			continue
 		}
-		out = append(out, display.Chunk{Time: ev.Time, Dir: display.RX, Conn: ev.Conn, Peer: ev.Peer,
-			Data: data[:m.Len-m.Strip], Msg: true, Mark: msgMark(m)})
+		c := display.Chunk{Time: ev.Time, Dir: display.RX, Conn: ev.Conn, Peer: ev.Peer,
+			Data: data[:m.Len-m.Strip], Msg: true, Mark: msgMark(m)}
+		if ev.Leg != "" {
+			c.Dir, c.Label = relayDirOf(ev), relayLabel(ev)
+		}
+		out = append(out, c)
 		data = data[m.Len:]
 	}
 	return out

@@ -19,13 +19,16 @@ type kindEntry struct {
 
 // kinds lists the session kinds in the order the toolbar and menu show
 // them: TCP server, TCP client, UDP, then the HTTP kinds, whose shortcuts
-// are their TCP counterparts' with Shift.
+// are their TCP counterparts' with Shift, then the relays (Ctrl+R, and
+// Ctrl+Shift+R for UDP).
 var kinds = []kindEntry{
 	{netassist.KindTCPServer, func() string { return T("kind.tcp-server", "TCP server") }, fyne.KeyN, false, func(a *App, n int) panel { return newTCPServerPanel(a, n) }},
 	{netassist.KindTCPClient, func() string { return T("kind.tcp-client", "TCP client") }, fyne.KeyT, false, func(a *App, n int) panel { return newTCPClientPanel(a, n) }},
 	{netassist.KindUDP, func() string { return T("kind.udp", "UDP") }, fyne.KeyU, false, func(a *App, n int) panel { return newUDPPanel(a, n) }},
 	{netassist.KindHTTPServer, func() string { return T("kind.http-server", "HTTP server") }, fyne.KeyN, true, func(a *App, n int) panel { return newHTTPServerPanel(a, n) }},
 	{netassist.KindHTTPClient, func() string { return T("kind.http-client", "HTTP client") }, fyne.KeyT, true, func(a *App, n int) panel { return newHTTPClientPanel(a, n) }},
+	{netassist.KindTCPRelay, func() string { return T("kind.tcp-relay", "TCP relay") }, fyne.KeyR, false, func(a *App, n int) panel { return newTCPRelayPanel(a, n) }},
+	{netassist.KindUDPRelay, func() string { return T("kind.udp-relay", "UDP relay") }, fyne.KeyR, true, func(a *App, n int) panel { return newUDPRelayPanel(a, n) }},
 }
 
 // kindOf finds k's entry, or nil for a kind the window does not offer.

@@ -38,6 +38,8 @@ func TestEveryKindOpens(t *testing.T) {
 		netassist.KindUDP:        "udp://127.0.0.1:0",
 		netassist.KindHTTPServer: "http-server://127.0.0.1:0",
 		netassist.KindHTTPClient: "http-client://" + peer,
+		netassist.KindTCPRelay:   "tcp-relay://127.0.0.1:0?to=" + peer,
+		netassist.KindUDPRelay:   "udp-relay://127.0.0.1:0?to=" + peer,
 	}
 	for _, k := range netassist.Kinds {
 		if kindOf(k) == nil {
@@ -104,6 +106,8 @@ func TestEveryKindOpensAndCloses(t *testing.T) {
 		netassist.KindUDP:        {Kind: netassist.KindUDP, Local: "127.0.0.1:0"},
 		netassist.KindHTTPServer: {Kind: netassist.KindHTTPServer, Local: "127.0.0.1:0", Root: root},
 		netassist.KindHTTPClient: {Kind: netassist.KindHTTPClient, Remote: peer},
+		netassist.KindTCPRelay:   {Kind: netassist.KindTCPRelay, Local: "127.0.0.1:0", Remote: peer},
+		netassist.KindUDPRelay:   {Kind: netassist.KindUDPRelay, Local: "127.0.0.1:0", Remote: peer},
 	}
 	a := newTestApp(t)
 	for _, e := range kinds {

@@ -136,6 +136,8 @@ func rowColor(d display.Dir) color.Color {
 		return theme.Color(theme.ColorNamePrimary)
 	case display.Info:
 		return theme.Color(theme.ColorNamePlaceHolder)
+	case display.Back:
+		return theme.Color(theme.ColorNameSuccess)
 	}
 	return theme.Color(theme.ColorNameForeground)
 }
@@ -332,6 +334,9 @@ func (v *recvView) onSaveView() {
 // events the view does not show.
 func chunkOf(ev netassist.Event) (display.Chunk, bool) {
 	c := display.Chunk{Time: ev.Time, Conn: ev.Conn, Peer: ev.Peer}
+	if ev.Leg != "" {
+		return relayChunk(ev, c)
+	}
 	switch ev.Kind {
 	case netassist.EvRx:
 		c.Dir, c.Data = display.RX, ev.Data
@@ -385,7 +390,7 @@ func eventNote(ev netassist.Event) string {
 		}
 		return ev.Detail
 	case netassist.EvError:
-		return Tf("note.error", "error: %s", ev.Detail)
+		return Tf("note.error", "error: %s", eventErrText(ev))
 	}
 	return ""
 }

@@ -51,7 +51,7 @@ func (p *trafficPanel) prepare(now time.Time) func() {
 	var errs []string
 	for _, ev := range evs {
 		if ev.Kind == netassist.EvError {
-			errs = append(errs, ev.Detail)
+			errs = append(errs, eventErrText(ev))
 		}
 	}
 	errs = p.takeErrs(errs)

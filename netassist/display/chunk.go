@@ -17,6 +17,9 @@ const (
 	RX   Dir = iota // bytes received
 	TX              // bytes sent
 	Info            // a note such as "127.0.0.1:5555 connected"
+	// Back is bytes received the other way through a relay (server to
+	// client): a stream and a colour of its own, shown like RX otherwise.
+	Back
 )
 
 func (d Dir) String() string {
@@ -27,6 +30,8 @@ func (d Dir) String() string {
 		return "TX"
 	case Info:
 		return "Info"
+	case Back:
+		return "Back"
 	}
 	return "Dir(?)"
 }
@@ -47,6 +52,9 @@ type Chunk struct {
 	// 1 read", or why it is a bad frame).
 	Msg  bool
 	Mark string
+	// Label, when set, heads the chunk instead of "RX ←" / "TX →" (a
+	// relay's "client→server").
+	Label string
 }
 
 // DefaultWrap is the text width in columns when Options.Wrap is not set.

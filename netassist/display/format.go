@@ -323,7 +323,9 @@ func (f *Formatter) header(c *Chunk) string {
 	if f.opt.Timestamps {
 		b = appendTime(b, c.Time)
 	}
-	if c.Dir == TX {
+	if c.Label != "" {
+		b = append(b, c.Label...)
+	} else if c.Dir == TX {
 		b = append(b, "TX →"...)
 	} else {
 		b = append(b, "RX ←"...)

@@ -2,7 +2,7 @@
 // scripts/bench.sh): it measures the app against peers on the same machine
 // in one run and writes bench/REPORT.md. Everything runs on 127.0.0.1.
 //
-//	bench -bin build/netassist -peer PEER -out bench/REPORT.md [-only flood,framing,clients,udp,http,proxy,startup,idle,export]
+//	bench -bin build/netassist -peer PEER -out bench/REPORT.md [-only flood,framing,clients,udp,http,proxy,startup,idle,export,relay]
 //
 // The same binary is also the load generators and the sink, run as
 // separate processes: `bench sink|flood|clients|udp ...`.
@@ -43,7 +43,7 @@ func main() {
 	bin := flag.String("bin", "build/netassist", "the app binary")
 	peer := flag.String("peer", "", "a minimal Fyne window, the start-up and idle peer (optional)")
 	out := flag.String("out", "bench/REPORT.md", "report to write")
-	only := flag.String("only", "", "comma-separated parts to run (flood,framing,clients,udp,http,proxy,startup,idle,export); all when empty")
+	only := flag.String("only", "", "comma-separated parts to run (flood,framing,clients,udp,http,proxy,startup,idle,export,relay); all when empty")
 	floodBytes := flag.Int64("flood-bytes", 1<<30, "bytes in the TCP flood")
 	nClients := flag.Int("clients", 10000, "connections in the many-clients test")
 	seed := flag.Uint64("seed", 20251121, "seed of the flood's data")
@@ -120,6 +120,7 @@ func main() {
 	step("startup", func() { rep.Startup = benchStartup(e) })
 	step("idle", func() { rep.Idle = benchIdle(e) })
 	step("export", func() { rep.Export = benchExport(e, *floodBytes, *seed) })
+	step("relay", func() { rep.Relay = benchRelay(e, *floodBytes, *seed) })
 	rep.Finished = time.Now()
 	rep.Commands = e.cmds
 

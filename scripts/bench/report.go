@@ -35,6 +35,7 @@ type report struct {
 	Startup *startupBench
 	Idle    *idleBench
 	Export  *exportBench
+	Relay   *relayResult // issue 14
 
 	checks []check
 }
@@ -145,6 +146,9 @@ func (r *report) evaluate() {
 		f.checks(r)
 	}
 	if x := r.Export; x != nil {
+		x.checks(r)
+	}
+	if x := r.Relay; x != nil {
 		x.checks(r)
 	}
 	if m := r.Many; m != nil {
@@ -312,6 +316,9 @@ func (r *report) markdown() string {
 	}
 	if f := r.Framed; f != nil {
 		f.markdown(w)
+	}
+	if x := r.Relay; x != nil {
+		x.markdown(w)
 	}
 	if m := r.Many; m != nil {
 		w("\n## 2. %d clients at once (issue 2)\n\n", m.N)
