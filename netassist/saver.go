@@ -382,7 +382,7 @@ type jsonEvent struct {
 	Offset  int64  `json:"offset"`
 	Detail  string `json:"detail,omitempty"`
 	Rule    string `json:"rule,omitempty"` // tx: the rule that sent this automatic reply
-	Leg     string `json:"leg,omitempty"` // a relay pair's side: client or server
+	Leg     string `json:"leg,omitempty"`  // a relay pair's side: client or server
 }
 
 // writeHeader writes the first line of events.jsonl.
