@@ -61,8 +61,13 @@ type Conn struct {
 	onGone   func(*Conn)
 	gone     chan struct{} // closed by finish: ends a rule's wait
 
-	state            atomic.Int32
-	mu               sync.Mutex // guards queue, queued, writing, closing
+	state atomic.Int32
+	mu    sync.Mutex // guards queue, queued, writing, closing
+	// writeRec is held by the writer from before a socket write until
+	// its tx event is recorded; finish takes it before recording the
+	// disconnect, so a write that returned just before a reset is never
+	// recorded after the connection's end (an export put it past the RST).
+	writeRec         sync.Mutex
 	queue            []outgoing
 	queued           int
 	wrote            chan struct{} // signalled when the writer drains the queue
@@ -246,13 +251,18 @@ func (c *Conn) writeLoop() {
 
 		// Stamped before the write: the peer's answer may be read and
 		// recorded before Write returns, and the view orders by time.
+		c.writeRec.Lock()
 		at := time.Now()
 		c.c.SetWriteDeadline(at.Add(writeDeadline))
 		n, err := c.c.Write(data)
+		if testHookAfterWrite != nil {
+			testHookAfterWrite(c)
+		}
 		if n > 0 {
 			c.Counters.addTx(n)
 			c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n], Rule: rule})
 		}
+		c.writeRec.Unlock()
 		c.mu.Lock()
 		c.queued -= len(data)
 		c.mu.Unlock()
@@ -298,6 +308,10 @@ func (c *Conn) waitQueued(d time.Duration) {
 		}
 	}
 }
+
+// testHookAfterWrite lets a test act between a socket write returning and
+// its event being recorded.
+var testHookAfterWrite func(*Conn)
 
 // testHookBeforeHalfClosed lets a test deliver the peer's FIN at the
 // moment HalfClose is about to record its own.
@@ -350,7 +364,9 @@ func (c *Conn) finish(reason string, err error) {
 		c.mu.Unlock()
 		c.state.Store(int32(StateClosed))
 		close(c.gone)
-		c.c.Close()
+		c.c.Close()       // also ends a write in progress
+		c.writeRec.Lock() // a write that returned is recorded first
+		c.writeRec.Unlock()
 		if err != nil {
 			c.record(EvError, nil, err.Error())
 		}
