@@ -239,7 +239,8 @@ func TestCompileErrors(t *testing.T) {
 		code  string
 		arg   string
 	}{
-		{"regex paren", bad(func(r *Rule) { r.Match.Pattern = `ab(c` }), "match.pattern", 1, CodeRegex, "missing closing )"},
+		{"regex paren", bad(func(r *Rule) { r.Match.Pattern = `ab(c` }), "match.pattern", 3, CodeRegex, "missing closing )"},
+		{"regex paren in class", bad(func(r *Rule) { r.Match.Pattern = `[(]x\((y` }), "match.pattern", 7, CodeRegex, "missing closing )"},
 		{"regex bad escape", bad(func(r *Rule) { r.Match.Pattern = `x\q` }), "match.pattern", 2, CodeRegex, "invalid escape sequence"},
 		{"bad hex pattern", bad(func(r *Rule) { r.Match = Match{Kind: KindEquals, On: OnHex, Pattern: "7E 0G"} }), "match.pattern", 5, codec.CodeHexBadChar, "G"},
 		{"bad escape pattern", bad(func(r *Rule) { r.Match = Match{Kind: KindStarts, Pattern: `ab\q`} }), "match.pattern", 3, codec.CodeEscUnknown, `\q`},
