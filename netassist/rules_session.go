@@ -43,14 +43,34 @@ const (
 // answers asks the rules about what one read brought: each message the
 // framer completed, or the read itself when reads are shown as they come.
 // It runs before the read is handed off (the saver may take the buffer);
-// the replies are copies. Bad frames are not answered.
+// the replies are copies. Bad frames are not answered. Consecutive plain
+// replies of one rule (no wait, nothing after) are joined into one send,
+// so a read of a thousand requests costs one write and one tx event, not a
+// thousand.
 func (c *Conn) answers(set *rules.Set, frames []framing.Frame, read []byte) []rules.Answer {
 	var out []rules.Answer
 	now := time.Now()
+	plain := func(a *rules.Answer) bool {
+		return !a.Paused && a.Wait == 0 && a.After == rules.AfterNone && len(a.Reply) > 0
+	}
 	ask := func(msg []byte) {
-		if a := set.Respond(msg, c.Peer, now, nil); a.Rule >= 0 {
-			out = append(out, a)
+		var dst []byte
+		last := len(out) - 1
+		if last >= 0 && plain(&out[last]) {
+			dst = out[last].Reply // append after it; its bytes stay as they are
 		}
+		a := set.Respond(msg, c.Peer, now, dst)
+		if a.Rule < 0 {
+			return
+		}
+		if dst != nil && len(a.Reply) >= len(dst) {
+			if plain(&a) && a.Name == out[last].Name {
+				out[last].Reply = a.Reply
+				return
+			}
+			a.Reply = a.Reply[len(dst):]
+		}
+		out = append(out, a)
 	}
 	if c.framer == nil {
 		ask(read)
