@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -353,5 +354,42 @@ func TestRulesAnswerAllShowTail(t *testing.T) {
 	}
 	if shown == 0 || shown >= n/2 {
 		t.Fatalf("the display got %d of %d messages; want only the newest few", shown, n)
+	}
+}
+
+// A peer that does not read: replies larger than the socket takes are
+// written in part and queued for the rest, the read loop goes on taking
+// messages, and the peer finally gets every reply whole and in order.
+func TestRulesSlowPeerKeepsReadingAndOrder(t *testing.T) {
+	pad := strings.Repeat("-", 4<<20) // more than loopback's socket buffers hold
+	set := ruleSet(t, -1, aRule("big", rules.KindStarts, "REQ", "${msg}"+pad+"|"))
+	s, _ := startRuleServer(t, crlf, set)
+	c := dial(t, s.LocalAddr())
+	const n = 4
+	fmt.Fprintf(c, "REQ0\r\n")
+	w := time.Now().Add(10 * time.Second)
+	for s.Hub().Counters.Snapshot().TxBytes == 0 && time.Now().Before(w) {
+		time.Sleep(5 * time.Millisecond) // the first reply is partly written
+	}
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(c, "REQ%d\r\n", i)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Hub().Counters.Snapshot().RxMsgs < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server took %d of %d messages while the peer did not read: its read loop waits on the peer", s.Hub().Counters.Snapshot().RxMsgs, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var want strings.Builder
+	for i := range n {
+		fmt.Fprintf(&want, "REQ%d%s|", i, pad)
+	}
+	got := make([]byte, want.Len())
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Fatal("the replies arrived out of order or cut")
 	}
 }
