@@ -466,6 +466,7 @@ func (d *rulesDialog) onTest() {
 		d.testOut.SetText(errText(err))
 		return
 	}
+	s.Inherit(d.area.current()) // ${counter} as the session would count
 	a := s.Test(msg, "127.0.0.1:50000", time.Now())
 	if a.Rule < 0 {
 		d.testOut.SetText(T("rules.test.none", "No rule matches: nothing would be sent."))

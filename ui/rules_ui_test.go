@@ -68,6 +68,13 @@ func TestRulesDialogMakesARuleThatAnswers(t *testing.T) {
 	if row := d.rowText(0); !strings.Contains(row, "hits: 2") {
 		t.Fatalf("row %q; want its 2 hits", row)
 	}
+	// Applying again (nothing changed, or another rule added) keeps them.
+	test.Tap(d.addB)
+	d.name.SetText("other")
+	test.Tap(d.applyB)
+	if st := p.rules.current().Stats(0); st.Hits != 2 || p.rules.current().Len() != 2 {
+		t.Fatalf("after Apply: %d rules, ping has %d hits; want 2 and 2", p.rules.current().Len(), st.Hits)
+	}
 	d.d.Hide()
 }
 
