@@ -137,6 +137,9 @@ func (c *Conn) readLoop() {
 			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
 			}
+			if set != nil {
+				frames, skipped = c.displayTail(frames, skipped)
+			}
 			c.recordFrames(frames, skipped)
 			if len(answers) > 0 && !c.act(answers) {
 				continue // a rule closed it: the next read ends the loop

@@ -42,6 +42,31 @@ func (c *Conn) recordFrames(frames []framing.Frame, skipped framing.Tally) {
 	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
 }
 
+// displayTail keeps for the display only the newest frames whose bytes
+// fit in the feed's tail (and the newest one always), as PushTail does,
+// counting the older ones: with rules every frame is built to be answered,
+// but a flood of them shown one by one would stall the window.
+func (c *Conn) displayTail(frames []framing.Frame, skipped framing.Tally) ([]framing.Frame, framing.Tally) {
+	tail := c.hub.Feed.Tail()
+	if tail < 0 || len(frames) == 0 {
+		return frames, skipped
+	}
+	first, n := len(frames)-1, len(frames[len(frames)-1].Data)
+	for first > 0 && n+len(frames[first-1].Data) <= tail {
+		first--
+		n += len(frames[first].Data)
+	}
+	for _, f := range frames[:first] {
+		if f.Bad == framing.Good {
+			skipped.Good++
+		} else {
+			skipped.Bad++
+		}
+		skipped.Bytes += len(f.Data)
+	}
+	return frames[first:], skipped
+}
+
 // flushFrames shows what the framer still holds when the stream ends, and
 // answers it (after a FIN the peer may still read).
 func (c *Conn) flushFrames() {

@@ -43,14 +43,34 @@ const (
 // answers asks the rules about what one read brought: each message the
 // framer completed, or the read itself when reads are shown as they come.
 // It runs before the read is handed off (the saver may take the buffer);
-// the replies are copies. Bad frames are not answered.
+// the replies are copies. Bad frames are not answered. Consecutive plain
+// replies of one rule (no wait, nothing after) are joined into one send,
+// so a read of a thousand requests costs one write and one tx event, not a
+// thousand.
 func (c *Conn) answers(set *rules.Set, frames []framing.Frame, read []byte) []rules.Answer {
 	var out []rules.Answer
 	now := time.Now()
+	plain := func(a *rules.Answer) bool {
+		return !a.Paused && a.Wait == 0 && a.After == rules.AfterNone && len(a.Reply) > 0
+	}
 	ask := func(msg []byte) {
-		if a := set.Respond(msg, c.Peer, now, nil); a.Rule >= 0 {
-			out = append(out, a)
+		var dst []byte
+		last := len(out) - 1
+		if last >= 0 && plain(&out[last]) {
+			dst = out[last].Reply // append after it; its bytes stay as they are
 		}
+		a := set.Respond(msg, c.Peer, now, dst)
+		if a.Rule < 0 {
+			return
+		}
+		if dst != nil && len(a.Reply) >= len(dst) {
+			if plain(&a) && a.Name == out[last].Name {
+				out[last].Reply = a.Reply
+				return
+			}
+			a.Reply = a.Reply[len(dst):]
+		}
+		out = append(out, a)
 	}
 	if c.framer == nil {
 		ask(read)
@@ -81,7 +101,7 @@ func (c *Conn) act(as []rules.Answer) bool {
 		if len(a.Reply) > 0 {
 			// A closed or full queue drops the reply; the peer is gone or
 			// not reading, and the read loop must go on either way.
-			_ = c.send(a.Reply, a.Name)
+			_ = c.sendNow(a.Reply, a.Name)
 		}
 		if a.Wait > 0 {
 			t := time.NewTimer(a.Wait)
@@ -133,4 +153,47 @@ func (u *UDP) answerDatagram(set *rules.Set, msg []byte, from string, to *net.UD
 			t.Stop()
 		}
 	}
+}
+
+// sendNow is send for a rule's reply: when nothing is queued it writes
+// what the socket takes at once from the read loop, without waiting, and
+// queues only the rest. Handing every reply to a new writer goroutine cost
+// a scheduler round trip per request, which is most of a reply's latency
+// on a busy machine.
+func (c *Conn) sendNow(data []byte, rule string) error {
+	c.mu.Lock()
+	st := c.State()
+	if c.writing || len(c.queue) > 0 || c.closing || st == StateClosed || st == StateHalfClosed {
+		c.mu.Unlock()
+		return c.send(data, rule)
+	}
+	c.writing = true // ours until we know whether a rest is queued
+	c.mu.Unlock()
+	at := time.Now()
+	n := c.tryWrite(data)
+	if n > 0 {
+		c.Counters.addTx(n)
+		c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n], Rule: rule})
+	}
+	c.mu.Lock()
+	if n < len(data) {
+		// The socket is full (or failing): the rest goes first, before
+		// anything a user's Send queued meanwhile, and the queue's writer
+		// meets any error.
+		c.queue = append([]outgoing{{data[n:], rule}}, c.queue...)
+		c.queued += len(data) - n
+	}
+	if len(c.queue) == 0 {
+		c.writing = false
+		c.mu.Unlock()
+		select {
+		case c.wrote <- struct{}{}:
+		default:
+		}
+		return nil
+	}
+	c.wg.Add(1)
+	go c.writeLoop()
+	c.mu.Unlock()
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -72,16 +73,15 @@ func TestRulesTCPServerFramed(t *testing.T) {
 	if want := []string{"PONG 7 #1\r\n", "PONG 8 #2\r\n"}; strings.Join(got, "") != strings.Join(want, "") {
 		t.Fatalf("got %q; want %q", got, want)
 	}
-	evs := w.waitFor(t, "two tx", func(evs []Event) bool {
-		n := 0
+	// Both replies of the read go out as one send, marked with the rule.
+	w.waitFor(t, "the replies as one tx", func(evs []Event) bool {
 		for _, e := range evs {
-			if e.Kind == EvTx && e.Rule == "ping" {
-				n++
+			if e.Kind == EvTx && e.Rule == "ping" && string(e.Data) == "PONG 7 #1\r\nPONG 8 #2\r\n" {
+				return true
 			}
 		}
-		return n == 2
+		return false
 	})
-	_ = evs
 	if st := set.Stats(0); st.Hits != 2 {
 		t.Fatalf("hits %d; want 2", st.Hits)
 	}
@@ -123,13 +123,29 @@ func TestRulesAfterActions(t *testing.T) {
 			s, w := startRuleServer(t, crlf, ruleSet(t, 0, r))
 			c := dial(t, s.LocalAddr())
 			io.WriteString(c, "QUIT\r\n")
-			sent := time.Now()
 			got, err := io.ReadAll(c)
 			if string(got) != "BYE\r\n" || !tc.wantErr(err) {
 				t.Fatalf("got %q, %v", got, err)
 			}
-			if d := time.Since(sent); d < 50*time.Millisecond {
-				t.Fatalf("closed %v after the request; the rule waits 50 ms first", d)
+			// The message is recorded before the rule acts, the close
+			// (FIN or RST) after its wait: the engine's own clock says
+			// whether it waited.
+			end := EvDisconnect
+			if tc.after == rules.AfterHalfClose {
+				end = EvInfo // local_fin
+			}
+			evs := w.waitFor(t, "the close", has(end, ""))
+			var msgAt, endAt time.Time
+			for _, e := range evs {
+				if e.Kind == EvMsg && msgAt.IsZero() {
+					msgAt = e.Time
+				}
+				if e.Kind == end {
+					endAt = e.Time
+				}
+			}
+			if d := endAt.Sub(msgAt); d < 50*time.Millisecond {
+				t.Fatalf("closed %v after the message; the rule waits 50 ms first", d)
 			}
 			if tc.after == rules.AfterHalfClose {
 				// Our side is closed; the peer's still works.
@@ -270,5 +286,110 @@ func TestRulesSavedWithName(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no tx line with rule ping:\n%s", b)
+	}
+}
+
+// Replies of one read are joined only while they come from one rule, so
+// every tx event names the rule that wrote it and the order is kept.
+func TestRulesJoinedRepliesKeepRuleAndOrder(t *testing.T) {
+	set := ruleSet(t, 0, aRule("a", rules.KindEquals, "A", "1"), aRule("b", rules.KindEquals, "B", "2"))
+	s, w := startRuleServer(t, crlf, set)
+	c := dial(t, s.LocalAddr())
+	io.WriteString(c, "A\r\nA\r\nB\r\nA\r\n")
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "1121" {
+		t.Fatalf("peer got %q, %v; want 1121", buf, err)
+	}
+	var got []string
+	w.waitFor(t, "a:11 b:2 a:1", func(evs []Event) bool {
+		// Consecutive sends of one rule are merged here, so a read split
+		// differently by the kernel does not change the answer.
+		got = got[:0]
+		last := ""
+		for _, e := range evs {
+			if e.Kind != EvTx {
+				continue
+			}
+			if e.Rule == last {
+				got[len(got)-1] += string(e.Data)
+				continue
+			}
+			got = append(got, e.Rule+":"+string(e.Data))
+			last = e.Rule
+		}
+		return strings.Join(got, " ") == "a:11 b:2 a:1"
+	})
+}
+
+// With rules every message of a read is answered, yet the display gets
+// only the newest that fit its feed, the older ones counted: a flood of
+// answered requests must not be built row by row for the window.
+func TestRulesAnswerAllShowTail(t *testing.T) {
+	h := NewHub("srv", nil)
+	h.Feed = NewFeed(64, 1<<20) // room for a few 10-byte messages
+	w := &watcher{h: h}
+	// The rule answers nothing (an empty reply), so no tx event pushes the
+	// messages out of the small feed; its hits show it took every one.
+	set := ruleSet(t, -1, aRule("ok", rules.KindStarts, "REQ", ""))
+	s := NewTCPServer(Config{Kind: KindTCPServer, Local: "127.0.0.1:0", Framing: crlf, Rules: set}, h)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := dial(t, s.LocalAddr())
+	const n = 200
+	io.WriteString(c, strings.Repeat("REQ 0001\r\n", n))
+	w.waitFor(t, "every message counted", func([]Event) bool { return s.Hub().Counters.Snapshot().RxMsgs == n })
+	if hits := set.Stats(0).Hits; hits != n {
+		t.Fatalf("the rule took %d messages; want %d", hits, n)
+	}
+	if got := s.Hub().Counters.Snapshot().RxMsgs; got != n {
+		t.Fatalf("counted %d messages; want %d", got, n)
+	}
+	shown := 0
+	for _, e := range w.waitFor(t, "messages", has(EvMsg, "")) {
+		if e.Kind == EvMsg {
+			shown += len(e.Msgs)
+		}
+	}
+	if shown == 0 || shown >= n/2 {
+		t.Fatalf("the display got %d of %d messages; want only the newest few", shown, n)
+	}
+}
+
+// A peer that does not read: replies larger than the socket takes are
+// written in part and queued for the rest, the read loop goes on taking
+// messages, and the peer finally gets every reply whole and in order.
+func TestRulesSlowPeerKeepsReadingAndOrder(t *testing.T) {
+	pad := strings.Repeat("-", 4<<20) // more than loopback's socket buffers hold
+	set := ruleSet(t, -1, aRule("big", rules.KindStarts, "REQ", "${msg}"+pad+"|"))
+	s, _ := startRuleServer(t, crlf, set)
+	c := dial(t, s.LocalAddr())
+	const n = 4
+	fmt.Fprintf(c, "REQ0\r\n")
+	w := time.Now().Add(10 * time.Second)
+	for s.Hub().Counters.Snapshot().TxBytes == 0 && time.Now().Before(w) {
+		time.Sleep(5 * time.Millisecond) // the first reply is partly written
+	}
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(c, "REQ%d\r\n", i)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Hub().Counters.Snapshot().RxMsgs < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server took %d of %d messages while the peer did not read: its read loop waits on the peer", s.Hub().Counters.Snapshot().RxMsgs, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var want strings.Builder
+	for i := range n {
+		fmt.Fprintf(&want, "REQ%d%s|", i, pad)
+	}
+	got := make([]byte, want.Len())
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Fatal("the replies arrived out of order or cut")
 	}
 }

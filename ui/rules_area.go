@@ -70,6 +70,7 @@ func (r *rulesArea) current() *rules.Set { return r.set.Load() }
 
 // use applies s: to the open session at once, and remembered.
 func (r *rulesArea) use(s *rules.Set) {
+	s.Inherit(r.current()) // unchanged rules keep their hits
 	r.set.Store(s)
 	r.stats = nil
 	if r.live != nil {

@@ -78,8 +78,9 @@ func ruleFireNames() []string {
 	return []string{T("rules.fire.always", "Always"), T("rules.fire.once", "Once"), T("rules.fire.times", "N times")}
 }
 func newEntry(multi bool) *widget.Entry {
-	e := &widget.Entry{MultiLine: multi, Wrapping: fyne.TextWrapBreak}
+	e := &widget.Entry{MultiLine: multi}
 	if multi {
+		e.Wrapping = fyne.TextWrapBreak
 		e.SetMinRowsVisible(2)
 	}
 	e.ExtendBaseWidget(e)
@@ -107,7 +108,6 @@ func (d *rulesDialog) build() fyne.CanvasObject {
 		widget.NewButton(T("rules.import", "Import…"), d.onImport),
 		widget.NewButton(T("rules.export", "Export…"), d.onExport),
 	)
-	left := container.NewBorder(nil, btns, nil, nil, d.list)
 
 	d.name = newEntry(false)
 	d.enabled = widget.NewCheck(T("rules.enabled", "On"), nil)
@@ -158,7 +158,10 @@ func (d *rulesDialog) build() fyne.CanvasObject {
 	d.none = widget.NewLabel(T("rules.pick", "Add a rule, or pick one in the list to edit it."))
 	d.none.Wrapping = fyne.TextWrapWord
 	d.errLine = newErrLine()
-	right := container.NewVScroll(container.NewVBox(d.errLine, d.none, d.editor, widget.NewSeparator(), testBox))
+	// The test box sits under the list, so it is on screen at 1024×700
+	// whichever rule is being edited.
+	left := container.NewBorder(nil, container.NewVBox(btns, widget.NewSeparator(), testBox), nil, nil, d.list)
+	right := container.NewVScroll(container.NewVBox(d.errLine, d.none, d.editor))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.34
 	d.select_(-1)
@@ -197,7 +200,7 @@ func (d *rulesDialog) rowText(i int) string {
 	s := state + " " + r.Name
 	if i < len(d.area.stats) && i < d.area.current().Len() && d.area.current().File().Rules[i].Name == r.Name {
 		st := d.area.stats[i]
-		s += " · " + Tf("rules.hits", "%s hits", groupDigits(st.Hits))
+		s += " · " + Tf("rules.hits", "hits: %s", groupDigits(st.Hits))
 		if !st.Last.IsZero() {
 			s += " · " + st.Last.Format("15:04:05")
 		}
@@ -290,6 +293,7 @@ func (d *rulesDialog) onEdit() {
 		return
 	}
 	d.dirty = true
+	d.clearErrs() // what was said is about the text before this edit
 	r := &d.draft[d.sel]
 	r.Name = strings.TrimSpace(d.name.Text)
 	r.Enabled = d.enabled.Checked
@@ -462,6 +466,7 @@ func (d *rulesDialog) onTest() {
 		d.testOut.SetText(errText(err))
 		return
 	}
+	s.Inherit(d.area.current()) // ${counter} as the session would count
 	a := s.Test(msg, "127.0.0.1:50000", time.Now())
 	if a.Rule < 0 {
 		d.testOut.SetText(T("rules.test.none", "No rule matches: nothing would be sent."))

@@ -65,8 +65,15 @@ func TestRulesDialogMakesARuleThatAnswers(t *testing.T) {
 		return strings.Contains(viewText(p), "auto-reply: ping") && strings.Contains(p.rules.summary.Text, "hits: 2")
 	})
 	d = openRulesDialog(t, p)
-	if row := d.rowText(0); !strings.Contains(row, "2 hits") {
+	if row := d.rowText(0); !strings.Contains(row, "hits: 2") {
 		t.Fatalf("row %q; want its 2 hits", row)
+	}
+	// Applying again (nothing changed, or another rule added) keeps them.
+	test.Tap(d.addB)
+	d.name.SetText("other")
+	test.Tap(d.applyB)
+	if st := p.rules.current().Stats(0); st.Hits != 2 || p.rules.current().Len() != 2 {
+		t.Fatalf("after Apply: %d rules, ping has %d hits; want 2 and 2", p.rules.current().Len(), st.Hits)
 	}
 	d.d.Hide()
 }
@@ -89,8 +96,8 @@ func TestRulesDialogRefusesABadRule(t *testing.T) {
 	if p.rules.current().Len() != 0 {
 		t.Fatal("a set with a bad rule was applied")
 	}
-	if d.sel != 1 || !d.fPattern.err.Visible() || !strings.Contains(d.fPattern.err.Text, "Position 1") {
-		t.Fatalf("selected %d, pattern error %q (visible %v); want rule 2's pattern, at position 1", d.sel, d.fPattern.err.Text, d.fPattern.err.Visible())
+	if d.sel != 1 || !d.fPattern.err.Visible() || !strings.Contains(d.fPattern.err.Text, "Position 2") {
+		t.Fatalf("selected %d, pattern error %q (visible %v); want rule 2's pattern, at position 2 (the open parenthesis)", d.sel, d.fPattern.err.Text, d.fPattern.err.Visible())
 	}
 	if !strings.Contains(d.errLine.Text, `Rule 2 “bad”`) {
 		t.Fatalf("error line %q", d.errLine.Text)

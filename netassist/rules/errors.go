@@ -87,8 +87,42 @@ func regexError(err error, pattern string) *Error {
 		if i := strings.Index(pattern, se.Expr); i >= 0 && se.Expr != "" {
 			e.Pos = runePos(pattern, i)
 		}
+		if se.Code == syntax.ErrMissingParen {
+			// RE2 names the whole pattern; point at the ( left open.
+			if i := unclosedParen(pattern); i >= 0 {
+				e.Pos = runePos(pattern, i)
+			}
+		}
 	}
 	return e
+}
+
+// unclosedParen is the byte offset of the last ( that no ) closes, not
+// counting escaped ones or those inside [...]; -1 if there is none.
+func unclosedParen(p string) int {
+	var open []int
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+			if strings.HasPrefix(p[i+1:], "]") || strings.HasPrefix(p[i+1:], "^]") {
+				i += strings.Index(p[i:], "]") // a leading ] is a member
+			}
+		case c == '(':
+			open = append(open, i)
+		case c == ')' && len(open) > 0:
+			open = open[:len(open)-1]
+		}
+	}
+	if len(open) == 0 {
+		return -1
+	}
+	return open[len(open)-1]
 }
 
 // runePos is the 1-based character position of byte offset i in s.

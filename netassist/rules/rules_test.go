@@ -239,7 +239,8 @@ func TestCompileErrors(t *testing.T) {
 		code  string
 		arg   string
 	}{
-		{"regex paren", bad(func(r *Rule) { r.Match.Pattern = `ab(c` }), "match.pattern", 1, CodeRegex, "missing closing )"},
+		{"regex paren", bad(func(r *Rule) { r.Match.Pattern = `ab(c` }), "match.pattern", 3, CodeRegex, "missing closing )"},
+		{"regex paren in class", bad(func(r *Rule) { r.Match.Pattern = `[(]x\((y` }), "match.pattern", 7, CodeRegex, "missing closing )"},
 		{"regex bad escape", bad(func(r *Rule) { r.Match.Pattern = `x\q` }), "match.pattern", 2, CodeRegex, "invalid escape sequence"},
 		{"bad hex pattern", bad(func(r *Rule) { r.Match = Match{Kind: KindEquals, On: OnHex, Pattern: "7E 0G"} }), "match.pattern", 5, codec.CodeHexBadChar, "G"},
 		{"bad escape pattern", bad(func(r *Rule) { r.Match = Match{Kind: KindStarts, Pattern: `ab\q`} }), "match.pattern", 3, codec.CodeEscUnknown, `\q`},
@@ -327,5 +328,33 @@ func TestParseErrors(t *testing.T) {
 		if !errors.As(err, &e) || e.Code != tc.code || e.Pos != tc.pos || e.Arg != tc.arg {
 			t.Errorf("Parse(%q) = %+v; want code %s pos %d arg %q", tc.in, err, tc.code, tc.pos, tc.arg)
 		}
+	}
+}
+
+// A new set keeps the counters of the rules that did not change, in
+// whatever place they moved to; changed and new rules start at zero.
+func TestInheritCounters(t *testing.T) {
+	a := rule("a", KindContains, OnText, "", "1")
+	b := rule("b", KindContains, OnText, "", "2")
+	b.Fire.Mode = FireOnce
+	old := mustCompile(t, b, a)
+	old.Respond(nil, "", t0, nil) // b, spent
+	old.Respond(nil, "", t0, nil) // a
+	old.Respond(nil, "", t0, nil) // a
+	a2 := a
+	a2.Reply.Template = "changed"
+	s := mustCompile(t, a, rule("c", KindEquals, OnText, "x", ""), b, a2)
+	s.Inherit(old)
+	want := []uint64{2, 0, 1, 0}
+	for i, w := range want {
+		if st := s.Stats(i); st.Hits != w {
+			t.Errorf("rule %d: %d hits; want %d", i, st.Hits, w)
+		}
+	}
+	if !s.Stats(2).Spent {
+		t.Error("the once-rule that answered must stay spent")
+	}
+	if a := s.Respond(nil, "", t0, nil); string(a.Reply) != "1" || s.Stats(0).Hits != 3 {
+		t.Fatalf("after inheriting: %q, hits %d", a.Reply, s.Stats(0).Hits)
 	}
 }

@@ -377,3 +377,27 @@ func decodeUTF8(cs codec.Charset, msg []byte) []byte {
 	}
 	return out
 }
+
+// Inherit carries the counters of old's rules over to the same rules in s
+// (same definition, matched in order), so that editing one rule does not
+// zero the hits of the others, and a once-rule that has answered stays
+// spent. Call it before s is in use.
+func (s *Set) Inherit(old *Set) {
+	if s == nil || old == nil {
+		return
+	}
+	taken := make([]bool, len(old.rules))
+	for i := range s.rules {
+		for j := range old.rules {
+			if taken[j] || old.file.Rules[j] != s.file.Rules[i] {
+				continue
+			}
+			taken[j] = true
+			from, to := old.rules[j].st, s.rules[i].st
+			to.hits.Store(from.hits.Load())
+			to.last.Store(from.last.Load())
+			to.paused.Store(from.paused.Load())
+			break
+		}
+	}
+}

@@ -2,7 +2,7 @@
 // scripts/bench.sh): it measures the app against peers on the same machine
 // in one run and writes bench/REPORT.md. Everything runs on 127.0.0.1.
 //
-//	bench -bin build/netassist -peer PEER -out bench/REPORT.md [-only flood,framing,clients,udp,http,proxy,startup,idle,export,relay]
+//	bench -bin build/netassist -peer PEER -out bench/REPORT.md [-only flood,framing,rules,clients,udp,http,proxy,startup,idle,export,relay]
 //
 // The same binary is also the load generators and the sink, run as
 // separate processes: `bench sink|flood|clients|udp ...`.
@@ -38,12 +38,15 @@ func main() {
 		case "udp":
 			runUDP(os.Args[2:])
 			return
+		case "rulesanchor":
+			runRulesAnchor(os.Args[2:])
+			return
 		}
 	}
 	bin := flag.String("bin", "build/netassist", "the app binary")
 	peer := flag.String("peer", "", "a minimal Fyne window, the start-up and idle peer (optional)")
 	out := flag.String("out", "bench/REPORT.md", "report to write")
-	only := flag.String("only", "", "comma-separated parts to run (flood,framing,clients,udp,http,proxy,startup,idle,export,relay); all when empty")
+	only := flag.String("only", "", "comma-separated parts to run (flood,framing,rules,clients,udp,http,proxy,startup,idle,export,relay); all when empty")
 	floodBytes := flag.Int64("flood-bytes", 1<<30, "bytes in the TCP flood")
 	nClients := flag.Int("clients", 10000, "connections in the many-clients test")
 	seed := flag.Uint64("seed", 20251121, "seed of the flood's data")
@@ -113,6 +116,7 @@ func main() {
 		rep.FloodLag = benchFloodLag(e, lagOpts, *seed)
 	})
 	step("framing", func() { rep.Framed = benchFramed(e, *floodBytes, *seed) })
+	step("rules", func() { rep.Rules = benchRules(e) })
 	step("clients", func() { rep.Many = benchClients(e, *nClients) })
 	step("udp", func() { rep.UDP = benchUDP(e) })
 	step("http", func() { rep.HTTP = benchHTTP(e) })

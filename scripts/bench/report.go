@@ -27,7 +27,9 @@ type report struct {
 	// FloodLag is the flood again on several screens and peer shapes.
 	FloodLag *lagResult
 	// Framed is the flood into a server that splits it into messages.
-	Framed  *framedResult
+	Framed *framedResult
+	// Rules is the automatic-reply part (rules.go).
+	Rules   *rulesResult
 	Many    *manyResult
 	UDP     *udpBench
 	HTTP    *httpBench
@@ -144,6 +146,9 @@ func (r *report) evaluate() {
 	}
 	if f := r.Framed; f != nil {
 		f.checks(r)
+	}
+	if x := r.Rules; x != nil {
+		x.checks(r)
 	}
 	if x := r.Export; x != nil {
 		x.checks(r)
@@ -316,6 +321,9 @@ func (r *report) markdown() string {
 	}
 	if f := r.Framed; f != nil {
 		f.markdown(w)
+	}
+	if x := r.Rules; x != nil {
+		x.markdown(w)
 	}
 	if x := r.Relay; x != nil {
 		x.markdown(w)
