@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
@@ -474,7 +475,7 @@ func (d *httpRulesDialog) onTest() {
 		return
 	}
 	b := server.RuleAnswerBytes(a, req.Method, d.testTime())
-	out := Tf("rules.http.test.hit", "Rule %d “%s” answers with %d bytes:", a.Rule+1, a.Name, len(b)) + "\n" + codec.Escape(b)
+	out := Tf("rules.http.test.hit", "Rule %d “%s” answers with %d bytes:", a.Rule+1, a.Name, len(b)) + "\n" + escapeLines(b)
 	if a.Wait > 0 {
 		out += "\n" + Tf("rules.http.test.wait", "then waits %d ms", a.Wait.Milliseconds())
 	}
@@ -567,4 +568,21 @@ func newHTTPRuleEntry(multi bool) *widget.Entry {
 	}
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// escapeLines is b with the send box's escapes, a line of text per line of
+// the answer (each still ending in its visible \r\n), so the head reads
+// as it would in a terminal.
+func escapeLines(b []byte) string {
+	var out []string
+	for len(b) > 0 {
+		i := bytes.Index(b, []byte("\r\n"))
+		if i < 0 {
+			out = append(out, codec.Escape(b))
+			break
+		}
+		out = append(out, codec.Escape(b[:i+2]))
+		b = b[i+2:]
+	}
+	return strings.Join(out, "\n")
 }

@@ -168,7 +168,7 @@ func TestHTTPRulesDialogTestBox(t *testing.T) {
 	test.Tap(d.applyB)
 	d.testIn.SetText("POST /login HTTP/1.1\nHost: x\nContent-Type: application/json\n\n{\"user\": 1}")
 	test.Tap(d.testRun)
-	want := `HTTP/1.1 201 Created\r\nContent-Length: 4\r\nDate: Sat, 05 Dec 2026 01:02:03 GMT\r\n\r\nok 1`
+	want := "HTTP/1.1 201 Created\\r\\n\nContent-Length: 4\\r\\n\nDate: Sat, 05 Dec 2026 01:02:03 GMT\\r\\n\n\\r\\n\nok 1"
 	if !strings.Contains(d.testOut.Text, `Rule 1 “login” answers with`) || !strings.Contains(d.testOut.Text, want) {
 		t.Fatalf("test says %q; want %q", d.testOut.Text, want)
 	}
