@@ -190,7 +190,7 @@ func (d *httpRulesDialog) show() {
 	}
 }
 
-// rowText is a list row: on/off, name, what it matches, hits and last time.
+// rowText is a list row: on/off, name, hits and last time, what it matches.
 func (d *httpRulesDialog) rowText(i int) string {
 	r := d.draft[i]
 	state := "☐"
@@ -198,9 +198,6 @@ func (d *httpRulesDialog) rowText(i int) string {
 		state = "☑"
 	}
 	s := state + " " + r.Name
-	if what := strings.TrimSpace(r.Match.Method + " " + r.Match.Path); what != "" {
-		s += " · " + what
-	}
 	cur := d.area.current()
 	if i < len(d.area.stats) && i < cur.Len() && cur.File().Rules[i].Name == r.Name {
 		st := d.area.stats[i]
@@ -214,6 +211,10 @@ func (d *httpRulesDialog) rowText(i int) string {
 		case st.Spent:
 			s += " · " + T("rules.state.spent", "done")
 		}
+	}
+	// What it matches last: a long path is what the row may cut.
+	if what := strings.TrimSpace(r.Match.Method + " " + r.Match.Path); what != "" {
+		s += " · " + what
 	}
 	return s
 }
