@@ -220,3 +220,23 @@ func TestSetRulesWhileServingAndTxNamesTheRule(t *testing.T) {
 		t.Errorf("rules removed: %d", resp.StatusCode)
 	}
 }
+
+// The window always gives the server a set, empty when there are no
+// rules: an empty set keeps the fast lane, a rule turns it off.
+func TestEmptyRulesKeepTheFastLane(t *testing.T) {
+	empty, err := rules.CompileHTTP(rules.File{Version: rules.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, Config{Root: fastTree(t), Rules: empty}, warmCache)
+	addr := s.Addr().String()
+	rawRoundTrip(t, addr, "GET /sub/note.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	if n := s.fastServed.Load(); n != 1 {
+		t.Fatalf("fast lane served %d; want 1 with an empty rule set", n)
+	}
+	s.SetRules(httpRules(t, testRules))
+	rawRoundTrip(t, addr, "GET /sub/note.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	if n := s.fastServed.Load(); n != 1 {
+		t.Fatalf("fast lane served %d; want still 1 with rules", n)
+	}
+}
