@@ -243,3 +243,39 @@ func TestHTTPRulesRememberedAndGivenByOpen(t *testing.T) {
 		t.Fatalf("--rules are the remembered ones now, as for byte sessions: %+v", f.Rules)
 	}
 }
+
+// A rule answering too fast is shown paused with Resume (the mode answers
+// meanwhile); Resume lets it answer again.
+func TestHTTPRulesPausedShownAndResumed(t *testing.T) {
+	a := newTestApp(t)
+	p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
+	set, err := rules.LoadHTTP([]byte(`{"version":1,"max_per_second":2,"rules":[{"name":"fast","match":{"path":"^/f$"},"reply":{"status":202}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.rules.use(set)
+	p.host.SetText("127.0.0.1")
+	p.port.SetText("0")
+	test.Tap(p.openBtn)
+	url := "http://" + p.srv.Load().Addr().String() + "/f"
+	// Three answers in the same instant (the engine's clock, not the
+	// test's speed) pause the rule; it stays paused until Resume.
+	now := time.Now()
+	for range 3 {
+		set.Respond(rules.HTTPRequest{Method: "GET", Path: "/f"}, now)
+	}
+	if !set.Stats(0).Paused {
+		t.Fatal("three answers at once with a limit of 2 a second did not pause the rule")
+	}
+	tickUntil(t, a, "the pause shown", func() bool { return p.rules.resume.Visible() && strings.Contains(p.rules.paused.Text, "fast") })
+	if resp, _ := httpGet(t, url); resp.StatusCode != 404 {
+		t.Fatalf("paused: %d; want the folder's 404", resp.StatusCode)
+	}
+	test.Tap(p.rules.resume)
+	if set.Stats(0).Paused || p.rules.resume.Visible() {
+		t.Fatal("Resume did not resume")
+	}
+	if resp, _ := httpGet(t, url); resp.StatusCode != 202 {
+		t.Fatalf("resumed: %d; want the rule's 202", resp.StatusCode)
+	}
+}
