@@ -68,7 +68,7 @@ type httpServerPanel struct {
 	reqSlot   *fyne.Container    // the request view, or the proxy's Request | To upstream tabs
 	rootObj   fyne.CanvasObject  // the folder field, hidden in Forward mode
 	px        proxyPane          // reverse proxy mode (httpserver_proxy.go)
-	rules     *rules.HTTPSet     // given by --rules; answer before the mode
+	rules     *httpRulesArea     // answer before the mode (httprules_area.go)
 
 	shown [7]int64 // id, request and response lengths, state, body left, upstream leg's lengths last shown
 
@@ -110,6 +110,12 @@ func newHTTPServerPanel(a *App, n int) *httpServerPanel {
 	hub.Feed.SkipTraffic()
 	p := &httpServerPanel{}
 	p.initSession(a, netassist.KindHTTPServer, hub, "tcp", p)
+	p.rules = newHTTPRulesArea(a, p.prefKey)
+	p.rules.live = func(s *rules.HTTPSet) {
+		if srv := p.srv.Load(); srv != nil {
+			srv.SetRules(s)
+		}
+	}
 	return p
 }
 
@@ -149,7 +155,8 @@ func (p *httpServerPanel) build() fyne.CanvasObject {
 	proxyBox := p.buildProxy()
 	settings := container.NewVBox(p.reach, p.fHost.object(), p.fPort.object(), p.rootObj, p.mode, proxyBox,
 		widget.NewLabel(T("http.paths", "Paths to hold")), p.paths,
-		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object())
+		widget.NewLabel(T("http.timeout", "Answer timeout (s)")), p.timeout, p.dotfiles, p.openBtn, p.sessErr, p.saveChk, p.saveLine.object(),
+		widget.NewSeparator(), p.rules.build())
 
 	p.list = p.buildList()
 	p.reqView = newMsgView(T("http.request", "Request"))
@@ -228,7 +235,7 @@ func (p *httpServerPanel) config() (netassist.Config, bool) {
 	if !p.configProxy(&cfg) {
 		ok = false
 	}
-	cfg.HTTPRules = p.rules
+	cfg.HTTPRules = p.rules.current()
 	return cfg, ok
 }
 
@@ -244,7 +251,9 @@ func (p *httpServerPanel) fill(cfg netassist.Config) {
 		p.mode.SetSelected(T("http.static", "Static"))
 	}
 	p.fillProxy(cfg)
-	p.rules = cfg.HTTPRules
+	if cfg.HTTPRules != nil { // --rules
+		p.rules.use(cfg.HTTPRules)
+	}
 }
 
 func (p *httpServerPanel) isOpen() bool { return p.srv.Load() != nil }
@@ -264,7 +273,7 @@ func (p *httpServerPanel) open(cfg netassist.Config) error {
 		Timeout: time.Duration(secs * float64(time.Second)), ShowDotfiles: p.dotfiles.Checked, Recorder: p.hub,
 		Session: p.hub.Name(), Log: p.app.log,
 		Upstream: cfg.Proxy, HoldRequests: cfg.HoldRequests, HoldResponses: cfg.HoldResponses, UpstreamTLS: upstreamTLS(cfg),
-		Rules: cfg.HTTPRules})
+		Rules: p.rules.current()})
 	p.showSessErr("")
 	if err := srv.Start(); err != nil {
 		p.app.log.WithField("session", p.hub.Name()).Warnf("open: %v", err)
@@ -488,7 +497,8 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			groupDigits(snap.RxBytes), humanBytes(rx), groupDigits(snap.TxBytes), humanBytes(tx))
 		p.statusAt = now
 	}
-	if !changed && len(errs) == 0 && status == p.statusShown {
+	showRules := p.rules.prepare(now)
+	if !changed && len(errs) == 0 && status == p.statusShown && showRules == nil {
 		return nil // nothing new: no work for the UI thread
 	}
 	p.statusShown = status
@@ -505,6 +515,9 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 			p.showSessErr(errs[len(errs)-1])
 		}
 		p.showStatus(status) // unticks Save traffic if the saver stopped itself (disk full)
+		if showRules != nil {
+			showRules()
+		}
 	}
 }
 

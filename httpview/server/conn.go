@@ -139,7 +139,8 @@ type conn struct {
 	peer string
 	cap  *capture
 
-	reason    atomic.Value // string: how the peer ended it, set by Read
+	reason    atomic.Value           // string: how the peer ended it, set by Read
+	rule      atomic.Pointer[string] // the rule answering the request in hand; nil: none
 	closeOnce sync.Once
 
 	// Reads and writes in flight, so that Close records the disconnect
@@ -258,7 +259,11 @@ func (c *conn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if n > 0 {
 		now := time.Now()
-		c.s.record(netassist.EvTx, c, p[:n], "", now)
+		ev := netassist.Event{Time: now, Session: c.s.cfg.Session, Kind: netassist.EvTx, Conn: c.id, Peer: c.peer, Data: p[:n]}
+		if r := c.rule.Load(); r != nil {
+			ev.Rule = *r
+		}
+		c.s.rec.Record(ev)
 		c.cap.onTx(p[:n], now)
 	}
 	switch {

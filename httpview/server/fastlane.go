@@ -71,6 +71,9 @@ func (s *Server) fastLane(c *conn, l *listener) {
 // out is scratch space for the response: the capture and the recorder copy
 // what they keep.
 func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
+	if s.activeRules() != nil {
+		return 0, false // rules answer first, in net/http's handler
+	}
 	req, used, ok := parseSimpleRequest(b)
 	if !ok {
 		return 0, false

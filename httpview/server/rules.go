@@ -23,7 +23,7 @@ import (
 const maxRuleBody = 1 << 20
 
 // serveRule answers r when a rule matches; false lets the mode answer.
-func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id uint64) bool {
+func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id uint64, set *rules.HTTPSet) bool {
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength <= s.maxBody {
 		b, err := io.ReadAll(io.LimitReader(r.Body, maxRuleBody))
@@ -35,7 +35,7 @@ func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id u
 		r.Body = readCloser{io.MultiReader(bytes.NewReader(b), r.Body), r.Body}
 	}
 	now := time.Now()
-	a := s.cfg.Rules.Respond(rules.HTTPRequest{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, Peer: c.peer}, now)
+	a := set.Respond(rules.HTTPRequest{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, Peer: c.peer}, now)
 	if a.JustPaused {
 		s.record(netassist.EvError, c, nil, "rule "+strconv.Quote(a.Name)+" answered more often than its limit per second: paused", now)
 	}
@@ -43,27 +43,22 @@ func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id u
 		return false
 	}
 	s.store.update(id, func(e *Exchange) { e.Rule = a.Name })
+	name := a.Name
+	c.rule.Store(&name) // events.jsonl names the rule on the answer's tx lines
 	// The rest of the body is read as any answer's is, so the connection
 	// stays in step (413 past MaxBody).
 	if !s.readBody(w, r, c, id, 0) {
 		return true
 	}
 	h := w.Header()
-	for k, v := range a.Header {
+	for k, v := range ruleHeader(a) {
 		h[k] = v
 	}
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffed type the rule did not write
 	}
-	noBody := a.Status == http.StatusNoContent || a.Status == http.StatusNotModified
-	if !noBody {
-		h.Set("Content-Length", strconv.Itoa(len(a.Body)))
-	}
-	if a.After == rules.AfterClose {
-		h.Set("Connection", "close")
-	}
 	w.WriteHeader(a.Status)
-	if !noBody && r.Method != http.MethodHead {
+	if !ruleNoBody(a.Status) && r.Method != http.MethodHead {
 		w.Write(a.Body)
 	}
 	if a.Wait <= 0 && (a.After == rules.AfterNone || a.After == rules.AfterClose) {

@@ -1,15 +1,18 @@
 package server
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"netassist/netassist"
 	"netassist/netassist/rules"
 )
 
@@ -146,5 +149,94 @@ func TestRulesFireOnceThenTheMode(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("request %d: %d; want %d", i+1, resp.StatusCode, want)
 		}
+	}
+}
+
+// ruleTx collects the tx bytes each rule name marked (""; none).
+type ruleTx struct {
+	mu sync.Mutex
+	tx map[string]string
+}
+
+func (r *ruleTx) Record(ev netassist.Event) {
+	if ev.Kind != netassist.EvTx {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tx[ev.Rule] += string(ev.Data)
+}
+
+func (r *ruleTx) get(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tx[name]
+}
+
+// The window hands a server that is already serving (fast lane and all)
+// its rules; the next request is answered by them, one connection's
+// keep-alive too, and only the answer's bytes name the rule.
+func TestSetRulesWhileServingAndTxNamesTheRule(t *testing.T) {
+	rec := &ruleTx{tx: map[string]string{}}
+	s := startServer(t, Config{Recorder: rec})
+	addr := s.Addr().String()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	roundTrip := func(path string) (*http.Response, string) {
+		t.Helper()
+		if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if resp, _ := roundTrip("/"); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("sample site: %d %v", resp.StatusCode, resp.Header)
+	}
+	s.SetRules(httpRules(t, testRules))
+	if resp, body := roundTrip("/users/7"); resp.StatusCode != 200 || body != `{"id": 7}` {
+		t.Fatalf("after SetRules: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := roundTrip("/"); resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("no rule matches /: %d %v", resp.StatusCode, resp.Header)
+	}
+	waitSettled(t, s, 3)
+	if got := rec.get("user"); !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(got, `{"id": 7}`) {
+		t.Errorf("tx named \"user\": %q", got)
+	}
+	if got := rec.get(""); strings.Count(got, "HTTP/1.1 200 OK") != 2 || strings.Contains(got, `"id"`) {
+		t.Errorf("tx with no rule: %d answers, %q…", strings.Count(got, "HTTP/1.1 200 OK"), got[:min(len(got), 80)])
+	}
+	s.SetRules(nil)
+	if resp, _ := roundTrip("/users/7"); resp.StatusCode != 404 {
+		t.Errorf("rules removed: %d", resp.StatusCode)
+	}
+}
+
+// The window always gives the server a set, empty when there are no
+// rules: an empty set keeps the fast lane, a rule turns it off.
+func TestEmptyRulesKeepTheFastLane(t *testing.T) {
+	empty, err := rules.CompileHTTP(rules.File{Version: rules.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, Config{Root: fastTree(t), Rules: empty}, warmCache)
+	addr := s.Addr().String()
+	rawRoundTrip(t, addr, "GET /sub/note.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	if n := s.fastServed.Load(); n != 1 {
+		t.Fatalf("fast lane served %d; want 1 with an empty rule set", n)
+	}
+	s.SetRules(httpRules(t, testRules))
+	rawRoundTrip(t, addr, "GET /sub/note.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	if n := s.fastServed.Load(); n != 1 {
+		t.Fatalf("fast lane served %d; want still 1 with rules", n)
 	}
 }

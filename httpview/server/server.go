@@ -115,6 +115,8 @@ type Server struct {
 
 	proxy *proxy // reverse proxy mode; nil otherwise
 
+	rules atomic.Pointer[rules.HTTPSet] // SetRules replaces it while serving; nil: none
+
 	mu       sync.Mutex
 	started  bool
 	closed   bool
@@ -143,6 +145,7 @@ func New(cfg Config) *Server {
 	if cfg.Root != "" {
 		s.files = newFileCache()
 	}
+	s.rules.Store(cfg.Rules)
 	if s.log == nil {
 		s.log = logrus.StandardLogger()
 	}
@@ -226,8 +229,9 @@ func (s *Server) Start() error {
 	go func() {
 		defer s.handlers.Done()
 		// The fast lane answers from the folder's files: a proxy has none,
-		// and rules come before the files.
-		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil && s.cfg.Rules == nil))
+		// and rules come before the files (fastServe hands a request
+		// to net/http while there are rules).
+		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}
@@ -296,7 +300,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.handlers.Done()
 
 	id := c.cap.begin(r, time.Now())
-	if s.cfg.Rules != nil && s.serveRule(w, r, c, id) {
+	c.rule.Store(nil) // a rule's name marks only its own answer's bytes
+	if set := s.activeRules(); set != nil && s.serveRule(w, r, c, id, set) {
 		return
 	}
 	switch {
@@ -346,6 +351,21 @@ func (s *Server) pathHeld(path string) bool {
 func (s *Server) record(kind netassist.EventKind, c *conn, data []byte, detail string, now time.Time) {
 	s.rec.Record(netassist.Event{Time: now, Session: s.cfg.Session, Kind: kind,
 		Conn: c.id, Peer: c.peer, Data: data, Detail: detail})
+}
+
+// SetRules replaces the rules at once, for the requests that come after;
+// nil or an empty set: none.
+func (s *Server) SetRules(set *rules.HTTPSet) { s.rules.Store(set) }
+
+// Rules is the set in use (nil: none).
+func (s *Server) Rules() *rules.HTTPSet { return s.rules.Load() }
+
+// activeRules is the set when it has a rule to look at, else nil.
+func (s *Server) activeRules() *rules.HTTPSet {
+	if set := s.rules.Load(); set != nil && set.Len() > 0 {
+		return set
+	}
+	return nil
 }
 
 // logWriter carries net/http's own complaints (handler panics, bad
