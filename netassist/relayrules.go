@@ -62,8 +62,14 @@ func (d *relayDir) arrivedRules(set *rules.Set, p []byte, frames []framing.Frame
 	buf := append(d.unfwd, p...)
 	d.heldN -= len(d.unfwd)
 	d.mu.Unlock()
+	// Messages and answers keep their order: what passes before an
+	// answered message is passed before its reply is sent.
+	type step struct {
+		pass [][]byte
+		a    rules.Answer
+	}
+	var steps []step
 	var pass [][]byte
-	var answers []rules.Answer
 	off := 0
 	for _, f := range frames {
 		s := min(ahead, len(f.Data))
@@ -72,7 +78,8 @@ func (d *relayDir) arrivedRules(set *rules.Set, p []byte, frames []framing.Frame
 		off += len(part)
 		if s == 0 && f.Bad == framing.Good {
 			if a, ok := d.ask(set, f.Shown(), at); ok {
-				answers = append(answers, a)
+				steps = append(steps, step{pass, a})
+				pass = nil
 				continue
 			}
 		}
@@ -84,12 +91,13 @@ func (d *relayDir) arrivedRules(set *rules.Set, p []byte, frames []framing.Frame
 	d.unfwd = append([]byte(nil), buf[off:]...)
 	d.heldN += len(d.unfwd)
 	d.mu.Unlock()
-	d.passMsgs(pass, at)
-	for _, a := range answers {
-		if !d.answer(a) {
+	for _, st := range steps {
+		d.passMsgs(st.pass, at)
+		if !d.answer(st.a) {
 			return
 		}
 	}
+	d.passMsgs(pass, at)
 }
 
 // passMsgs passes whole messages on, or holds them, in order.

@@ -52,10 +52,10 @@ func TestTCPRelayRuleAnswersClient(t *testing.T) {
 	if st := set.Stats(0); st.Hits != 1 {
 		t.Fatalf("hits %d", st.Hits)
 	}
-	p := r.Pairs()[0]
-	if p.Client2.TxBytes != 8 || p.Server.TxBytes != 12 {
-		t.Fatalf("counters %+v / %+v", p.Client2, p.Server)
-	}
+	w.waitFor(t, "the counters", func([]Event) bool { // counted just after the write
+		p := r.Pairs()[0]
+		return p.Client2.TxBytes == 8 && p.Server.TxBytes == 12
+	})
 	// Taking the rules away passes everything again.
 	r.SetDirRules(ClientToServer, nil)
 	c.Write([]byte("PING 8\r\n"))
