@@ -1,8 +1,14 @@
 package ui
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"netassist/netassist"
@@ -70,3 +76,36 @@ func TestRelayRulesAnswerUpstreamAndAreRemembered(t *testing.T) {
 type relayBack struct{ p *relayPanel }
 
 func (b relayBack) rulesOf() *rulesArea { return b.p.rulesBack }
+
+// At 1024×700, in English and in Chinese, the relay's Rules tab shows
+// both directions' titles and Rules… buttons whole.
+func TestRelayRulesTabAt1024x700(t *testing.T) {
+	for _, lng := range []string{"en", "zh"} {
+		t.Run(lng, func(t *testing.T) {
+			if err := LoadTranslations(lng); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { LoadTranslations("en") })
+			a := newTestApp(t)
+			up, _ := upstreamPeer(t)
+			p, _ := openRelay(t, a, up)
+			p.held.tabs.SelectIndex(3)
+			a.win.Resize(fyne.NewSize(1024, 700))
+			a.pump.tick(time.Now())
+			drawn := drawnText(a.win.Content())
+			for _, s := range []string{T("relay.rules.c2s", "Client → server"), T("relay.rules.s2c", "Server → client"), T("rules.open", "Rules…")} {
+				if !strings.Contains(drawn, noSpace(s)) {
+					t.Errorf("%q not drawn whole at 1024×700", s)
+				}
+			}
+			if !p.rules.open.Visible() || !p.rulesBack.open.Visible() {
+				t.Error("a Rules… button is hidden")
+			}
+			if dir := os.Getenv("NETASSIST_SHOTS"); dir != "" { // for a person to look at
+				f, _ := os.Create(filepath.Join(dir, "relay-rules-"+lng+".png"))
+				png.Encode(f, a.win.Canvas().Capture())
+				f.Close()
+			}
+		})
+	}
+}
