@@ -45,6 +45,10 @@ func TestRelayRulesAnswerUpstreamAndAreRemembered(t *testing.T) {
 	tickUntil(t, a, "the hit shown", func() bool {
 		return p.rulesBack.summary.Text == Tf("rules.summary", "%d rules, %d on · hits: %s", 1, 1, "1")
 	})
+	tickUntil(t, a, "the reply shown under its rule", func() bool {
+		texts, _ := rowsOf(p.recv)
+		return strings.Contains(strings.Join(texts, "\n"), Tf("rules.mark", "auto-reply: %s", "ka")+" "+T("relay.to.server", "→ server"))
+	})
 	if p.rules.current().Len() != 0 {
 		t.Fatal("the rule went to the client → server area too")
 	}
