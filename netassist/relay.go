@@ -135,7 +135,8 @@ type relayCore struct {
 	heldIDs atomic.Uint64
 	heldVer atomic.Uint64
 	version atomic.Uint64
-	rules   [2]ruleHolder // by direction; see relayrules.go
+	rules   [2]ruleHolder   // by direction; see relayrules.go
+	quit    <-chan struct{} // closed when the relay closes: ends a rule's wait
 
 	mu    sync.Mutex
 	pairs map[uint64]relayPair

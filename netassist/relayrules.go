@@ -26,8 +26,9 @@ func (r *relayCore) SetDirRules(d Dir, s *rules.Set) { r.rules[d].SetRules(s) }
 func (r *relayCore) DirRules(d Dir) *rules.Set       { return r.rules[d].Rules() }
 
 // initRules takes the Config's sets: Rules for client→server, RulesBack
-// for server→client.
-func (r *relayCore) initRules(cfg Config) {
+// for server→client. quit closes when the relay does.
+func (r *relayCore) initRules(cfg Config, quit <-chan struct{}) {
+	r.quit = quit
 	r.rules[ClientToServer].SetRules(cfg.Rules)
 	r.rules[ServerToClient].SetRules(cfg.RulesBack)
 }
@@ -164,7 +165,13 @@ func (d *relayDir) answer(a rules.Answer) bool {
 		_ = d.back.sendRule(a.Reply, a.Name) // a closed leg: the sender is gone
 	}
 	if a.Wait > 0 {
-		time.Sleep(a.Wait)
+		t := time.NewTimer(a.Wait)
+		select {
+		case <-t.C:
+		case <-d.core.quit: // the relay is closing: Close must not wait a minute
+			t.Stop()
+			return false
+		}
 	}
 	if a.After != rules.AfterNone && a.After != "" && d.ruleAfter != nil {
 		d.ruleAfter(a.After)

@@ -201,3 +201,24 @@ func TestUDPRelayRules(t *testing.T) {
 		return string(txByRule(evs, LegClient, "who")) == "ME" && string(txByRule(evs, LegServer, "ping")) == "PONG"
 	})
 }
+
+// Closing the relay ends a rule's wait: Close does not wait for it.
+func TestTCPRelayCloseEndsRuleWait(t *testing.T) {
+	up, ups := upstream(t)
+	ru := aRule("slow", rules.KindEquals, "A", "a")
+	ru.Then.WaitMS = rules.MaxWaitMS
+	r, _ := startRelay(t, Config{Remote: up, Rules: ruleSet(t, 0, ru)})
+	c := dial(t, r.LocalAddr())
+	accepted(t, ups)
+	c.Write([]byte("A"))
+	if got := readN(t, c, 1); string(got) != "a" {
+		t.Fatalf("client got %q", got)
+	}
+	done := make(chan struct{})
+	go func() { r.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(rules.MaxWaitMS * time.Millisecond / 2):
+		t.Fatal("Close waited for the rule's wait")
+	}
+}

@@ -36,9 +36,9 @@ type TCPRelay struct {
 func NewTCPRelay(cfg Config, hub *Hub) *TCPRelay {
 	r := &TCPRelay{cfg: cfg, done: make(chan struct{})}
 	r.hub = hub
-	r.initRules(cfg)
 	r.pairs = map[uint64]relayPair{}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.initRules(cfg, r.ctx.Done())
 	return r
 }
 

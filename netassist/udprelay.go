@@ -37,7 +37,7 @@ type UDPRelay struct {
 func NewUDPRelay(cfg Config, hub *Hub) *UDPRelay {
 	r := &UDPRelay{cfg: cfg, done: make(chan struct{}), stop: make(chan struct{}), byAddr: map[netip.AddrPort]*udpPair{}}
 	r.hub = hub
-	r.initRules(cfg)
+	r.initRules(cfg, r.stop)
 	r.pairs = map[uint64]relayPair{}
 	return r
 }
