@@ -62,6 +62,15 @@ func (r *rulesList) apply() (string, bool) {
 				cfg.HTTPRules = set
 				continue
 			}
+			if cfg.Kind == netassist.KindTCPRelay || cfg.Kind == netassist.KindUDPRelay {
+				// Each rule's "direction" says which side it answers.
+				c2s, s2c, err := rules.LoadRelay(data)
+				if err != nil {
+					return "--rules " + a.path + ": " + ui.ErrorText(err), false
+				}
+				cfg.Rules, cfg.RulesBack = c2s, s2c
+				continue
+			}
 			if !ui.KindAnswers(cfg.Kind) {
 				return ui.RulesKindText(a.path, string(cfg.Kind)), false
 			}

@@ -3,11 +3,13 @@ package netassist
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // Dir is a direction through a relay pair.
@@ -133,6 +135,8 @@ type relayCore struct {
 	heldIDs atomic.Uint64
 	heldVer atomic.Uint64
 	version atomic.Uint64
+	rules   [2]ruleHolder   // by direction; see relayrules.go
+	quit    <-chan struct{} // closed when the relay closes: ends a rule's wait
 
 	mu    sync.Mutex
 	pairs map[uint64]relayPair
@@ -305,7 +309,9 @@ type relayDir struct {
 	write      func([]byte) (int, error)
 	closeWrite func() error
 	onWriteErr func(error)
-	onFIN      func() // after the FIN was passed on
+	onFIN      func()            // after the FIN was passed on
+	back       *relayDir         // the other direction of the pair: a rule's reply goes by it
+	ruleAfter  func(rules.After) // a rule's close action on this direction's source
 	wmu        sync.Mutex
 	wg         *sync.WaitGroup // the session's: drainers end before Close returns
 
@@ -334,6 +340,10 @@ func (d *relayDir) arrived(p []byte, at time.Time) {
 	var frames []framing.Frame
 	if d.framer != nil {
 		frames = d.framer.Push(p)
+	}
+	if set := d.core.rules[d.d].active(); set != nil {
+		d.arrivedRules(set, p, frames, at)
+		return
 	}
 	shown := func() {
 		d.core.hub.Record(Event{Time: at, Kind: EvRx, Conn: d.pairID, Peer: d.srcPeer, Leg: d.d.srcLeg(), Data: p, Framed: d.framer != nil})
@@ -551,7 +561,11 @@ func (d *relayDir) passThen(p []byte, note string, before func()) error {
 	}
 	if n > 0 {
 		d.dstCnt.addTx(n)
-		d.core.hub.Record(Event{Time: at, Kind: EvTx, Conn: d.pairID, Peer: d.dstPeer, Leg: d.d.dstLeg(), Data: p[:n], Detail: note, Quiet: note == ""})
+		ev := Event{Time: at, Kind: EvTx, Conn: d.pairID, Peer: d.dstPeer, Leg: d.d.dstLeg(), Data: p[:n], Detail: note, Quiet: note == ""}
+		if rule, ok := strings.CutPrefix(note, ruleNote); ok {
+			ev.Detail, ev.Rule = "", rule
+		}
+		d.core.hub.Record(ev)
 	}
 	if err != nil && d.onWriteErr != nil {
 		d.onWriteErr(err)

@@ -42,6 +42,9 @@ type Config struct {
 	// framed message, else each read, each datagram. nil: none. The
 	// session's SetRules (Answerer) replaces them while it runs.
 	Rules *rules.Set
+	// RulesBack are a relay's server→client rules (answering the upstream
+	// in place of the client); Rules are its client→server ones.
+	RulesBack *rules.Set
 	// HTTPRules answer an HTTP server's requests before its mode does.
 	HTTPRules *rules.HTTPSet
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"netassist/netassist/framing"
+	"netassist/netassist/rules"
 )
 
 // TCPRelay listens on Config.Local; for every client it connects to
@@ -37,6 +38,7 @@ func NewTCPRelay(cfg Config, hub *Hub) *TCPRelay {
 	r.hub = hub
 	r.pairs = map[uint64]relayPair{}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.initRules(cfg, r.ctx.Done())
 	return r
 }
 
@@ -191,8 +193,10 @@ func (r *TCPRelay) newPair(c *net.TCPConn) *tcpPair {
 		rd.closeWrite = func() error { return p.conns[dst].CloseWrite() }
 		rd.onWriteErr = func(err error) { p.writeFailed(dd, err) }
 		rd.onFIN = func() { p.finPassed(dd) }
+		rd.ruleAfter = func(a rules.After) { p.ruleAfter(dd, a) }
 		p.dirs[d] = rd
 	}
+	p.dirs[0].back, p.dirs[1].back = p.dirs[1], p.dirs[0]
 	return p
 }
 
@@ -348,6 +352,21 @@ func (p *tcpPair) maybeEnd() {
 	p.mu.Unlock()
 	if done {
 		p.end(ReasonFIN, ReasonFIN, false, false)
+	}
+}
+
+// ruleAfter does a rule's action to the side that sent direction d's
+// message: half-close sends it FIN; close ends the pair quietly; reset
+// resets that side (and closes the other).
+func (p *tcpPair) ruleAfter(d Dir, a rules.After) {
+	leg := d.srcLeg()
+	switch a {
+	case rules.AfterHalfClose:
+		_ = p.halfClose(leg) // an error means it is closed already
+	case rules.AfterClose:
+		p.end(ReasonLocal, ReasonLocal, false, false)
+	case rules.AfterReset:
+		_ = p.reset(leg)
 	}
 }
 

@@ -37,6 +37,7 @@ type UDPRelay struct {
 func NewUDPRelay(cfg Config, hub *Hub) *UDPRelay {
 	r := &UDPRelay{cfg: cfg, done: make(chan struct{}), stop: make(chan struct{}), byAddr: map[netip.AddrPort]*udpPair{}}
 	r.hub = hub
+	r.initRules(cfg, r.stop)
 	r.pairs = map[uint64]relayPair{}
 	return r
 }
@@ -158,6 +159,7 @@ func (r *UDPRelay) pairFor(from netip.AddrPort) *udpPair {
 		rd.onWriteErr = func(err error) { p.sendFailed(dd, err) }
 		p.dirs[d] = rd
 	}
+	p.dirs[0].back, p.dirs[1].back = p.dirs[1], p.dirs[0] // ruleAfter stays nil: no close actions on UDP
 	r.byAddr[from] = p
 	r.pairs[id] = p
 	r.version.Add(1)

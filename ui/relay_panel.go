@@ -25,6 +25,9 @@ type relayPanel struct {
 	listenForm
 	frame  *framingForm // TCP only
 	engine atomic.Pointer[relaySession]
+	// rules (trafficPanel's) answer the client in place of the upstream;
+	// rulesBack answer the upstream in place of the client.
+	rulesBack *rulesArea
 
 	upstream *widget.Entry
 	fUp      *field
@@ -56,6 +59,7 @@ func newRelayPanel(a *App, kind netassist.Kind, n int) *relayPanel {
 		p.frame = &framingForm{}
 	}
 	p.initTraffic(a, kind, n, proto, p, p.sendData)
+	p.initRelayRules()
 	p.connRound = p.prepareRound
 	p.onClosed = func() { p.pairs.set(nil); p.held.set(nil) }
 	return p
@@ -103,6 +107,7 @@ func (p *relayPanel) build() fyne.CanvasObject {
 		container.NewTabItem(T("relay.pairs", "Pairs"), p.pairs.build()),
 		container.NewTabItem(T("relay.held", "Hold"), p.held.build()),
 		container.NewTabItem(T("relay.faults", "Faults"), p.faults.build()),
+		container.NewTabItem(T("relay.rules", "Rules"), p.buildRelayRules()),
 	)
 	p.held.tabs, p.held.tab = side, side.Items[1]
 	obj := p.layout(settings, extra, nil, side)
@@ -128,6 +133,7 @@ func (p *relayPanel) config() (netassist.Config, bool) {
 	if p.frame != nil {
 		ok = p.frame.readFraming(&cfg.Framing) && ok
 	}
+	cfg.Rules, cfg.RulesBack = p.rules.current(), p.rulesBack.current()
 	return cfg, ok
 }
 
@@ -142,9 +148,11 @@ func (p *relayPanel) fill(cfg netassist.Config) {
 	if p.frame != nil {
 		p.frame.fillFraming(cfg.Framing)
 	}
+	p.fillRelayRules(cfg)
 }
 
 func (p *relayPanel) open(cfg netassist.Config) error {
+	cfg.Rules, cfg.RulesBack = p.rules.current(), p.rulesBack.current()
 	var r netassist.Relay
 	if p.isUDP() {
 		r = netassist.NewUDPRelay(cfg, p.hub)

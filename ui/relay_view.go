@@ -44,6 +44,9 @@ func relayLabel(ev netassist.Event) string {
 	if ev.Leg == netassist.LegClient {
 		to = T("relay.to.client", "→ client")
 	}
+	if ev.Rule != "" { // a rule answered in place of the other side
+		return Tf("rules.mark", "auto-reply: %s", ev.Rule) + " " + to
+	}
 	switch ev.Detail {
 	case netassist.DetailEdited:
 		return T("relay.edited", "edited") + " " + to

@@ -31,6 +31,11 @@ type rulesArea struct {
 	open    *widget.Button
 	dlg     *rulesDialog // while shown
 
+	// title replaces "Automatic replies" (a relay's two areas say which
+	// direction); also is a second area read with this one by the pump.
+	title string
+	also  *rulesArea
+
 	// main goroutine: the counters as the pump last read them
 	stats []rules.Stats
 
@@ -61,8 +66,15 @@ func (r *rulesArea) build() fyne.CanvasObject {
 	r.load()
 	r.showSummary()
 	return container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel(T("rules.title", "Automatic replies")), r.open),
+		container.NewBorder(nil, nil, r.titleLabel(), r.open),
 		r.summary, r.paused, r.resume)
+}
+
+func (r *rulesArea) titleLabel() *widget.Label {
+	if r.title != "" {
+		return widget.NewLabel(r.title)
+	}
+	return widget.NewLabel(T("rules.title", "Automatic replies"))
 }
 
 // current is the applied set, for Open.
@@ -161,8 +173,23 @@ func (r *rulesArea) onOpen() {
 }
 
 // prepare reads the counters on the pump goroutine, twice a second, and
-// returns what to show, or nil when nothing changed.
+// returns what to show, or nil when nothing changed; the also area's too.
 func (r *rulesArea) prepare(now time.Time) func() {
+	show := r.prepareOne(now)
+	if r.also == nil {
+		return show
+	}
+	more := r.also.prepare(now)
+	switch {
+	case more == nil:
+		return show
+	case show == nil:
+		return more
+	}
+	return func() { show(); more() }
+}
+
+func (r *rulesArea) prepareOne(now time.Time) func() {
 	s := r.current()
 	if s == r.statsSet && now.Sub(r.statsAt) < rulesEvery {
 		return nil

@@ -152,5 +152,5 @@ func RulesFileUnreadable(path string) string {
 
 // RulesKindText is --rules' sentence for a session kind without rules.
 func RulesKindText(path, kind string) string {
-	return Tf("rules.err.kind", "--rules %s: %s sessions do not answer by rules (tcp-server, tcp-client and udp do).", path, kind)
+	return Tf("rules.err.kind", "--rules %s: %s sessions do not answer by rules (tcp-server, tcp-client, udp, tcp-relay, udp-relay and http-server do).", path, kind)
 }

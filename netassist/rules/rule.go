@@ -137,6 +137,9 @@ type Rule struct {
 	Reply   Reply  `json:"reply"`
 	Then    Then   `json:"then"`
 	Fire    Fire   `json:"fire"`
+	// Direction is the way through a relay the rule answers (direction.go);
+	// other sessions ignore it. Omitted: client-to-server.
+	Direction Direction `json:"direction,omitempty"`
 }
 
 // NewRule returns a rule with every field at its default, enabled.

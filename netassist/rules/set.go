@@ -121,6 +121,8 @@ func compileRule(r Rule) (compiled, *Error) {
 		return c, &Error{Field: "then.wait_ms", Code: CodeBadWait}
 	case !oneOf(fire, FireModes):
 		return c, &Error{Field: "fire.mode", Code: CodeBadValue, Arg: string(fire)}
+	case !oneOf(orDefault(r.Direction, DirClientToServer), Directions):
+		return c, &Error{Field: "direction", Code: CodeBadValue, Arg: string(r.Direction)}
 	case fire == FireTimes && r.Fire.Times < 1:
 		return c, &Error{Field: "fire.times", Code: CodeBadTimes}
 	}
