@@ -43,6 +43,11 @@ func TestRelayRulesAnswerBothSides(t *testing.T) {
 	}
 	defer ln.Close()
 	serverGot := make(chan string, 1)
+	// The client speaks only once the server's greeting was answered: a
+	// client that had already sent its FIN (nc at the end of its input)
+	// leaves the relay no way to send the upstream a reply, and which
+	// came first was chance (the test failed 1 run in 4).
+	greeted := make(chan struct{})
 	go func() {
 		c, err := ln.Accept()
 		if err != nil {
@@ -61,6 +66,9 @@ func TestRelayRulesAnswerBothSides(t *testing.T) {
 				break
 			}
 			got = append(got, line)
+			if len(got) == 1 {
+				close(greeted)
+			}
 		}
 		io.WriteString(c, "bye\n")
 		serverGot <- strings.Join(got, "")
@@ -72,7 +80,16 @@ func TestRelayRulesAnswerBothSides(t *testing.T) {
 	waitFor(t, 10*time.Second, "the relay listening", func() (bool, error) { return listeningTCP(port), nil })
 
 	nc := exec.Command("nc", "-q", "5", "127.0.0.1", fmt.Sprint(port))
-	nc.Stdin = strings.NewReader("GET price\nhello\n")
+	in, feed := io.Pipe()
+	nc.Stdin = in
+	go func() {
+		select {
+		case <-greeted:
+		case <-time.After(20 * time.Second):
+		}
+		io.WriteString(feed, "GET price\nhello\n")
+		feed.Close()
+	}()
 	out, err := runTimeout(t, nc, 30*time.Second)
 	if err != nil {
 		t.Fatalf("nc: %v (%q)", err, out)

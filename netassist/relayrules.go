@@ -162,7 +162,13 @@ func (d *relayDir) ask(set *rules.Set, msg []byte, at time.Time) (rules.Answer, 
 // once the rule ended the pair. Read loop only.
 func (d *relayDir) answer(a rules.Answer) bool {
 	if len(a.Reply) > 0 && d.back != nil {
-		_ = d.back.sendRule(a.Reply, a.Name) // a closed leg: the sender is gone
+		if d.back.sendRule(a.Reply, a.Name) != nil {
+			// We passed the other side's FIN to the sender (or it is
+			// gone): the reply cannot be written. Said, not dropped
+			// silently.
+			b := d.back
+			d.core.hub.Record(Event{Kind: EvInfo, Conn: b.pairID, Peer: b.dstPeer, Leg: b.d.dstLeg(), Detail: InfoNotPassed})
+		}
 	}
 	if a.Wait > 0 {
 		t := time.NewTimer(a.Wait)
