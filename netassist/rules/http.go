@@ -80,11 +80,7 @@ type httpHeader struct {
 // CompileHTTP checks every rule as an HTTP server's rule; the first
 // problem is an *Error and nothing is applied.
 func CompileHTTP(f File) (*HTTPSet, error) {
-	base, err := Compile(File{MaxPerSecond: f.MaxPerSecond})
-	if err != nil {
-		return nil, err
-	}
-	s := &HTTPSet{file: f, limit: base.limit}
+	s := &HTTPSet{file: f, limit: rateLimit(f.MaxPerSecond)}
 	for i, r := range f.Rules {
 		h, err := compileHTTP(r)
 		if err != nil {

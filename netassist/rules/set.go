@@ -58,13 +58,7 @@ type Stats struct {
 // Compile checks every rule and builds the Set. The first problem is
 // returned as an *Error and nothing of f is applied.
 func Compile(f File) (*Set, error) {
-	s := &Set{file: f, rules: make([]compiled, 0, len(f.Rules))}
-	switch {
-	case f.MaxPerSecond == 0:
-		s.limit = DefaultMaxPerSecond
-	case f.MaxPerSecond > 0:
-		s.limit = int64(f.MaxPerSecond)
-	}
+	s := &Set{file: f, rules: make([]compiled, 0, len(f.Rules)), limit: rateLimit(f.MaxPerSecond)}
 	for i, r := range f.Rules {
 		c, err := compileRule(r)
 		if err != nil {
@@ -74,6 +68,18 @@ func Compile(f File) (*Set, error) {
 		s.rules = append(s.rules, c)
 	}
 	return s, nil
+}
+
+// rateLimit is a file's max_per_second as a set's limit: 0 takes the
+// default, a negative number means no limit (0).
+func rateLimit(maxPerSecond int) int64 {
+	switch {
+	case maxPerSecond == 0:
+		return DefaultMaxPerSecond
+	case maxPerSecond > 0:
+		return int64(maxPerSecond)
+	}
+	return 0
 }
 
 // Load parses and compiles a rules file.
