@@ -6,17 +6,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
 	"github.com/sirupsen/logrus"
 
 	"netassist/assets"
-	"netassist/export"
 	"netassist/netassist"
+	"netassist/netassist/export"
 	"netassist/ui"
 	"netassist/ui/fatal"
+	"netassist/ui/launch"
 	_ "netassist/ui/localeenv" // before Fyne's lang reads the locale
 	"netassist/ui/xdisplay"
 )
@@ -25,24 +29,6 @@ const appID = "io.github.netassist"
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0"
-
-// specList collects --open SPECs. It keeps ParseSpec's own sentence, which
-// the flag package would bury in "invalid value … for flag -open: …".
-type specList struct {
-	cfgs []netassist.Config
-	err  error
-}
-
-func (s *specList) String() string { return fmt.Sprint(len(s.cfgs)) }
-func (s *specList) Set(v string) error {
-	cfg, err := netassist.ParseSpec(v)
-	if err != nil {
-		s.err = err
-		return err
-	}
-	s.cfgs = append(s.cfgs, cfg)
-	return nil
-}
 
 func main() {
 	defer fatal.Recover("NetAssist") // no console on Windows: show it
@@ -57,12 +43,12 @@ func main() {
 		// flood benchmark at the same throughput.
 		debug.SetGCPercent(50)
 	}
-	var opens specList
-	ruleFiles := rulesList{opens: &opens}
+	var opens launch.Specs
+	ruleFiles := launch.NewRules(&opens)
 	flag.Var(&opens, "open", "open and start a session at launch: tcp-server://HOST:PORT[?closeonfin=0], tcp-client://HOST:PORT[?closeonfin=0], udp://HOST:PORT[?remote=HOST:PORT][&join=GROUP[&iface=NAME]], http-server://HOST:PORT?root=DIR[&mode=manual], http-server://HOST:PORT?proxy=URL[&hold=requests|responses|both], http-client://HOST:PORT[?tls=1[&insecure=1]], tcp-relay://HOST:PORT?to=HOST2:PORT2[&onfail=reset], udp-relay://HOST:PORT?to=HOST2:PORT2 (repeatable)")
-	flag.Var(&ruleFiles, "rules", "answer messages by the rules in `FILE` (JSON, see README) in the --open sessions before it (repeatable)")
+	flag.Var(ruleFiles, "rules", "answer messages by the rules in `FILE` (JSON, see README) in the --open sessions before it (repeatable)")
 	saveDir := flag.String("save", "", "save every session's traffic into `DIR` from the start")
-	var views viewList
+	var views launch.Views
 	flag.Var(&views, "view", "show a saved session `DIR` (a folder --save or \"Save traffic\" wrote) read-only (repeatable)")
 	metricsFile := flag.String("metrics", "", "append one JSON line of figures per second to `FILE`")
 	langFlag := flag.String("lang", "", "user interface language: zh or en (default: the system's)")
@@ -77,11 +63,11 @@ func main() {
 			fmt.Println("\nA saved folder is converted without a window by\n  " + export.Usage)
 			return
 		}
-		if opens.err != nil {
-			fail("--open %v", opens.err)
+		if opens.Err != nil {
+			fail("--open %v", opens.Err)
 		}
-		if ruleFiles.err != nil {
-			fail("%v", ruleFiles.err)
+		if ruleFiles.Err != nil {
+			fail("%v", ruleFiles.Err)
 		}
 		fail("%v", err)
 	}
@@ -100,9 +86,9 @@ func main() {
 		fail("--log-level: %v", err)
 	}
 	log := setupLog(level)
-	routeFyneLog(os.Stderr, log)
-	quit := newQuitter(log)
-	serveProfiles(log)
+	launch.RouteFyneLog(os.Stderr, log)
+	quit := launch.NewQuitter(log)
+	launch.ServeProfiles(log)
 
 	a := newApp(appID)
 	a.SetIcon(assets.IconResource())
@@ -115,7 +101,7 @@ func main() {
 	}
 	// Everything that can be checked before the window is, so that a
 	// launch that cannot work stops here with the reason.
-	if msg, ok := ruleFiles.apply(); !ok {
+	if msg, ok := ruleFiles.Apply(); !ok {
 		log.Errorf("%s", msg)
 		fatal.Show("NetAssist", msg)
 		os.Exit(2)
@@ -137,7 +123,7 @@ func main() {
 	}
 	totals := &netassist.Counters{}
 	lag := &netassist.MaxTracker{}
-	w, err := ui.New(a, ui.Options{Open: opens.cfgs, View: views, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
+	w, err := ui.New(a, ui.Options{Open: opens.Configs, View: views, SaveDir: *saveDir, Totals: totals, Lag: lag, Log: log, Version: version, Exit: os.Exit})
 	if err != nil {
 		log.Errorf("open session: %v", err)
 		w.CloseSessions()
@@ -146,7 +132,7 @@ func main() {
 		}
 		fail("--open: %s", ui.ErrorText(err))
 	}
-	if quit.running(w) {
+	if quit.Running(w) {
 		w.CloseSessions()
 		return
 	}
@@ -193,6 +179,28 @@ func setupLog(level logrus.Level) *logrus.Logger {
 // fail reports a start-up error (a dialog on Windows, stderr elsewhere)
 // and exits before any window opens.
 func fail(format string, args ...any) {
-	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\n"+helpHint(os.Args[1:]))
+	fatal.Show("NetAssist", fmt.Sprintf(format, args...)+"\n"+launch.HelpHint(os.Args[1:]))
 	os.Exit(2)
+}
+
+// newApp makes the Fyne app with FyneApp.toml's fyneDo migration on.
+//
+// The metadata in FyneApp.toml reaches a binary only through `fyne
+// package`; one from a plain `go build` (make build, the tests, the bench)
+// runs without it, and then Fyne checks the goroutine of every widget
+// refresh by formatting a stack trace: a tenth of the app's CPU while the
+// HTTP request list follows wrk. NetAssist calls Fyne only on the main
+// goroutine (through fyne.Do), which is what the migration declares.
+func newApp(id string) fyne.App {
+	a := app.NewWithID(id)
+	m := a.Metadata()
+	if !m.Migrations["fyneDo"] {
+		m.Migrations = maps.Clone(m.Migrations)
+		if m.Migrations == nil {
+			m.Migrations = map[string]bool{}
+		}
+		m.Migrations["fyneDo"] = true
+		app.SetMetadata(m)
+	}
+	return a
 }

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/sirupsen/logrus"
 
-	"netassist/export"
+	"netassist/netassist/export"
 )
 
 // exportForm asks what to write from a saved folder (pcapng, HAR, where),

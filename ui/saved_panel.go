@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"netassist/export"
 	"netassist/netassist"
+	"netassist/netassist/export"
 	"netassist/netassist/framing"
 )
 

@@ -1,6 +1,6 @@
 package ui
 
-import "netassist/export"
+import "netassist/netassist/export"
 
 // warningText words a piece of damage that a walk of a saved folder
 // skipped, in the user's language.

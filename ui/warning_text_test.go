@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"netassist/export"
 	"netassist/netassist"
+	"netassist/netassist/export"
 )
 
 // `netassist export --lang zh` words its warnings in Chinese; they were

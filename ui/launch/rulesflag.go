@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"errors"
@@ -9,51 +9,51 @@ import (
 	"netassist/ui"
 )
 
-// rulesList collects --rules FILE. Each applies to the --open sessions
+// Rules collects --rules FILE. Each applies to the --open sessions
 // given since the previous --rules, so that
 //
 //	--open A --open B --rules r1 --open C --rules r2
 //
 // gives A and B the rules of r1 and C those of r2. The files are read
 // once translations are loaded, so their errors are in the user's language.
-type rulesList struct {
-	opens *specList
+type Rules struct {
+	opens *Specs
 	args  []rulesArg
 	next  int // the first --open not yet given rules
-	err   error
+	Err   error
 }
 
 type rulesArg struct {
 	path     string
-	from, to int // indexes into opens.cfgs
+	from, to int // indexes into opens.Configs
 }
 
 var errRulesFirst = errors.New("--rules must follow the --open sessions it applies to")
 
-func (r *rulesList) String() string { return "" }
+func (r *Rules) String() string { return "" }
 
-func (r *rulesList) Set(v string) error {
-	n := len(r.opens.cfgs)
+func (r *Rules) Set(v string) error {
+	n := len(r.opens.Configs)
 	if n == r.next {
-		r.err = errRulesFirst
-		return r.err
+		r.Err = errRulesFirst
+		return r.Err
 	}
 	r.args = append(r.args, rulesArg{path: v, from: r.next, to: n})
 	r.next = n
 	return nil
 }
 
-// apply reads each file and gives every session it applies to its own
+// Apply reads each file and gives every session it applies to its own
 // compiled set (so each session counts its own hits). The error is a
 // sentence in the user's language naming the file, the rule and where.
-func (r *rulesList) apply() (string, bool) {
+func (r *Rules) Apply() (string, bool) {
 	for _, a := range r.args {
 		data, err := os.ReadFile(a.path)
 		if err != nil {
 			return ui.RulesFileUnreadable(a.path), false
 		}
 		for i := a.from; i < a.to; i++ {
-			cfg := &r.opens.cfgs[i]
+			cfg := &r.opens.Configs[i]
 			if cfg.Kind == netassist.KindHTTPServer {
 				set, err := rules.LoadHTTP(data)
 				if err != nil {
@@ -83,3 +83,6 @@ func (r *rulesList) apply() (string, bool) {
 	}
 	return "", true
 }
+
+// NewRules collects --rules files for the sessions opens collects.
+func NewRules(opens *Specs) *Rules { return &Rules{opens: opens} }

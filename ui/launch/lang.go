@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"strings"
@@ -28,9 +28,9 @@ func langArg(args []string) string {
 	return ""
 }
 
-// helpHint is the line under a start-up error, in the language of
+// HelpHint is the line under a start-up error, in the language of
 // --lang or else the system's.
-func helpHint(args []string) string {
+func HelpHint(args []string) string {
 	ui.LoadTranslations(langArg(args)) // a failure leaves the English
 	return ui.HelpHint()
 }

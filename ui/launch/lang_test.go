@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"strings"
@@ -25,12 +25,12 @@ func TestLangArg(t *testing.T) {
 
 // A bad flag's hint was English under --lang zh.
 func TestHelpHintInChinese(t *testing.T) {
-	t.Cleanup(func() { helpHint([]string{"--lang", "en"}) })
-	got := helpHint([]string{"--bogus", "--lang", "zh"})
+	t.Cleanup(func() { HelpHint([]string{"--lang", "en"}) })
+	got := HelpHint([]string{"--bogus", "--lang", "zh"})
 	if !strings.Contains(got, "netassist --help") || !strings.Contains(got, "选项") {
 		t.Errorf("hint under --lang zh = %q, want Chinese naming netassist --help", got)
 	}
-	if got := helpHint([]string{"--lang", "en"}); got != "Run 'netassist --help' for the options." {
+	if got := HelpHint([]string{"--lang", "en"}); got != "Run 'netassist --help' for the options." {
 		t.Errorf("hint under --lang en = %q", got)
 	}
 }

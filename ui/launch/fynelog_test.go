@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ func TestFyneLogDropsOnlyTheReloadFalseAlarm(t *testing.T) {
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
 	defer log.SetOutput(log.Writer())
-	routeFyneLog(&out, quiet)
+	RouteFyneLog(&out, quiet)
 	log.SetFlags(0)
 	defer log.SetFlags(log.LstdFlags)
 

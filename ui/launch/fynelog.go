@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"bytes"
@@ -28,8 +28,8 @@ type fyneLog struct {
 	drop bool   // the held error was the false alarm: drop its "At:" line
 }
 
-// routeFyneLog sends the standard logger's output through a fyneLog.
-func routeFyneLog(out io.Writer, l logrus.FieldLogger) {
+// RouteFyneLog sends the standard logger's output through a fyneLog.
+func RouteFyneLog(out io.Writer, l logrus.FieldLogger) {
 	log.SetOutput(&fyneLog{out: out, log: l})
 }
 

@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"os"
@@ -16,18 +16,18 @@ import (
 // SIGINT before the window's watchdog closes the sessions and exits.
 const quitGrace = 3 * time.Second
 
-// quitter turns SIGTERM and SIGINT into a quit that always ends: before
+// Quitter turns SIGTERM and SIGINT into a quit that always ends: before
 // the window exists, main checks stopping and stops; after, the window's
 // watchdog makes sure the process ends within seconds whatever the Fyne
 // loop does (Fyne's own handler only asks its loop to quit).
-type quitter struct {
+type Quitter struct {
 	log      logrus.FieldLogger
 	win      atomic.Pointer[ui.App]
 	stopping atomic.Bool
 }
 
-func newQuitter(log logrus.FieldLogger) *quitter {
-	q := &quitter{log: log}
+func NewQuitter(log logrus.FieldLogger) *Quitter {
+	q := &Quitter{log: log}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go q.wait(sigs)
@@ -35,7 +35,7 @@ func newQuitter(log logrus.FieldLogger) *quitter {
 }
 
 // wait is a named function so that it shows in goroutine dumps.
-func (q *quitter) wait(sigs <-chan os.Signal) {
+func (q *Quitter) wait(sigs <-chan os.Signal) {
 	sig := <-sigs
 	q.log.Infof("%v: quitting", sig)
 	q.stopping.Store(true)
@@ -48,9 +48,9 @@ func (q *quitter) wait(sigs <-chan os.Signal) {
 	time.AfterFunc(quitGrace+5*time.Second, func() { os.Exit(0) })
 }
 
-// running hands the window over once it exists and reports whether a
+// Running hands the window over once it exists and reports whether a
 // signal came before that: then main closes the sessions and stops.
-func (q *quitter) running(w *ui.App) (stop bool) {
+func (q *Quitter) Running(w *ui.App) (stop bool) {
 	q.win.Store(w)
 	if q.stopping.Load() {
 		w.ExitWithin(0, 0)

@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"net"
@@ -9,10 +9,10 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-// serveProfiles serves the Go runtime's profiles on the loopback address
+// ServeProfiles serves the Go runtime's profiles on the loopback address
 // in NETASSIST_PPROF (such as 127.0.0.1:6060) for the benchmark's
 // profiling runs. Unset, as it is for users, nothing listens.
-func serveProfiles(log logrus.FieldLogger) {
+func ServeProfiles(log logrus.FieldLogger) {
 	addr := os.Getenv("NETASSIST_PPROF")
 	if addr == "" {
 		return
