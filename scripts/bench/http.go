@@ -187,89 +187,16 @@ func (e *env) wrk(port int, r *wrkRun) {
 
 func (e *env) wrkNginx(root, title string, accessLog bool) wrkRun {
 	r := wrkRun{Server: title}
-	port, err := freePort("tcp")
+	logTo := "off"
+	if accessLog {
+		logTo = "%s/access.log" // in nginx's own folder
+	}
+	port, stop, err := e.startNginx("static", fmt.Sprintf("access_log %s;\nserver { listen 127.0.0.1:%%d; root %s; index index.html; }", logTo, root))
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
-	prefix, _ := os.MkdirTemp(e.work, "nginx.")
-	os.Chmod(prefix, 0o755)
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root root;\n"
-	}
-	tmp := func(s string) string { return filepath.Join(prefix, "tmp", s) }
-	logTo := "off"
-	if accessLog {
-		logTo = filepath.Join(prefix, "access.log")
-	}
-	os.MkdirAll(filepath.Join(prefix, "tmp"), 0o755)
-	conf := fmt.Sprintf(`# written by scripts/bench: one worker, everything in this folder
-%sworker_processes 1;
-daemon off;
-pid %s;
-error_log %s;
-events { worker_connections 1024; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log %s;
-    client_body_temp_path %s;
-    proxy_temp_path %s;
-    fastcgi_temp_path %s;
-    uwsgi_temp_path %s;
-    scgi_temp_path %s;
-    sendfile on;
-    server {
-        listen 127.0.0.1:%d;
-        root %s;
-        index index.html;
-    }
-}
-`, user, filepath.Join(prefix, "nginx.pid"), filepath.Join(prefix, "error.log"), logTo,
-		tmp("body"), tmp("proxy"), tmp("fastcgi"), tmp("uwsgi"), tmp("scgi"), port, root)
-	confPath := filepath.Join(prefix, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		r.Err = err.Error()
-		return r
-	}
-	nginx := "nginx"
-	if _, err := exec.LookPath(nginx); err != nil {
-		nginx = "/usr/sbin/nginx"
-	}
-	e.note("%s -p $WORK/nginx.X -c $WORK/nginx.X/nginx.conf -e $WORK/nginx.X/error.log   # conf: %s", nginx,
-		strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(strings.SplitN(conf, "\n", 2)[1]), "\n", " "), e.work, "$WORK"))
-	c := exec.Command(nginx, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
-	lf, _ := os.Create(filepath.Join(prefix, "stderr.log"))
-	c.Stdout, c.Stderr = lf, lf
-	if err := c.Start(); err != nil {
-		r.Err = "nginx: " + err.Error()
-		return r
-	}
-	done := make(chan struct{})
-	go func() { c.Wait(); lf.Close(); close(done) }()
-	defer func() {
-		c.Process.Signal(syscall.SIGQUIT) // graceful: the master waits for its worker
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			c.Process.Kill()
-			<-done
-		}
-	}()
-	alive := func() bool {
-		select {
-		case <-done:
-			return false
-		default:
-			return true
-		}
-	}
-	if err := waitListening(port, 10*time.Second, alive); err != nil {
-		b, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
-		r.Err = "nginx: " + err.Error() + ": " + strings.TrimSpace(string(b))
-		return r
-	}
+	defer stop()
 	if err := checkGet(port, len(indexHTML())); err != nil {
 		r.Err = "nginx: " + err.Error()
 		return r
@@ -287,36 +214,12 @@ func (e *env) wrkPython(root, title string) wrkRun {
 	}
 	args := []string{"-m", "http.server", strconv.Itoa(port), "--bind", "127.0.0.1", "--directory", root}
 	e.note("python3 %s", strings.Join(redact(e, args), " "))
-	c := exec.Command("python3", args...)
-	lf, _ := os.Create(filepath.Join(e.work, "python-http.log"))
-	c.Stdout, c.Stderr = lf, lf
-	if err := c.Start(); err != nil {
-		r.Err = "python3: " + err.Error()
-		return r
-	}
-	done := make(chan struct{})
-	go func() { c.Wait(); lf.Close(); close(done) }()
-	defer func() {
-		c.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			c.Process.Kill()
-			<-done
-		}
-	}()
-	alive := func() bool {
-		select {
-		case <-done:
-			return false
-		default:
-			return true
-		}
-	}
-	if err := waitListening(port, 15*time.Second, alive); err != nil {
+	stop, err := startDaemon(exec.Command("python3", args...), filepath.Join(e.work, "python-http.log"), syscall.SIGTERM, port, 15*time.Second)
+	if err != nil {
 		r.Err = "python3 -m http.server: " + err.Error()
 		return r
 	}
+	defer stop()
 	if err := checkGet(port, len(indexHTML())); err != nil {
 		r.Err = "python3 -m http.server: " + err.Error()
 		return r

@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -87,84 +85,6 @@ func (e *env) wrkAppProxy(upPort int) wrkRun {
 	r.HWM = app.peakRSS()
 	logf("%s: max ui_lag %.1f ms, peak RSS %d MB", r.Server, r.Win.MaxLag, r.Win.MaxRSS>>20)
 	return r
-}
-
-// startNginx runs an nginx with one worker whose http block holds body,
-// with "%d" in body standing for the port it picks.
-func (e *env) startNginx(name, body string) (port int, stop func(), err error) {
-	port, err = freePort("tcp")
-	if err != nil {
-		return 0, nil, err
-	}
-	prefix, _ := os.MkdirTemp(e.work, "nginx-"+name+".")
-	os.Chmod(prefix, 0o755)
-	os.MkdirAll(filepath.Join(prefix, "tmp"), 0o755)
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root root;\n"
-	}
-	tmp := func(s string) string { return filepath.Join(prefix, "tmp", s) }
-	conf := fmt.Sprintf(`# written by scripts/bench: one worker, everything in this folder
-%sworker_processes 1;
-daemon off;
-pid %s;
-error_log %s;
-events { worker_connections 1024; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path %s;
-    proxy_temp_path %s;
-    fastcgi_temp_path %s;
-    uwsgi_temp_path %s;
-    scgi_temp_path %s;
-    sendfile on;
-    %s
-}
-`, user, filepath.Join(prefix, "nginx.pid"), filepath.Join(prefix, "error.log"),
-		tmp("body"), tmp("proxy"), tmp("fastcgi"), tmp("uwsgi"), tmp("scgi"), fmt.Sprintf(body, port))
-	confPath := filepath.Join(prefix, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		return 0, nil, err
-	}
-	nginx := "nginx"
-	if _, err := exec.LookPath(nginx); err != nil {
-		nginx = "/usr/sbin/nginx"
-	}
-	e.note("%s -p $WORK/%s -c nginx.conf   # %s", nginx, filepath.Base(prefix),
-		strings.ReplaceAll(strings.ReplaceAll(fmt.Sprintf(body, port), "\n", " "), e.work, "$WORK"))
-	c := exec.Command(nginx, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
-	lf, _ := os.Create(filepath.Join(prefix, "stderr.log"))
-	c.Stdout, c.Stderr = lf, lf
-	if err := c.Start(); err != nil {
-		return 0, nil, err
-	}
-	done := make(chan struct{})
-	go func() { c.Wait(); lf.Close(); close(done) }()
-	stop = func() {
-		c.Process.Signal(syscall.SIGQUIT) // graceful: the master waits for its worker
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			c.Process.Kill()
-			<-done
-		}
-	}
-	alive := func() bool {
-		select {
-		case <-done:
-			return false
-		default:
-			return true
-		}
-	}
-	if err := waitListening(port, 10*time.Second, alive); err != nil {
-		stop()
-		b, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
-		return 0, nil, fmt.Errorf("nginx %s: %v: %s", name, err, strings.TrimSpace(string(b)))
-	}
-	return port, stop, nil
 }
 
 // evaluate adds the reverse proxy's target.
