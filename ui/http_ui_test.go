@@ -166,7 +166,7 @@ func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
 	}
 	tickUntil(t, a, "the request listed", func() bool { return len(p.exch) == 1 && p.exch[0].BodyLeft != 0 })
 	want := groupDigits(uint64(declared))
-	if cell := p.cellText(0, 7); !strings.Contains(cell, want) {
+	if cell := p.cellText(0, colState); !strings.Contains(cell, want) {
 		t.Fatalf("state cell %q does not say %s bytes were left unread", cell, want)
 	}
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})

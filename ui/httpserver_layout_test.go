@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/httpview/server"
@@ -98,6 +99,15 @@ func TestHTTPServerLayoutAt1024x700(t *testing.T) {
 		}
 		if pos := p.reach.Position(); pos.Y+p.reach.Size().Height > 700/2 {
 			t.Errorf("manual %v: Listening on ends at y %v of the settings column; want it near the top", manual, pos.Y+p.reach.Size().Height)
+		}
+		// The State column (held, its countdown, the rule that answered)
+		// is on screen without scrolling the list sideways.
+		right := float32(0)
+		for _, c := range httpListColumns()[:colState+1] {
+			right += c.width + theme.Padding()
+		}
+		if w := p.list.Size().Width; right > w {
+			t.Errorf("manual %v: the State column ends at %v of a %v-wide request list", manual, right, w)
 		}
 		for name, o := range map[string]fyne.CanvasObject{"request": p.reqObj, "response": p.respObj} {
 			h := o.Size().Height

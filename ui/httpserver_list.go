@@ -13,12 +13,30 @@ import (
 // network panel. A click selects the exchange (the whole row shows it);
 // its request and response are shown below.
 
+// The request list's columns, in order. State (held and its countdown,
+// the rule that answered, an upstream's failure) comes right after Status
+// so that it is on screen at 1024 px, where the list is about 800 px wide.
+const (
+	colTime = iota
+	colClient
+	colMethod
+	colPath
+	colStatus
+	colState
+	colBytes
+	colDuration
+)
+
+func httpListColumns() []column {
+	return []column{
+		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 140}, {T("http.col.method", "Method"), 70},
+		{T("http.col.path", "Path"), 200}, {T("http.col.status", "Status"), 60}, {T("http.col.state", "State"), 150},
+		{T("http.col.bytes", "Bytes"), 80}, {T("http.col.duration", "Duration"), 80},
+	}
+}
+
 func (p *httpServerPanel) buildList() *widget.Table {
-	return newRowTable([]column{
-		{T("http.col.time", "Time"), 110}, {T("http.col.client", "Client"), 150}, {T("http.col.method", "Method"), 70},
-		{T("http.col.path", "Path"), 260}, {T("http.col.status", "Status"), 60}, {T("http.col.bytes", "Bytes"), 80},
-		{T("http.col.duration", "Duration"), 80}, {T("http.col.state", "State"), 150},
-	}, func() int { return len(p.exch) }, p.cellText, p.rowSelected, p.onRowSelected)
+	return newRowTable(httpListColumns(), func() int { return len(p.exch) }, p.cellText, p.rowSelected, p.onRowSelected)
 }
 
 // rowSelected: the highlight follows the selected exchange, wherever newer
@@ -53,25 +71,25 @@ func (p *httpServerPanel) selectedExchange() (copyExchange, bool) {
 func (p *httpServerPanel) cellText(row, col int) string {
 	e := p.exch[row]
 	switch col {
-	case 0:
+	case colTime:
 		return e.Start.Format("15:04:05.000")
-	case 1:
+	case colClient:
 		return e.Client
-	case 2:
+	case colMethod:
 		return e.Method
-	case 3:
+	case colPath:
 		return e.Target
-	case 4:
+	case colStatus:
 		if e.Status != 0 {
 			return strconv.Itoa(e.Status)
 		}
-	case 5:
+	case colBytes:
 		return groupDigits(uint64(e.Bytes))
-	case 6:
+	case colDuration:
 		if e.Duration > 0 {
 			return e.Duration.Round(time.Millisecond).String()
 		}
-	case 7:
+	case colState:
 		return exchangeState(e, time.Now())
 	}
 	return ""

@@ -135,7 +135,7 @@ func TestHTTPProxyRefusedInWords(t *testing.T) {
 		resp.Body.Close()
 	}
 	tickUntil(t, a, "the refused exchange", func() bool { return len(p.exch) == 1 && p.exch[0].Status == 502 })
-	if got := p.cellText(0, 7); !strings.Contains(got, "refused the connection") {
+	if got := p.cellText(0, colState); !strings.Contains(got, "refused the connection") {
 		t.Errorf("state %q", got)
 	}
 }
@@ -258,10 +258,10 @@ func TestHTTPServerRulesMarkedInList(t *testing.T) {
 		}
 	}
 	tickUntil(t, a, "two exchanges", func() bool { return len(p.exch) == 2 && p.exch[1].State == server.StateAnswered })
-	if got := p.cellText(0, 7); got != "rule: fake user" {
+	if got := p.cellText(0, colState); got != "rule: fake user" {
 		t.Errorf("state %q", got)
 	}
-	if got := p.cellText(1, 7); got != "answered" {
+	if got := p.cellText(1, colState); got != "answered" {
 		t.Errorf("state %q", got)
 	}
 }

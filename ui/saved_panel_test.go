@@ -181,7 +181,7 @@ func TestReopenHTTPServerTab(t *testing.T) {
 	if len(p.exch) != 1 {
 		t.Fatalf("%d exchanges listed; want 1", len(p.exch))
 	}
-	for col, want := range map[int]string{1: peer, 2: "GET", 3: "/hello?x=1", 4: "404"} {
+	for col, want := range map[int]string{colClient: peer, colMethod: "GET", colPath: "/hello?x=1", colStatus: "404"} {
 		if got := p.cellText(0, col); got != want {
 			t.Errorf("column %d = %q; want %q", col, got, want)
 		}
