@@ -135,10 +135,7 @@ func SavedErrorText(err error) string {
 	if !errors.As(err, &se) {
 		return errText(err)
 	}
-	if export.IsFormat(se.err) {
-		return Tf("export.not_saved", "%s is not a folder saved by NetAssist (it has no readable events.jsonl), or a newer version saved it.", se.dir)
-	}
-	return Tf("export.folder_unreadable", "%s cannot be read: it does not exist, or there is no permission.", se.dir)
+	return savedFolderText(se.dir, se.err)
 }
 
 // load reads the folder; its own goroutine.
