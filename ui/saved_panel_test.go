@@ -150,21 +150,82 @@ func TestReopenTCPServerTab(t *testing.T) {
 	}
 }
 
+// A reopened UDP session lists its peers with their datagrams and bytes
+// each way, as the TCP kinds list their connections; it had no such list.
 func TestReopenUDPTab(t *testing.T) {
 	a := newSavedApp(t)
 	dir := savedFolder(t, "udp-1", []netassist.Event{
 		{Kind: netassist.EvRx, Peer: "127.0.0.1:7001", Data: []byte("ping")},
 		{Kind: netassist.EvTx, Peer: "127.0.0.1:7001", Data: []byte("pong")},
+		{Kind: netassist.EvRx, Peer: "127.0.0.1:7001", Data: []byte("ping!")},
+		{Kind: netassist.EvRx, Peer: "[::1]:7002", Data: []byte("hi")},
 	})
 	p := reopen(t, a, dir)
 	if got := rows(p.recv); !strings.Contains(got, "ping") || !strings.Contains(got, "pong") || !strings.Contains(got, "127.0.0.1:7001") {
 		t.Errorf("receive view:\n%s", got)
 	}
-	if p.conns != nil {
-		t.Error("UDP shows a connection list")
+	if p.conns == nil {
+		t.Fatal("a reopened UDP session lists no peers")
+	}
+	first := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC).Local().Format(time.TimeOnly)
+	wantRows := []string{
+		"#1    127.0.0.1:7001        " + first + "\nRX 9 B      TX 4 B      2/1 dgram",
+		"#2    [::1]:7002            " + time.Date(2026, 12, 4, 10, 0, 3, 0, time.UTC).Local().Format(time.TimeOnly) + "\nRX 2 B      TX 0 B      1/0 dgram",
+	}
+	if len(p.conns.infos) != len(wantRows) {
+		t.Fatalf("peers %+v", p.conns.infos)
+	}
+	for i, want := range wantRows {
+		if got := p.conns.rowText(p.conns.infos[i]); got != want {
+			t.Errorf("peer row %d:\n%s\nwant\n%s", i, got, want)
+		}
+	}
+	if p.conns.title.Text != "Peers: 2" || !strings.Contains(p.status.Text, "Peers: 2") {
+		t.Errorf("title %q, status %q", p.conns.title.Text, p.status.Text)
+	}
+	if p.conns.closeBtn.Visible() || p.conns.allBtn.Visible() {
+		t.Error("a saved session offers to act on peers")
 	}
 	if !strings.Contains(p.about.full, "UDP") {
 		t.Errorf("the tab says %q", p.about.full)
+	}
+}
+
+// A reopened HTTP client shows the bytes as they went beside its
+// exchanges, as the live client does; it showed only the exchanges.
+func TestReopenHTTPClientTab(t *testing.T) {
+	a := newSavedApp(t)
+	const peer = "127.0.0.1:8080"
+	dir := savedFolder(t, "http-client-1", []netassist.Event{
+		{Kind: netassist.EvConnect, Conn: 1, Peer: peer},
+		{Kind: netassist.EvTx, Conn: 1, Peer: peer, Data: []byte("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")},
+		{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nworld")},
+		{Kind: netassist.EvDisconnect, Conn: 1, Peer: peer, Detail: netassist.ReasonFIN},
+	})
+	p := reopen(t, a, dir)
+	if p.recv == nil || p.http == nil {
+		t.Fatal("a reopened HTTP client has no Bytes view")
+	}
+	if got := []string{p.http.Items[0].Text, p.http.Items[1].Text}; got[0] != "Bytes" || got[1] != "HTTP messages" || p.http.SelectedIndex() != 1 {
+		t.Errorf("tabs %q, selected %d; want the live client's, HTTP messages shown", got, p.http.SelectedIndex())
+	}
+	p.http.SelectIndex(0)
+	a.pump.tick(time.Now().Add(time.Hour))
+	if got := rows(p.recv); !strings.Contains(got, "GET /hello HTTP/1.1") || !strings.Contains(got, "world") {
+		t.Errorf("Bytes view:\n%s", got)
+	}
+	if len(p.exch) != 1 || p.cellText(0, 3) != "/hello" || p.cellText(0, 4) != "200" {
+		t.Fatalf("exchanges %+v", p.exch)
+	}
+	p.onRowSelected(0)
+	if p.respView.msg == nil || string(p.respView.msg.Body) != "world" {
+		t.Errorf("the selected exchange's response %+v", p.respView.msg)
+	}
+	if _, ok := a.currentPanel().(recvViewer); !ok {
+		t.Error("the Bytes view does not take the window's text/hex and display settings")
+	}
+	if p.conns != nil {
+		t.Error("an HTTP client lists connections (the live one does not)")
 	}
 }
 
