@@ -37,6 +37,7 @@ type connList struct {
 	rowText  func(netassist.ConnInfo) string // nil: connRow (a relay shows its pairs)
 	rowWidth string                          // a row as wide as they get; "": connRowTemplate
 	titleOf  func(n int) string              // nil: "Connections: n"
+	readOnly bool                            // nothing to pick: no check boxes, clicks do nothing
 }
 
 type connAction int
@@ -80,6 +81,9 @@ func (l *connList) build() fyne.CanvasObject {
 			chk.OnChanged = nil
 			chk.SetChecked(on)
 			chk.OnChanged = func(b bool) { l.setSelected(ci.ID, b); l.list.Refresh() }
+			if l.readOnly {
+				chk.Hide()
+			}
 			if on {
 				bg.FillColor = selectionColor()
 			} else {
@@ -226,7 +230,7 @@ func (l *connList) onSelectAll() {
 
 func (l *connList) onRowClicked(i widget.ListItemID) {
 	l.list.Unselect(i)
-	if i < 0 || i >= len(l.infos) {
+	if l.readOnly || i < 0 || i >= len(l.infos) {
 		return
 	}
 	id := l.infos[i].ID

@@ -228,6 +228,7 @@ func (p *savedPanel) build() fyne.CanvasObject {
 		center = p.recv.build()
 		p.recv.hidden = func() bool { return !p.isShown() }
 		p.conns = newConnList(func([]uint64, connAction) {})
+		p.conns.readOnly = true
 		p.connsOf = p.r.Conns
 		if fo.Kind == "udp" {
 			// What a live UDP session shows row by row, gathered: who it
@@ -438,6 +439,9 @@ func (p *savedPanel) showExchanges(xs []export.Exchange, trimmed int) {
 	}
 	if p.selected >= len(xs) {
 		p.selected = -1
+	}
+	if p.selected < 0 && len(xs) > 0 {
+		p.onRowSelected(0) // the panes below show an exchange, not nothing
 	}
 	p.table.Refresh()
 }

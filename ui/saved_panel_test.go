@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
 	"netassist/netassist/framing"
@@ -186,6 +187,16 @@ func TestReopenUDPTab(t *testing.T) {
 	if p.conns.closeBtn.Visible() || p.conns.allBtn.Visible() {
 		t.Error("a saved session offers to act on peers")
 	}
+	// No check boxes: there is nothing to pick them for.
+	row := p.conns.list.CreateItem()
+	p.conns.list.UpdateItem(0, row)
+	if chk := row.(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*widget.Check); chk.Visible() {
+		t.Error("a read-only peer row has a check box")
+	}
+	p.conns.onRowClicked(0)
+	if p.conns.isSelected(1) {
+		t.Error("a click picked a peer of a saved session")
+	}
 	if !strings.Contains(p.about.full, "UDP") {
 		t.Errorf("the tab says %q", p.about.full)
 	}
@@ -246,6 +257,11 @@ func TestReopenHTTPServerTab(t *testing.T) {
 		if got := p.cellText(0, col); got != want {
 			t.Errorf("column %d = %q; want %q", col, got, want)
 		}
+	}
+	// The first exchange is shown at once: the panes were empty until a
+	// row was clicked.
+	if p.selected != 0 || p.reqView.msg == nil {
+		t.Errorf("selected %d, request pane %+v; want the first exchange shown", p.selected, p.reqView.msg)
 	}
 	p.onRowSelected(0)
 	if p.reqView.msg == nil || p.reqView.msg.Target != "/hello?x=1" || p.respView.msg == nil || string(p.respView.msg.Body) != "nope" {
