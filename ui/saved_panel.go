@@ -426,6 +426,10 @@ func (p *savedPanel) showWarnings(ws []export.Warning) {
 		text += "\n• " + warningText(w)
 	}
 	p.warns.SetText(text)
+	// Hidden until now, it was never given a width to wrap at, and would
+	// be laid out as one empty line, under the views: wrap it at the width
+	// of the label above it, in the same box, first.
+	p.warns.rewrap(p.about.Size().Width)
 	p.warns.Show()
 	p.root.Refresh() // lays the views out below the taller top
 }

@@ -305,6 +305,48 @@ func TestReopenDamagedTab(t *testing.T) {
 	}
 }
 
+// The damage is said above the views, not under them: shown once the tab
+// was laid out, its lines overlapped the receive view's buttons (seen in
+// a 1280-pixel window).
+func TestReopenDamageTakesItsPlace(t *testing.T) {
+	for _, width := range []float32{1280, 1000} {
+		a := newSavedApp(t)
+		a.win.Resize(fyne.NewSize(width, 830))
+		const peer = "127.0.0.1:40000"
+		dir := savedFolder(t, "tcp-client-2", []netassist.Event{
+			{Kind: netassist.EvConnect, Conn: 1, Peer: peer},
+			{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("first")},
+		})
+		os.Remove(filepath.Join(dir, netassist.RawFileName(1, peer, netassist.EvRx)))
+		f, _ := os.OpenFile(filepath.Join(dir, "events.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+		f.WriteString(`{"time":"2026-12-04T10:00:09Z","sess`)
+		f.Close()
+		p := reopen(t, a, dir)
+		if !p.warns.Visible() {
+			t.Fatal("the damage is not said")
+		}
+		lines := strings.Count(p.warns.Text, "\n") + 1
+		if lines < 3 {
+			t.Fatalf("the warning %q", p.warns.Text)
+		}
+		bottom := p.warns.Position().Y + p.warns.Size().Height
+		if h := p.warns.MinSize().Height; p.warns.Size().Height < h {
+			t.Errorf("width %v: the warning's %d lines are given %v of the %v they need", width, lines, p.warns.Size().Height, h)
+		}
+		center := p.root.Objects[0] // Border: the center first
+		if center.Position().Y < bottom {
+			t.Errorf("width %v: the views begin at %v, above the warning's end at %v", width, center.Position().Y, bottom)
+		}
+		// Damage met later, while loading: the warning grows by a line.
+		ws := p.r.Warnings()
+		p.showWarnings(append(ws, ws[0]))
+		bottom = p.warns.Position().Y + p.warns.Size().Height
+		if center.Position().Y < bottom {
+			t.Errorf("width %v, one more warning: the views begin at %v, above the warning's end at %v", width, center.Position().Y, bottom)
+		}
+	}
+}
+
 // What is not a saved folder opens no tab and is said in words.
 func TestReopenNotSaved(t *testing.T) {
 	a := newSavedApp(t)
