@@ -227,26 +227,31 @@ func (p *savedPanel) build() fyne.CanvasObject {
 	default:
 		center = p.recv.build()
 		p.recv.hidden = func() bool { return !p.isShown() }
-		p.conns = newConnList(func([]uint64, connAction) {})
-		p.conns.readOnly = true
-		p.connsOf = p.r.Conns
-		if fo.Kind == "udp" {
+		switch fo.Kind {
+		case "tcp-server", "tcp-client", "":
+			p.conns = newConnList(func([]uint64, connAction) {})
+			p.connsOf = p.r.Conns
+		case "udp":
 			// What a live UDP session shows row by row, gathered: who it
 			// talked with, and how much each way.
+			p.conns = newConnList(func([]uint64, connAction) {})
 			p.connsOf = p.r.Peers
 			p.conns.rowText = udpPeerRow
 			p.conns.rowWidth = udpPeerRow(netassist.ConnInfo{ID: 1000, Peer: "000.000.000.000:00000",
 				Counters: netassist.CounterSnapshot{RxBytes: 999_999, TxBytes: 999_999, RxChunks: 99_999, TxChunks: 99_999}})
 			p.conns.titleOf = peersTitle
 		}
-		side := p.conns.build()
-		// Read-only: nothing to select for, nothing to close.
-		for _, b := range []*widget.Button{p.conns.allBtn, p.conns.halfBtn, p.conns.closeBtn, p.conns.rstBtn} {
-			b.Hide()
+		if p.conns != nil {
+			p.conns.readOnly = true
+			side := p.conns.build()
+			// Read-only: nothing to select for, nothing to close.
+			for _, b := range []*widget.Button{p.conns.allBtn, p.conns.halfBtn, p.conns.closeBtn, p.conns.rstBtn} {
+				b.Hide()
+			}
+			split := container.NewHSplit(center, side)
+			split.Offset = 0.7
+			center = split
 		}
-		split := container.NewHSplit(center, side)
-		split.Offset = 0.7
-		center = split
 	}
 	p.root = container.NewBorder(top, p.status, nil, nil, center)
 	return p.root
