@@ -34,7 +34,7 @@ func main() {
 	defer fatal.Recover("NetAssist") // no console on Windows: show it
 	if len(os.Args) > 1 && os.Args[1] == "export" {
 		// Converts a saved folder; no window, no display needed.
-		os.Exit(export.MainWords(os.Args[2:], os.Stderr, version, ui.CLIWarningWords))
+		os.Exit(export.MainWords(os.Args[2:], os.Stderr, version, ui.CLIWords))
 	}
 	if os.Getenv("GOGC") == "" {
 		// Most of the heap is long-lived (display rows, fonts, the HTTP

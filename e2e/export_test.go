@@ -99,3 +99,35 @@ func followFirst(t *testing.T, file string) []byte {
 	}
 	return got.Bytes()
 }
+
+// TestExportCLILanguage: the real `netassist export` speaks the system's
+// language (LANG=zh_CN.UTF-8) or the one --lang names, for a folder it
+// cannot read and for wrong arguments, with no display; it was English.
+func TestExportCLILanguage(t *testing.T) {
+	bin := requireE2E(t)
+	missing := filepath.Join(t.TempDir(), "gone")
+	out := filepath.Join(t.TempDir(), "x.pcapng")
+	for _, c := range []struct {
+		lang string   // LANG
+		args []string // after "export"
+		code int
+		want string // stderr's first line
+	}{
+		{"zh_CN.UTF-8", []string{"--pcapng", out, missing}, 1, "netassist export: " + missing + " 不存在。"},
+		{"zh_CN.UTF-8", []string{"--lang", "en", "--pcapng", out, missing}, 1, "netassist export: " + missing + " does not exist."},
+		{"en_US.UTF-8", []string{"--lang", "zh", missing}, 2, "netassist export: 请说明要写什么：--pcapng 文件、--har 文件，或两者都要。"},
+		{"en_US.UTF-8", []string{"--bogus"}, 2, "netassist export: --bogus is not an option of netassist export."},
+	} {
+		cmd := exec.Command(bin, append([]string{"export"}, c.args...)...)
+		cmd.Env = append(baseEnv(t.TempDir()), "LANG="+c.lang) // the later LANG wins
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != c.code {
+			t.Errorf("LANG=%s %q: %v, want exit status %d", c.lang, c.args, err, c.code)
+		}
+		if got, _, _ := strings.Cut(stderr.String(), "\n"); got != c.want {
+			t.Errorf("LANG=%s %q said\n%s\nwant\n%s", c.lang, c.args, &stderr, c.want)
+		}
+	}
+}

@@ -35,6 +35,9 @@ type connList struct {
 	onAction func(ids []uint64, action connAction)
 	onSelect func()                          // the selection changed by a click
 	rowText  func(netassist.ConnInfo) string // nil: connRow (a relay shows its pairs)
+	rowWidth string                          // a row as wide as they get; "": connRowTemplate
+	titleOf  func(n int) string              // nil: "Connections: n"
+	readOnly bool                            // nothing to pick: no check boxes, clicks do nothing
 }
 
 type connAction int
@@ -55,7 +58,11 @@ func (l *connList) build() fyne.CanvasObject {
 		CreateItem: func() fyne.CanvasObject {
 			// Two lines, sized from a typical row: the list then asks for
 			// the width its figures need, and the split gives it that.
-			lbl := widget.NewLabel(connRowTemplate())
+			tmpl := l.rowWidth
+			if tmpl == "" {
+				tmpl = connRowTemplate()
+			}
+			lbl := widget.NewLabel(tmpl)
 			lbl.TextStyle = fyne.TextStyle{Monospace: true}
 			bg := canvas.NewRectangle(color.Transparent)
 			return container.NewStack(bg, container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, lbl))
@@ -74,6 +81,9 @@ func (l *connList) build() fyne.CanvasObject {
 			chk.OnChanged = nil
 			chk.SetChecked(on)
 			chk.OnChanged = func(b bool) { l.setSelected(ci.ID, b); l.list.Refresh() }
+			if l.readOnly {
+				chk.Hide()
+			}
 			if on {
 				bg.FillColor = selectionColor()
 			} else {
@@ -93,7 +103,7 @@ func (l *connList) build() fyne.CanvasObject {
 		OnSelected: l.onRowClicked,
 	}
 	l.list.ExtendBaseWidget(l.list)
-	l.title = widget.NewLabel(Tf("conns.title", "Connections: %d", 0))
+	l.title = widget.NewLabel(l.titleText(0))
 	l.allBtn = widget.NewButton(T("conns.selectall", "Select all"), l.onSelectAll)
 	l.halfBtn = widget.NewButton(T("conns.halfclose", "Half-close (FIN)"), func() { l.act(actHalfClose) })
 	l.closeBtn = widget.NewButton(T("conns.disconnect", "Disconnect"), func() { l.act(actClose) })
@@ -182,8 +192,15 @@ func (l *connList) set(infos []netassist.ConnInfo) {
 	l.mu.Lock()
 	l.selected = keptSelection(l.selected, infos)
 	l.mu.Unlock()
-	l.title.SetText(Tf("conns.title", "Connections: %d", len(infos)))
+	l.title.SetText(l.titleText(len(infos)))
 	l.list.Refresh()
+}
+
+func (l *connList) titleText(n int) string {
+	if l.titleOf != nil {
+		return l.titleOf(n)
+	}
+	return Tf("conns.title", "Connections: %d", n)
 }
 
 // selection lists the checked connections; any goroutine.
@@ -213,7 +230,7 @@ func (l *connList) onSelectAll() {
 
 func (l *connList) onRowClicked(i widget.ListItemID) {
 	l.list.Unselect(i)
-	if i < 0 || i >= len(l.infos) {
+	if l.readOnly || i < 0 || i >= len(l.infos) {
 		return
 	}
 	id := l.infos[i].ID

@@ -255,21 +255,3 @@ func (f *exportForm) show(msg, folder string) {
 		close(f.done)
 	}
 }
-
-// exportErrText says why an export failed in the user's words.
-func exportErrText(err error) string {
-	var e *export.Error
-	if !errors.As(err, &e) {
-		return T("export.failed", "The export failed. See the log for details.")
-	}
-	switch {
-	case e.Stage == export.StageFolder && export.IsFormat(e.Err):
-		return Tf("export.not_saved", "%s is not a folder saved by NetAssist (it has no readable events.jsonl), or a newer version saved it.", e.Path)
-	case e.Stage == export.StageFolder:
-		return Tf("export.folder_unreadable", "%s cannot be read: it does not exist, or there is no permission.", e.Path)
-	case e.Stage == export.StageWrite:
-		return Tf("export.write_failed", "Cannot write %s: the folder does not exist, cannot be written to, or the disk is full. Choose another place.", e.Path)
-	default:
-		return Tf("export.read_failed", "Reading %s stopped part way: a file in it cannot be read. No file was written.", e.Path)
-	}
-}

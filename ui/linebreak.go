@@ -59,6 +59,12 @@ func newWrapLabel(text string) *wrapLabel {
 func (l *wrapLabel) SetText(s string) {
 	l.full = s
 	l.width = -1
+	if l.Size().Width <= 0 {
+		// Not laid out yet: unwrapped, so that the first layout gives it
+		// at least its own lines rather than none.
+		l.Label.SetText(s)
+		return
+	}
 	l.rewrap(l.Size().Width)
 }
 

@@ -99,3 +99,15 @@ func TestWrapLabelInChinese(t *testing.T) {
 		t.Fatalf("MinSize width %v: a wrapping label must not widen its column", min.Width)
 	}
 }
+
+// Text set before the label was ever laid out counts its lines in
+// MinSize: it counted none, and a layout put what came next over it.
+func TestWrapLabelTextBeforeLayout(t *testing.T) {
+	test.NewTempApp(t)
+	l := newWrapLabel("")
+	l.SetText("one\ntwo\nthree")
+	want := widget.NewLabel("one\ntwo\nthree").MinSize().Height
+	if got := l.MinSize().Height; got != want {
+		t.Errorf("MinSize height %v; want %v, three lines", got, want)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -37,8 +38,10 @@ type savedPanel struct {
 	export  *widget.Button
 	root    *fyne.Container
 
-	recv  *recvView // nil for the HTTP kinds
-	conns *connList // the TCP kinds only
+	recv    *recvView                   // nil for the HTTP server
+	conns   *connList                   // the TCP kinds' connections, UDP's peers; else nil
+	connsOf func() []netassist.ConnInfo // what conns lists: r.Conns or r.Peers
+	http    *container.AppTabs          // the HTTP client's Bytes and HTTP messages
 
 	// HTTP kinds; main goroutine
 	exch     []export.Exchange
@@ -90,13 +93,13 @@ func (a *App) openSaved(dir string, cfg framing.Config) error {
 	p := &savedPanel{r: r, framing: cfg, selected: -1, done: make(chan struct{})}
 	hub := netassist.NewHub("saved", nil) // not live traffic: not in --metrics
 	hub.Feed = netassist.NewFeed(savedFeedBytes, 0)
-	if r.IsHTTP() {
+	if !r.HasBytes() {
 		hub.Feed.SkipTraffic()
 	}
 	p.initSession(a, netassist.Kind(r.Folder.Kind), hub, "", nil)
 	p.savedDir = dir
 	var pn panel = p
-	if !r.IsHTTP() {
+	if r.HasBytes() {
 		p.recv = newRecvView(a.win, a.ringCap(), a.recvFontSize())
 		pn = savedBytesPanel{p}
 	}
@@ -135,10 +138,7 @@ func SavedErrorText(err error) string {
 	if !errors.As(err, &se) {
 		return errText(err)
 	}
-	if export.IsFormat(se.err) {
-		return Tf("export.not_saved", "%s is not a folder saved by NetAssist (it has no readable events.jsonl), or a newer version saved it.", se.dir)
-	}
-	return Tf("export.folder_unreadable", "%s cannot be read: it does not exist, or there is no permission.", se.dir)
+	return savedFolderText(se.dir, se.err)
 }
 
 // load reads the folder; its own goroutine.
@@ -204,20 +204,45 @@ func (p *savedPanel) build() fyne.CanvasObject {
 	p.status.TextStyle = fyne.TextStyle{Monospace: true}
 	p.status.Truncation = fyne.TextTruncateEllipsis
 	buttons := container.NewHBox(p.export)
-	if p.recv != nil && fo.Kind != "udp" {
+	if p.recv != nil && !p.r.IsHTTP() && fo.Kind != "udp" {
 		frame := widget.NewButton(T("saved.frame", "Split messages…"), p.onFraming)
 		buttons.Objects = append([]fyne.CanvasObject{frame}, buttons.Objects...)
 	}
 	top := container.NewVBox(p.about, container.NewBorder(nil, nil, nil, buttons, p.loading), p.warns)
 
 	var center fyne.CanvasObject
-	if p.recv == nil {
+	switch {
+	case p.recv == nil:
 		center = p.buildHTTP()
-	} else {
+	case p.r.IsHTTP():
+		// As the live HTTP client: the bytes as they went, and the
+		// exchanges parsed from them, which are what is looked at first.
+		p.recv.hidden = func() bool { return !p.isShown() || p.http.SelectedIndex() != 0 }
+		p.http = container.NewAppTabs(
+			container.NewTabItem(T("recv.bytes", "Bytes"), p.recv.build()),
+			container.NewTabItem(T("recv.http", "HTTP messages"), p.buildHTTP()))
+		p.http.SelectIndex(1)
+		p.http.OnSelected = func(*container.TabItem) { p.recv.onShown() }
+		center = p.http
+	default:
 		center = p.recv.build()
 		p.recv.hidden = func() bool { return !p.isShown() }
-		if fo.Kind == "tcp-server" || fo.Kind == "tcp-client" || fo.Kind == "" {
+		switch fo.Kind {
+		case "tcp-server", "tcp-client", "":
 			p.conns = newConnList(func([]uint64, connAction) {})
+			p.connsOf = p.r.Conns
+		case "udp":
+			// What a live UDP session shows row by row, gathered: who it
+			// talked with, and how much each way.
+			p.conns = newConnList(func([]uint64, connAction) {})
+			p.connsOf = p.r.Peers
+			p.conns.rowText = udpPeerRow
+			p.conns.rowWidth = udpPeerRow(netassist.ConnInfo{ID: 1000, Peer: "000.000.000.000:00000",
+				Counters: netassist.CounterSnapshot{RxBytes: 999_999, TxBytes: 999_999, RxChunks: 99_999, TxChunks: 99_999}})
+			p.conns.titleOf = peersTitle
+		}
+		if p.conns != nil {
+			p.conns.readOnly = true
 			side := p.conns.build()
 			// Read-only: nothing to select for, nothing to close.
 			for _, b := range []*widget.Button{p.conns.allBtn, p.conns.halfBtn, p.conns.closeBtn, p.conns.rstBtn} {
@@ -325,7 +350,7 @@ func (p *savedPanel) prepare(now time.Time) func() {
 	last := loaded && !p.final
 	p.final = loaded
 	if p.conns != nil && (last || !loaded && now.Sub(p.connsAt) >= statusEvery) {
-		infos := p.r.Conns()
+		infos := p.connsOf()
 		p.connsAt, p.nConns = now, len(infos)
 		applies = append(applies, func() { p.conns.set(infos) })
 	}
@@ -350,7 +375,7 @@ func (p *savedPanel) prepare(now time.Time) func() {
 		st += " · " + msgStatus(snap)
 	}
 	if p.conns != nil {
-		st += " · " + Tf("conns.title", "Connections: %d", p.nConns)
+		st += " · " + p.conns.titleText(p.nConns)
 	}
 	if st != p.statText {
 		p.statText = st
@@ -382,6 +407,16 @@ func (p *savedPanel) loadingText(loaded bool, err error) string {
 	return Tf("saved.loading", "Loading: %s of %s (%d%%)…", mibText(done), mibText(total), pct)
 }
 
+// udpPeerRow is one peer of a reopened UDP session in two lines, as a
+// connection's row: who and since when, then bytes and datagrams each way.
+func udpPeerRow(ci netassist.ConnInfo) string {
+	return fmt.Sprintf("#%-4d %-21s %s\n", ci.ID, ci.Peer, ci.Opened.Local().Format(time.TimeOnly)) +
+		Tf("saved.peer_figures", "RX %-8s TX %-8s %s/%s dgram", humanBytes(float64(ci.Counters.RxBytes)),
+			humanBytes(float64(ci.Counters.TxBytes)), shortCount(ci.Counters.RxChunks), shortCount(ci.Counters.TxChunks))
+}
+
+func peersTitle(n int) string { return Tf("saved.peers", "Peers: %d", n) }
+
 func mibText(n int64) string { return humanBytes(float64(n)) }
 
 // showWarnings says in words what of the folder is damaged; main goroutine.
@@ -396,6 +431,10 @@ func (p *savedPanel) showWarnings(ws []export.Warning) {
 		text += "\n• " + warningText(w)
 	}
 	p.warns.SetText(text)
+	// Hidden until now, it was never given a width to wrap at, and would
+	// be laid out as one empty line, under the views: wrap it at the width
+	// of the label above it, in the same box, first.
+	p.warns.rewrap(p.about.Size().Width)
 	p.warns.Show()
 	p.root.Refresh() // lays the views out below the taller top
 }
@@ -409,6 +448,9 @@ func (p *savedPanel) showExchanges(xs []export.Exchange, trimmed int) {
 	}
 	if p.selected >= len(xs) {
 		p.selected = -1
+	}
+	if p.selected < 0 && len(xs) > 0 {
+		p.onRowSelected(0) // the panes below show an exchange, not nothing
 	}
 	p.table.Refresh()
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist"
 	"netassist/netassist/framing"
@@ -150,21 +151,92 @@ func TestReopenTCPServerTab(t *testing.T) {
 	}
 }
 
+// A reopened UDP session lists its peers with their datagrams and bytes
+// each way, as the TCP kinds list their connections; it had no such list.
 func TestReopenUDPTab(t *testing.T) {
 	a := newSavedApp(t)
 	dir := savedFolder(t, "udp-1", []netassist.Event{
 		{Kind: netassist.EvRx, Peer: "127.0.0.1:7001", Data: []byte("ping")},
 		{Kind: netassist.EvTx, Peer: "127.0.0.1:7001", Data: []byte("pong")},
+		{Kind: netassist.EvRx, Peer: "127.0.0.1:7001", Data: []byte("ping!")},
+		{Kind: netassist.EvRx, Peer: "[::1]:7002", Data: []byte("hi")},
 	})
 	p := reopen(t, a, dir)
 	if got := rows(p.recv); !strings.Contains(got, "ping") || !strings.Contains(got, "pong") || !strings.Contains(got, "127.0.0.1:7001") {
 		t.Errorf("receive view:\n%s", got)
 	}
-	if p.conns != nil {
-		t.Error("UDP shows a connection list")
+	if p.conns == nil {
+		t.Fatal("a reopened UDP session lists no peers")
+	}
+	first := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC).Local().Format(time.TimeOnly)
+	wantRows := []string{
+		"#1    127.0.0.1:7001        " + first + "\nRX 9 B      TX 4 B      2/1 dgram",
+		"#2    [::1]:7002            " + time.Date(2026, 12, 4, 10, 0, 3, 0, time.UTC).Local().Format(time.TimeOnly) + "\nRX 2 B      TX 0 B      1/0 dgram",
+	}
+	if len(p.conns.infos) != len(wantRows) {
+		t.Fatalf("peers %+v", p.conns.infos)
+	}
+	for i, want := range wantRows {
+		if got := p.conns.rowText(p.conns.infos[i]); got != want {
+			t.Errorf("peer row %d:\n%s\nwant\n%s", i, got, want)
+		}
+	}
+	if p.conns.title.Text != "Peers: 2" || !strings.Contains(p.status.Text, "Peers: 2") {
+		t.Errorf("title %q, status %q", p.conns.title.Text, p.status.Text)
+	}
+	if p.conns.closeBtn.Visible() || p.conns.allBtn.Visible() {
+		t.Error("a saved session offers to act on peers")
+	}
+	// No check boxes: there is nothing to pick them for.
+	row := p.conns.list.CreateItem()
+	p.conns.list.UpdateItem(0, row)
+	if chk := row.(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*widget.Check); chk.Visible() {
+		t.Error("a read-only peer row has a check box")
+	}
+	p.conns.onRowClicked(0)
+	if p.conns.isSelected(1) {
+		t.Error("a click picked a peer of a saved session")
 	}
 	if !strings.Contains(p.about.full, "UDP") {
 		t.Errorf("the tab says %q", p.about.full)
+	}
+}
+
+// A reopened HTTP client shows the bytes as they went beside its
+// exchanges, as the live client does; it showed only the exchanges.
+func TestReopenHTTPClientTab(t *testing.T) {
+	a := newSavedApp(t)
+	const peer = "127.0.0.1:8080"
+	dir := savedFolder(t, "http-client-1", []netassist.Event{
+		{Kind: netassist.EvConnect, Conn: 1, Peer: peer},
+		{Kind: netassist.EvTx, Conn: 1, Peer: peer, Data: []byte("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")},
+		{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nworld")},
+		{Kind: netassist.EvDisconnect, Conn: 1, Peer: peer, Detail: netassist.ReasonFIN},
+	})
+	p := reopen(t, a, dir)
+	if p.recv == nil || p.http == nil {
+		t.Fatal("a reopened HTTP client has no Bytes view")
+	}
+	if got := []string{p.http.Items[0].Text, p.http.Items[1].Text}; got[0] != "Bytes" || got[1] != "HTTP messages" || p.http.SelectedIndex() != 1 {
+		t.Errorf("tabs %q, selected %d; want the live client's, HTTP messages shown", got, p.http.SelectedIndex())
+	}
+	p.http.SelectIndex(0)
+	a.pump.tick(time.Now().Add(time.Hour))
+	if got := rows(p.recv); !strings.Contains(got, "GET /hello HTTP/1.1") || !strings.Contains(got, "world") {
+		t.Errorf("Bytes view:\n%s", got)
+	}
+	if len(p.exch) != 1 || p.cellText(0, 3) != "/hello" || p.cellText(0, 4) != "200" {
+		t.Fatalf("exchanges %+v", p.exch)
+	}
+	p.onRowSelected(0)
+	if p.respView.msg == nil || string(p.respView.msg.Body) != "world" {
+		t.Errorf("the selected exchange's response %+v", p.respView.msg)
+	}
+	if _, ok := a.currentPanel().(recvViewer); !ok {
+		t.Error("the Bytes view does not take the window's text/hex and display settings")
+	}
+	if p.conns != nil {
+		t.Error("an HTTP client lists connections (the live one does not)")
 	}
 }
 
@@ -185,6 +257,11 @@ func TestReopenHTTPServerTab(t *testing.T) {
 		if got := p.cellText(0, col); got != want {
 			t.Errorf("column %d = %q; want %q", col, got, want)
 		}
+	}
+	// The first exchange is shown at once: the panes were empty until a
+	// row was clicked.
+	if p.selected != 0 || p.reqView.msg == nil {
+		t.Errorf("selected %d, request pane %+v; want the first exchange shown", p.selected, p.reqView.msg)
 	}
 	p.onRowSelected(0)
 	if p.reqView.msg == nil || p.reqView.msg.Target != "/hello?x=1" || p.respView.msg == nil || string(p.respView.msg.Body) != "nope" {
@@ -224,6 +301,48 @@ func TestReopenDamagedTab(t *testing.T) {
 	for _, want := range []string{"damaged", "is missing", "cut short"} {
 		if !strings.Contains(p.warns.full, want) {
 			t.Errorf("the warning %q does not say %q", p.warns.full, want)
+		}
+	}
+}
+
+// The damage is said above the views, not under them: shown once the tab
+// was laid out, its lines overlapped the receive view's buttons (seen in
+// a 1280-pixel window).
+func TestReopenDamageTakesItsPlace(t *testing.T) {
+	for _, width := range []float32{1280, 1000} {
+		a := newSavedApp(t)
+		a.win.Resize(fyne.NewSize(width, 830))
+		const peer = "127.0.0.1:40000"
+		dir := savedFolder(t, "tcp-client-2", []netassist.Event{
+			{Kind: netassist.EvConnect, Conn: 1, Peer: peer},
+			{Kind: netassist.EvRx, Conn: 1, Peer: peer, Data: []byte("first")},
+		})
+		os.Remove(filepath.Join(dir, netassist.RawFileName(1, peer, netassist.EvRx)))
+		f, _ := os.OpenFile(filepath.Join(dir, "events.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+		f.WriteString(`{"time":"2026-12-04T10:00:09Z","sess`)
+		f.Close()
+		p := reopen(t, a, dir)
+		if !p.warns.Visible() {
+			t.Fatal("the damage is not said")
+		}
+		lines := strings.Count(p.warns.Text, "\n") + 1
+		if lines < 3 {
+			t.Fatalf("the warning %q", p.warns.Text)
+		}
+		bottom := p.warns.Position().Y + p.warns.Size().Height
+		if h := p.warns.MinSize().Height; p.warns.Size().Height < h {
+			t.Errorf("width %v: the warning's %d lines are given %v of the %v they need", width, lines, p.warns.Size().Height, h)
+		}
+		center := p.root.Objects[0] // Border: the center first
+		if center.Position().Y < bottom {
+			t.Errorf("width %v: the views begin at %v, above the warning's end at %v", width, center.Position().Y, bottom)
+		}
+		// Damage met later, while loading: the warning grows by a line.
+		ws := p.r.Warnings()
+		p.showWarnings(append(ws, ws[0]))
+		bottom = p.warns.Position().Y + p.warns.Size().Height
+		if center.Position().Y < bottom {
+			t.Errorf("width %v, one more warning: the views begin at %v, above the warning's end at %v", width, center.Position().Y, bottom)
 		}
 	}
 }

@@ -35,12 +35,3 @@ func warningText(w export.Warning) string {
 	}
 	return w.String()
 }
-
-// CLIWarningWords words `netassist export`'s warnings in lang (or the
-// system's language), as the window does.
-func CLIWarningWords(lang string) func(export.Warning) string {
-	LoadTranslations(lang) // a failure leaves the English
-	return func(w export.Warning) string {
-		return T("export.cli_warning", "warning: ") + warningText(w)
-	}
-}

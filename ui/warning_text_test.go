@@ -27,7 +27,7 @@ func TestExportCLIWarningsInChinese(t *testing.T) {
 		"en": "netassist export: warning: conn1_127.0.0.1_40000.rx is missing; its traffic was left out.",
 	} {
 		var stderr bytes.Buffer
-		if code := export.MainWords([]string{"--quiet", "--lang", lang, "--pcapng", out, dir}, &stderr, "test", CLIWarningWords); code != 0 {
+		if code := export.MainWords([]string{"--quiet", "--lang", lang, "--pcapng", out, dir}, &stderr, "test", CLIWords); code != 0 {
 			t.Fatalf("%s: exit %d: %s", lang, code, stderr.String())
 		}
 		if got := strings.TrimSpace(stderr.String()); got != want {

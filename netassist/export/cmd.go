@@ -1,52 +1,175 @@
 package export
 
 import (
-	"errors"
+	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Usage is the export subcommand's synopsis.
 const Usage = "netassist export [--pcapng FILE] [--har FILE] [--mtu N] [--quiet] [--lang zh|en] SAVED-DIR"
 
-// Words words the warnings about damage for a language ("zh", "en", or ""
-// for the system's); the window's translations live outside this package.
-type Words func(lang string) func(Warning) string
+// Texts words everything `netassist export` says, in one language. The
+// window's translations live outside this package: the caller supplies
+// them, and a nil field is said in English.
+type Texts struct {
+	Warning   func(Warning) string     // a piece of damage skipped, with its "warning: "
+	Failure   func(error) string       // what stopped the export (an *Error)
+	Usage     func(*UsageError) string // what is wrong with the arguments
+	UsageLine string                   // "usage: netassist export …", after a usage error and for -h
+	Flags     string                   // what each flag does, for -h
+	Progress  func(done, total int64) string
+	NoHTTP    string // a HAR was asked for and the folder holds no exchange
+}
 
-// Main runs `netassist export ARGS…` and returns the exit status: 0 done
-// (perhaps with warnings about damage, on stderr), 1 the folder cannot be
-// exported or an output cannot be written, 2 the arguments are wrong.
-// Progress goes to stderr once a second.
+// Words gives the texts for a language ("zh", "en", or "" for the
+// system's).
+type Words func(lang string) Texts
+
+// English is what `netassist export` says without translations.
+func English() Texts {
+	return Texts{
+		Warning:   func(w Warning) string { return "warning: " + w.String() },
+		Failure:   func(err error) string { return err.Error() },
+		Usage:     func(e *UsageError) string { return e.Error() },
+		UsageLine: "usage: " + Usage,
+		Flags: "  --pcapng FILE  write the traffic as a pcapng capture to FILE\n" +
+			"  --har FILE     write the HTTP exchanges as HAR 1.2 to FILE\n" +
+			"  --mtu N        IP packet size that TCP segments are split to fit (default 1500)\n" +
+			"  --quiet        no progress lines\n" +
+			"  --lang zh|en   language of the messages (default: the system's)",
+		Progress: func(done, total int64) string {
+			return fmt.Sprintf("%.1f MiB of %.1f MiB read (%.0f%%)", float64(done)/(1<<20), float64(total)/(1<<20), percent(done, total))
+		},
+		NoHTTP: "warning: no HTTP exchange in this folder; the HAR file has no entries",
+	}
+}
+
+// orEnglish fills t's missing fields with the English ones.
+func (t Texts) orEnglish() Texts {
+	en := English()
+	if t.Warning == nil {
+		t.Warning = en.Warning
+	}
+	if t.Failure == nil {
+		t.Failure = en.Failure
+	}
+	if t.Usage == nil {
+		t.Usage = en.Usage
+	}
+	if t.UsageLine == "" {
+		t.UsageLine = en.UsageLine
+	}
+	if t.Flags == "" {
+		t.Flags = en.Flags
+	}
+	if t.Progress == nil {
+		t.Progress = en.Progress
+	}
+	if t.NoHTTP == "" {
+		t.NoHTTP = en.NoHTTP
+	}
+	return t
+}
+
+// percent is done of total in per cent; an empty folder is all read.
+func percent(done, total int64) float64 {
+	if total <= 0 {
+		return 100
+	}
+	return 100 * float64(done) / float64(total)
+}
+
+// UsageProblem names what is wrong with the arguments.
+type UsageProblem int
+
+const (
+	UsageFolders     UsageProblem = iota // N folders were given, not one
+	UsageNoOutput                        // neither --pcapng nor --har
+	UsageUnknownFlag                     // Flag is no option
+	UsageNoValue                         // Flag wants a value
+	UsageBadValue                        // Value is not one for Flag
+	UsageBadMTU                          // Value is out of MinMTU to MaxMTU
+	UsageBadLang                         // Value is not zh or en
+)
+
+// UsageError is arguments `netassist export` cannot work with (exit status 2).
+type UsageError struct {
+	Problem UsageProblem
+	Flag    string // with its dashes as given, e.g. "--bogus"
+	Value   string
+	N       int
+}
+
+// Error is the problem in English.
+func (e *UsageError) Error() string {
+	switch e.Problem {
+	case UsageFolders:
+		if e.N == 0 {
+			return "give the saved folder to export"
+		}
+		return fmt.Sprintf("give one saved folder, not %d", e.N)
+	case UsageNoOutput:
+		return "say what to write: --pcapng FILE, --har FILE or both"
+	case UsageUnknownFlag:
+		return e.Flag + " is not an option of netassist export"
+	case UsageNoValue:
+		return e.Flag + " needs a value"
+	case UsageBadValue:
+		return fmt.Sprintf("%q is not a value for %s", e.Value, e.Flag)
+	case UsageBadMTU:
+		return fmt.Sprintf("--mtu must be %d to %d, not %s", MinMTU, MaxMTU, e.Value)
+	}
+	return fmt.Sprintf("--lang must be zh or en, not %q", e.Value)
+}
+
+// Main runs `netassist export ARGS…` in English; see MainWords.
 func Main(args []string, stderr io.Writer, version string) int {
 	return MainWords(args, stderr, version, nil)
 }
 
-// MainWords is Main with the warnings worded by words (nil: English).
+// MainWords runs `netassist export ARGS…` and returns the exit status: 0
+// done (perhaps with warnings about damage), 1 the folder cannot be
+// exported or an output cannot be written, 2 the arguments are wrong.
+// Everything it says goes to stderr, worded by words in the language of
+// --lang (or the system's); progress once a second.
 func MainWords(args []string, stderr io.Writer, version string, words Words) int {
+	t := English()
+	if words != nil {
+		t = words(langArg(args)).orEnglish()
+	}
+	out := &lineWriter{w: stderr}
+	say := func(s string) { out.line("netassist export: " + s) }
+	usage := func(e *UsageError) int {
+		say(t.Usage(e))
+		out.line(t.UsageLine)
+		return 2
+	}
+
 	fs := flag.NewFlagSet("netassist export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	pcapOut := fs.String("pcapng", "", "write the traffic as a pcapng capture to `FILE`")
-	harOut := fs.String("har", "", "write the HTTP exchanges as HAR 1.2 to `FILE`")
-	mtu := fs.Int("mtu", DefaultMTU, "IP packet size that TCP segments are split to fit")
-	quiet := fs.Bool("quiet", false, "no progress lines")
-	lang := fs.String("lang", "", "language of the warnings: zh or en (default: the system's)")
+	pcapOut := fs.String("pcapng", "", "")
+	harOut := fs.String("har", "", "")
+	mtu := fs.String("mtu", strconv.Itoa(DefaultMTU), "")
+	quiet := fs.Bool("quiet", false, "")
+	lang := fs.String("lang", "", "")
 	// Flags may follow the folder too: parse what is left after it.
 	var dirs []string
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
 			if err == flag.ErrHelp {
-				fs.SetOutput(stderr)
-				fmt.Fprintln(stderr, "usage:", Usage)
-				fs.PrintDefaults()
+				out.line(t.UsageLine)
+				out.line(t.Flags)
 				return 0
 			}
-			return usageError(stderr, err.Error())
+			return usage(flagUsage(err, rest))
 		}
 		if fs.NArg() == 0 {
 			break
@@ -54,194 +177,109 @@ func MainWords(args []string, stderr io.Writer, version string, words Words) int
 		dirs = append(dirs, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
+	if *lang != "" && *lang != "zh" && *lang != "en" {
+		return usage(&UsageError{Problem: UsageBadLang, Value: *lang})
+	}
+	n, err := strconv.Atoi(*mtu)
+	if err != nil || n < MinMTU || n > MaxMTU {
+		return usage(&UsageError{Problem: UsageBadMTU, Value: *mtu})
+	}
 	switch {
 	case len(dirs) != 1:
-		return usageError(stderr, "give exactly one saved folder")
+		return usage(&UsageError{Problem: UsageFolders, N: len(dirs)})
 	case *pcapOut == "" && *harOut == "":
-		return usageError(stderr, "say what to write: --pcapng FILE, --har FILE or both")
-	}
-	fo, err := Open(dirs[0])
-	if err != nil {
-		fmt.Fprintln(stderr, "netassist export:", err)
-		return 1
-	}
-	warnText := func(w Warning) string { return "warning: " + w.String() }
-	if words != nil {
-		warnText = words(*lang)
-	}
-	fo.Warn = func(w Warning) { fmt.Fprintln(stderr, "netassist export:", warnText(w)) }
-
-	var visitors []Visitor
-	var outs []*output
-	defer func() {
-		for _, o := range outs {
-			o.abandon()
-		}
-	}()
-	if *pcapOut != "" {
-		o, err := create(*pcapOut)
-		if err != nil {
-			fmt.Fprintln(stderr, "netassist export:", err)
-			return 1
-		}
-		outs = append(outs, o)
-		p, err := NewPcapng(o.writer(), fo, PcapngOptions{MTU: *mtu, Version: version})
-		if err != nil {
-			fmt.Fprintln(stderr, "netassist export:", err)
-			return 2
-		}
-		o.finish = p.Close
-		visitors = append(visitors, p)
-	}
-	var har *HAR
-	if *harOut != "" {
-		o, err := create(*harOut)
-		if err != nil {
-			fmt.Fprintln(stderr, "netassist export:", err)
-			return 1
-		}
-		outs = append(outs, o)
-		if har, err = NewHAR(o.writer(), fo, version); err != nil {
-			fmt.Fprintln(stderr, "netassist export:", err)
-			return 1
-		}
-		o.finish = har.Close
-		visitors = append(visitors, har)
+		return usage(&UsageError{Problem: UsageNoOutput})
 	}
 
-	stop := make(chan struct{})
-	progressDone := make(chan struct{})
-	go reportProgress(fo, stderr, *quiet, stop, progressDone)
-	err = fo.Walk(visitors...)
-	close(stop)
-	<-progressDone
-	if err != nil {
-		fmt.Fprintln(stderr, "netassist export:", err)
-		return 1
-	}
-	for _, o := range outs {
-		if err := o.commit(); err != nil {
-			fmt.Fprintln(stderr, "netassist export:", err)
-			return 1
+	j := Job{Dir: dirs[0], Pcapng: *pcapOut, HAR: *harOut, Version: version, MTU: n,
+		Warn: func(w Warning) { say(t.Warning(w)) }}
+	var progress func(done, total int64)
+	if !*quiet {
+		last := time.Now()
+		progress = func(done, total int64) {
+			if time.Since(last) < progressLineEvery {
+				return
+			}
+			last = time.Now()
+			say(t.Progress(done, total))
 		}
 	}
-	if har != nil && har.Entries() == 0 {
-		fmt.Fprintln(stderr, "netassist export: warning: no HTTP exchange in this folder; the HAR file has no entries")
+	res, err := Run(context.Background(), j, progress)
+	if err != nil {
+		say(t.Failure(err))
+		return 1
+	}
+	if j.HAR != "" && res.HAREntries == 0 {
+		say(t.NoHTTP)
 	}
 	return 0
 }
 
-func usageError(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "netassist export: %s\nusage: %s\n", msg, Usage)
-	return 2
-}
+// progressLineEvery is how often a progress line is printed.
+var progressLineEvery = time.Second
 
-// reportProgress prints how much of the folder was read, once a second,
-// until stop is closed.
-func reportProgress(fo *Folder, w io.Writer, quiet bool, stop <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-			if quiet {
-				continue
-			}
-			d, total := fo.Progress()
-			pct := 100.0
-			if total > 0 {
-				pct = 100 * float64(d) / float64(total)
-			}
-			fmt.Fprintf(w, "netassist export: %s of %s read (%.0f%%)\n", mib(d), mib(total), pct)
+// langArg is the value of --lang in args, looked for before they are
+// parsed so that even a usage error is said in that language.
+func langArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "lang" {
+			continue
+		}
+		if hasValue {
+			return value
+		}
+		if i+1 < len(args) {
+			return args[i+1]
 		}
 	}
+	return ""
 }
 
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+// flagErr matches the errors of the flag package, which are English
+// sentences: what they hold is kept, the words are not.
+var flagErr = regexp.MustCompile(`^(?:flag provided but not defined: (-\S+)|flag needs an argument: (-\S+)|invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?(-\S+):.*|bad flag syntax: (.*))$`)
 
-// output is a file written under a temporary name and renamed into place
-// only when complete, so a failed export leaves no half file behind.
-type output struct {
-	path   string
-	f      *os.File
-	pipe   *pipeWriter
-	finish func() error
-}
-
-func create(path string) (*output, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+// flagUsage turns a flag parse error into a UsageError; args are what
+// was parsed, to give a flag back as the user wrote it (-x or --x).
+func flagUsage(err error, args []string) *UsageError {
+	m := flagErr.FindStringSubmatch(err.Error())
+	asGiven := func(f string) string {
+		name := strings.TrimLeft(f, "-")
+		for _, a := range args {
+			if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); n == name && strings.HasPrefix(a, "-") {
+				a, _, _ = strings.Cut(a, "=")
+				return a
+			}
 		}
-		return nil, fmt.Errorf("%s cannot be written: %s", path, strings.TrimSpace(err.Error()))
+		return "--" + name
 	}
-	return &output{path: path, f: f}, nil
+	switch {
+	case m == nil:
+		return &UsageError{Problem: UsageUnknownFlag, Flag: err.Error()}
+	case m[1] != "":
+		return &UsageError{Problem: UsageUnknownFlag, Flag: asGiven(m[1])}
+	case m[2] != "":
+		return &UsageError{Problem: UsageNoValue, Flag: asGiven(m[2])}
+	case m[3] != "":
+		v, _ := strconv.Unquote(m[3])
+		return &UsageError{Problem: UsageBadValue, Flag: asGiven(m[4]), Value: v}
+	}
+	return &UsageError{Problem: UsageUnknownFlag, Flag: m[5]}
 }
 
-// writebackEvery is how much is written before the kernel is asked to
-// start putting it on the disk.
-const writebackEvery = 16 << 20
-
-// writer is o's file, written on its own goroutine and back to the disk
-// as it goes.
-func (o *output) writer() io.Writer {
-	o.pipe = newPipeWriter(&writeback{f: o.f})
-	return o.pipe
+// lineWriter writes whole lines, one at a time: warnings come from the
+// walk and progress from its own goroutine.
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
 }
 
-type writeback struct {
-	f            *os.File
-	off, started int64
-}
-
-func (w *writeback) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	w.off += int64(n)
-	if w.off-w.started >= writebackEvery {
-		startWriteback(w.f, w.started, w.off-w.started)
-		w.started = w.off
-	}
-	return n, err
-}
-
-func (o *output) commit() error {
-	err := o.finish()
-	if perr := o.pipe.Close(); err == nil {
-		err = perr
-	}
-	if err == nil {
-		// On the disk before it takes its name: a crash never leaves a
-		// cut file under the name asked for.
-		err = o.f.Sync()
-	}
-	if cerr := o.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(o.f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(o.f.Name(), o.path)
-	}
-	if err != nil {
-		os.Remove(o.f.Name())
-		return fmt.Errorf("%s cannot be written: %w", o.path, err)
-	}
-	o.f = nil
-	return nil
-}
-
-func (o *output) abandon() {
-	if o.pipe != nil {
-		o.pipe.Close()
-	}
-	if o.f != nil {
-		o.f.Close()
-		os.Remove(o.f.Name())
-	}
+func (l *lineWriter) line(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	io.WriteString(l.w, s+"\n")
 }

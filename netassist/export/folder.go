@@ -101,31 +101,34 @@ func openFolder(dir string, newerToo bool) (*Folder, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s does not exist", dir)
+			return nil, &FolderError{Dir: dir, Problem: FolderMissing}
 		}
-		return nil, fmt.Errorf("%s cannot be read: %w", dir, err)
+		return nil, &FolderError{Dir: dir, Problem: FolderUnreadable, Err: err}
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder: %w", dir, ErrFormat)
+		return nil, &FolderError{Dir: dir, Problem: FolderNotDir}
 	}
 	f, err := os.Open(filepath.Join(dir, "events.jsonl"))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s has no events.jsonl: %w", dir, ErrFormat)
+			return nil, &FolderError{Dir: dir, Problem: FolderNoEvents}
 		}
-		return nil, fmt.Errorf("events.jsonl cannot be read: %w", err)
+		return nil, &FolderError{Dir: dir, Problem: FolderUnreadable, Err: err}
 	}
 	defer f.Close()
 	first, err := bufio.NewReader(f).ReadBytes('\n')
 	if len(bytes.TrimSpace(first)) == 0 {
-		return nil, fmt.Errorf("%s: events.jsonl is empty: %w", dir, ErrFormat)
+		if err != nil && err != io.EOF {
+			return nil, &FolderError{Dir: dir, Problem: FolderUnreadable, Err: err}
+		}
+		return nil, &FolderError{Dir: dir, Problem: FolderEmpty}
 	}
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("events.jsonl cannot be read: %w", err)
+		return nil, &FolderError{Dir: dir, Problem: FolderUnreadable, Err: err}
 	}
 	var l line
 	if err := json.Unmarshal(first, &l); err != nil {
-		return nil, fmt.Errorf("%s: the first line of events.jsonl is not JSON: %w", dir, ErrFormat)
+		return nil, &FolderError{Dir: dir, Problem: FolderNotJSON}
 	}
 	fo := &Folder{Dir: dir, Session: l.Session, Format: 1}
 	if l.Event == string(netassist.EvSave) {
@@ -136,8 +139,7 @@ func openFolder(dir string, newerToo bool) (*Folder, error) {
 		fo.Newer, fo.Format = fo.Format, netassist.SaveFormat
 	}
 	if fo.Format > netassist.SaveFormat || fo.Format < 1 {
-		return nil, fmt.Errorf("%s was saved in format %d by a newer NetAssist; this one reads formats 1 to %d: %w",
-			dir, fo.Format, netassist.SaveFormat, ErrFormat)
+		return nil, &FolderError{Dir: dir, Problem: FolderNewer, Format: fo.Format}
 	}
 	fo.Kind = kindOf(fo.Session)
 	fo.total = dirSize(dir)

@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/pcapgo"
 )
@@ -264,4 +266,26 @@ func FuzzWalk(f *testing.F) {
 			t.Fatalf("HAR is not JSON: %v", err)
 		}
 	})
+}
+
+// The command says everything in the words it is given: progress lines
+// too, which were always English.
+func TestExportWordsProgress(t *testing.T) {
+	defer func(d time.Duration) { progressLineEvery = d }(progressLineEvery)
+	progressLineEvery = 0 // a line each time Run reports, at least at the end
+	dir := writeFolder(t, goodLines, goodFiles())
+	words := func(lang string) Texts {
+		return Texts{Progress: func(done, total int64) string { return fmt.Sprintf("%s: %d/%d", lang, done, total) }}
+	}
+	var stderr bytes.Buffer
+	out := filepath.Join(t.TempDir(), "out.pcapng")
+	if code := MainWords([]string{"--lang", "zh", "--pcapng", out, dir}, &stderr, "test", words); code != 0 {
+		t.Fatalf("status %d: %s", code, &stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	var done, total int64
+	if _, err := fmt.Sscanf(last, "netassist export: zh: %d/%d", &done, &total); err != nil || done != total || total == 0 {
+		t.Errorf("the last progress line %q; want zh's words and all of the folder read", last)
+	}
 }

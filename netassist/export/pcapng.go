@@ -22,6 +22,12 @@ import (
 // an Ethernet link.
 const DefaultMTU = 1500
 
+// MinMTU and MaxMTU bound the IP packet size a pcapng export splits to.
+const (
+	MinMTU = 128
+	MaxMTU = 65535
+)
+
 // PcapngOptions are the choices of a pcapng export.
 type PcapngOptions struct {
 	MTU     int    // IP packet size for TCP segments; 0: DefaultMTU
@@ -84,8 +90,8 @@ func NewPcapng(w io.Writer, fo *Folder, o PcapngOptions) (*Pcapng, error) {
 	if mtu == 0 {
 		mtu = DefaultMTU
 	}
-	if mtu < 128 || mtu > 65535 {
-		return nil, fmt.Errorf("MTU %d is out of range (128 to 65535)", mtu)
+	if mtu < MinMTU || mtu > MaxMTU {
+		return nil, fmt.Errorf("MTU %d is out of range (%d to %d)", mtu, MinMTU, MaxMTU)
 	}
 	out := bufio.NewWriterSize(w, 1<<20)
 	comment := "NetAssist session " + fo.Session

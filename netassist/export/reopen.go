@@ -38,6 +38,8 @@ type Reopened struct {
 	mu       sync.Mutex
 	conns    map[uint64]*netassist.ConnInfo
 	order    []uint64
+	peers    map[string]*netassist.ConnInfo // UDP: one per remote address
+	peerSeq  []string
 	warnings []Warning
 	exch     []Exchange
 	trimmed  int   // exchanges dropped past the bounds
@@ -53,7 +55,7 @@ func OpenSaved(dir string) (*Reopened, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reopened{Folder: fo, conns: map[uint64]*netassist.ConnInfo{}}
+	r := &Reopened{Folder: fo, conns: map[uint64]*netassist.ConnInfo{}, peers: map[string]*netassist.ConnInfo{}}
 	if fo.Newer != 0 {
 		r.warnings = append(r.warnings, Warning{Code: WarnNewerFormat, N: int64(fo.Newer)})
 	}
@@ -70,6 +72,10 @@ func OpenSaved(dir string) (*Reopened, error) {
 func (r *Reopened) IsHTTP() bool {
 	return r.Folder.Kind == "http-server" || r.Folder.Kind == "http-client"
 }
+
+// HasBytes tells whether the window shows the folder's bytes as they
+// went (all kinds but the HTTP server, whose live view is its requests).
+func (r *Reopened) HasBytes() bool { return r.Folder.Kind != "http-server" }
 
 // Load reads the whole folder: every event goes to rec (nil: none), with
 // its saved time and its payload in chunks of at most 1 MiB; rec may block
@@ -94,10 +100,14 @@ func (r *Reopened) Load(ctx context.Context, rec netassist.Recorder) error {
 	return err
 }
 
-// Visit implements Visitor: the connections and their counters.
+// Visit implements Visitor: the connections, or a UDP session's peers,
+// and their counters.
 func (r *Reopened) Visit(ev *Event, data []byte, last bool) error {
 	if ev.Conn == 0 {
-		return nil // the session's own events, UDP's datagrams
+		if (ev.Kind == netassist.EvRx || ev.Kind == netassist.EvTx) && ev.Peer != "" {
+			r.countDatagram(ev, data, last)
+		}
+		return nil // the session's own events
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -107,7 +117,31 @@ func (r *Reopened) Visit(ev *Event, data []byte, last bool) error {
 		r.conns[ev.Conn] = ci
 		r.order = append(r.order, ev.Conn)
 	}
-	switch ev.Kind {
+	count(ci, ev.Kind, data, last)
+	if ev.Kind == netassist.EvDisconnect {
+		ci.State = netassist.StateClosed
+	}
+	return nil
+}
+
+// countDatagram counts a datagram (or a part of one larger than a chunk)
+// for its peer.
+func (r *Reopened) countDatagram(ev *Event, data []byte, last bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pi := r.peers[ev.Peer]
+	if pi == nil {
+		pi = &netassist.ConnInfo{ID: uint64(len(r.peerSeq) + 1), Peer: ev.Peer, Opened: ev.Time, State: netassist.StateOpen}
+		r.peers[ev.Peer] = pi
+		r.peerSeq = append(r.peerSeq, ev.Peer)
+	}
+	count(pi, ev.Kind, data, last)
+}
+
+// count adds an rx or tx chunk to ci's counters; a read (a datagram for
+// UDP) is counted at its last chunk.
+func count(ci *netassist.ConnInfo, kind netassist.EventKind, data []byte, last bool) {
+	switch kind {
 	case netassist.EvRx:
 		ci.Counters.RxBytes += uint64(len(data))
 		if last {
@@ -118,10 +152,7 @@ func (r *Reopened) Visit(ev *Event, data []byte, last bool) error {
 		if last {
 			ci.Counters.TxChunks++
 		}
-	case netassist.EvDisconnect:
-		ci.State = netassist.StateClosed
 	}
-	return nil
 }
 
 func (r *Reopened) addExchange(x Exchange) {
@@ -161,6 +192,19 @@ func (r *Reopened) Conns() []netassist.ConnInfo {
 	out := make([]netassist.ConnInfo, len(r.order))
 	for i, id := range r.order {
 		out[i] = *r.conns[id]
+	}
+	return out
+}
+
+// Peers are the addresses a UDP session exchanged datagrams with, in the
+// order first met: ID numbers them from 1, Opened is the first datagram's
+// time, and the counters' chunks count datagrams.
+func (r *Reopened) Peers() []netassist.ConnInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]netassist.ConnInfo, len(r.peerSeq))
+	for i, a := range r.peerSeq {
+		out[i] = *r.peers[a]
 	}
 	return out
 }

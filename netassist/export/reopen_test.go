@@ -145,6 +145,19 @@ func TestReopenUDP(t *testing.T) {
 	if c := r.Conns(); len(c) != 0 {
 		t.Errorf("UDP has connections: %+v", c)
 	}
+	// Each peer with its datagrams and bytes each way, in the order met.
+	ps := r.Peers()
+	if len(ps) != 2 {
+		t.Fatalf("peers %+v; want 2", ps)
+	}
+	p1, p2 := ps[0], ps[1]
+	if p1.ID != 1 || p1.Peer != "127.0.0.1:7001" || p1.Counters.RxChunks != 1 || p1.Counters.RxBytes != 3 ||
+		p1.Counters.TxChunks != 1 || p1.Counters.TxBytes != 4 || !p1.Opened.Equal(time.Date(2026, 12, 4, 10, 0, 1, 0, time.UTC)) {
+		t.Errorf("peer 1: %+v", p1)
+	}
+	if p2.ID != 2 || p2.Peer != "[::1]:7002" || p2.Counters.RxChunks != 1 || p2.Counters.RxBytes != 5 || p2.Counters.TxChunks != 0 {
+		t.Errorf("peer 2: %+v", p2)
+	}
 	got, _ := hub.Feed.Drain()
 	var peers []string
 	for _, ev := range got {

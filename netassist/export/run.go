@@ -13,6 +13,8 @@ type Job struct {
 	Pcapng  string
 	HAR     string
 	Version string
+	MTU     int           // of the pcapng's TCP segments; 0: DefaultMTU
+	Warn    func(Warning) // if set, told each warning as met instead of Result.Warnings
 }
 
 // Result is what a finished export has to say besides its files.
@@ -55,6 +57,9 @@ func Run(ctx context.Context, j Job, progress func(done, total int64)) (Result, 
 		return res, &Error{Stage: StageFolder, Path: j.Dir, Err: err}
 	}
 	fo.Warn = func(w Warning) { res.Warnings = append(res.Warnings, w) }
+	if j.Warn != nil {
+		fo.Warn = j.Warn
+	}
 	visitors := []Visitor{cancelled{ctx}}
 	var outs []*output
 	defer func() {
@@ -68,7 +73,7 @@ func Run(ctx context.Context, j Job, progress func(done, total int64)) (Result, 
 			return res, &Error{Stage: StageWrite, Path: j.Pcapng, Err: err}
 		}
 		outs = append(outs, o)
-		p, err := NewPcapng(o.writer(), fo, PcapngOptions{MTU: DefaultMTU, Version: j.Version})
+		p, err := NewPcapng(o.writer(), fo, PcapngOptions{MTU: j.MTU, Version: j.Version})
 		if err != nil {
 			return res, &Error{Stage: StageWrite, Path: j.Pcapng, Err: err}
 		}
