@@ -18,9 +18,10 @@ import (
 // HTTP rule set: Open gives it to the server, the dialog replaces it (live
 // when the server is open), the preferences keep it.
 type httpRulesArea struct {
-	app  *App
-	key  func(string) string
-	live func(*rules.HTTPSet) // hands a new set to the open server; main goroutine
+	app     *App
+	key     func(string) string
+	live    func(*rules.HTTPSet) // hands a new set to the open server; main goroutine
+	resumed func()               // after Resume; main goroutine
 
 	set atomic.Pointer[rules.HTTPSet] // the applied set (never nil), read by the pump
 
@@ -144,6 +145,9 @@ func (r *httpRulesArea) onResumeAll() {
 	r.showSummary()
 	if r.dlg != nil {
 		r.dlg.refreshStats()
+	}
+	if r.resumed != nil {
+		r.resumed()
 	}
 }
 
