@@ -97,8 +97,8 @@ func (c *Conn) State() ConnState { return ConnState(c.state.Load()) }
 // without a copy when saving is on: in a saved flood that copy was a
 // gigabyte of memmove on the read path. It reports whether the saver kept
 // buf.
-func (c *Conn) handOff(buf []byte) bool {
-	ev := Event{Time: time.Now(), Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf, Framed: c.framer != nil}
+func (c *Conn) handOff(buf []byte, at time.Time) bool {
+	ev := Event{Time: at, Session: c.session, Kind: EvRx, Conn: c.ID, Peer: c.Peer, Data: buf, Framed: c.framer != nil}
 	if cap(buf) == poolBufSize {
 		return c.hub.recordOwned(ev)
 	}
@@ -125,14 +125,17 @@ func (c *Conn) readLoop() {
 		c.armIdleGap()
 		n, err := c.c.Read(buf)
 		if n > 0 {
+			at := time.Now()
 			c.Counters.addRx(n)
 			set := c.rules.active()
 			frames, skipped := c.frame(buf[:n], set != nil) // before the saver may take buf
 			var answers []rules.Answer
+			var first nowWrite
 			if set != nil {
 				answers = c.answers(set, frames, buf[:n])
+				first = c.replyFirst(answers) // recorded after the read, stamped after at
 			}
-			if c.handOff(buf[:n]) {
+			if c.handOff(buf[:n], at) {
 				buf = getBuf(poolBufSize)[:poolBufSize] // the saver keeps the old one
 			} else if n == len(buf) && len(buf) < maxReadBuf {
 				buf = make([]byte, len(buf)*4)
@@ -140,7 +143,8 @@ func (c *Conn) readLoop() {
 			if set != nil {
 				frames, skipped = c.displayTail(frames, skipped)
 			}
-			c.recordFrames(frames, skipped)
+			c.recordFramesAt(frames, skipped, at)
+			c.endWrite(first)
 			if len(answers) > 0 && !c.act(answers) {
 				continue // a rule closed it: the next read ends the loop
 			}

@@ -34,12 +34,17 @@ func (c *Conn) frame(p []byte, all bool) ([]framing.Frame, framing.Tally) {
 // event: their bytes are contiguous (framing emits one copy per call).
 // skipped are the read's older messages, counted but not built.
 func (c *Conn) recordFrames(frames []framing.Frame, skipped framing.Tally) {
+	c.recordFramesAt(frames, skipped, time.Now())
+}
+
+// recordFramesAt is recordFrames of a read made at at.
+func (c *Conn) recordFramesAt(frames []framing.Frame, skipped framing.Tally, at time.Time) {
 	if len(frames) == 0 && skipped == (framing.Tally{}) {
 		return
 	}
 	msgs, data := msgsOf(frames)
 	c.Counters.addRxMsgs(msgs, skipped)
-	c.hub.Record(Event{Time: time.Now(), Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
+	c.hub.Record(Event{Time: at, Session: c.session, Kind: EvMsg, Conn: c.ID, Peer: c.Peer, Data: data, Msgs: msgs, Skipped: skipped})
 }
 
 // displayTail keeps for the display only the newest frames whose bytes

@@ -161,27 +161,62 @@ func (u *UDP) answerDatagram(set *rules.Set, msg []byte, from string, to *net.UD
 // a scheduler round trip per request, which is most of a reply's latency
 // on a busy machine.
 func (c *Conn) sendNow(data []byte, rule string) error {
+	w := c.writeNow(data, rule)
+	if !w.on {
+		return c.send(data, rule)
+	}
+	c.endWrite(w)
+	return nil
+}
+
+// nowWrite is a reply written from the read loop whose tx event is not
+// recorded yet; while it is open the connection's writer is ours and
+// finish waits for its record.
+type nowWrite struct {
+	on   bool
+	data []byte
+	rule string
+	at   time.Time
+	n    int
+}
+
+// writeNow writes what the socket takes of data at once, when nothing is
+// queued; !on means it did not try and data must go through the queue.
+// endWrite must follow.
+func (c *Conn) writeNow(data []byte, rule string) nowWrite {
 	c.mu.Lock()
 	st := c.State()
 	if c.writing || len(c.queue) > 0 || c.closing || st == StateClosed || st == StateHalfClosed {
 		c.mu.Unlock()
-		return c.send(data, rule)
+		return nowWrite{}
 	}
 	c.writing = true // ours until we know whether a rest is queued
 	c.mu.Unlock()
-	at := time.Now()
-	n := c.tryWrite(data)
-	if n > 0 {
-		c.Counters.addTx(n)
-		c.hub.Record(Event{Time: at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: data[:n], Rule: rule})
+	// Held until the tx event is recorded, as the writer does: a close
+	// meanwhile records its disconnect after this reply, not before.
+	c.writeRec.Lock()
+	w := nowWrite{on: true, data: data, rule: rule, at: time.Now()}
+	w.n = c.tryWrite(data)
+	return w
+}
+
+// endWrite records what writeNow wrote and queues the rest.
+func (c *Conn) endWrite(w nowWrite) {
+	if !w.on {
+		return
 	}
+	if w.n > 0 {
+		c.Counters.addTx(w.n)
+		c.hub.Record(Event{Time: w.at, Session: c.session, Kind: EvTx, Conn: c.ID, Peer: c.Peer, Data: w.data[:w.n], Rule: w.rule})
+	}
+	c.writeRec.Unlock()
 	c.mu.Lock()
-	if n < len(data) {
+	if w.n < len(w.data) {
 		// The socket is full (or failing): the rest goes first, before
 		// anything a user's Send queued meanwhile, and the queue's writer
 		// meets any error.
-		c.queue = append([]outgoing{{data[n:], rule}}, c.queue...)
-		c.queued += len(data) - n
+		c.queue = append([]outgoing{{w.data[w.n:], w.rule}}, c.queue...)
+		c.queued += len(w.data) - w.n
 	}
 	if len(c.queue) == 0 {
 		c.writing = false
@@ -190,10 +225,25 @@ func (c *Conn) sendNow(data []byte, rule string) error {
 		case c.wrote <- struct{}{}:
 		default:
 		}
-		return nil
+		return
 	}
 	c.wg.Add(1)
 	go c.writeLoop()
 	c.mu.Unlock()
-	return nil
+}
+
+// replyFirst writes the first answer's reply before the read that asked
+// for it is recorded: recording (the display's feed, the saver) takes
+// locks the window's pump also holds, and the peer should not wait for
+// them. The reply is taken out of as so that act does not send it again;
+// its wait and close still follow in act. endWrite records it.
+func (c *Conn) replyFirst(as []rules.Answer) nowWrite {
+	if len(as) == 0 || as[0].Paused || len(as[0].Reply) == 0 {
+		return nowWrite{}
+	}
+	w := c.writeNow(as[0].Reply, as[0].Name)
+	if w.on {
+		as[0].Reply = nil
+	}
+	return w
 }

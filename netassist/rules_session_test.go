@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -391,5 +392,65 @@ func TestRulesSlowPeerKeepsReadingAndOrder(t *testing.T) {
 	}
 	if string(got) != want.String() {
 		t.Fatal("the replies arrived out of order or cut")
+	}
+}
+
+// A rule's reply goes out before the read that asked for it is recorded:
+// the peer never waits on the display's feed (whose lock the window's pump
+// holds while it drains). Here recording blocks until the peer has the
+// reply; the events still say read first, then reply.
+func TestRulesReplyBeforeRecording(t *testing.T) {
+	set := ruleSet(t, 0, aRule("ping", rules.KindRegex, `^PING (\d+)$`, `PONG ${1}\r\n`))
+	h, w := newHub("srv")
+	var block atomic.Bool
+	release := make(chan struct{})
+	h.Feed.SetNotify(func() {
+		if block.CompareAndSwap(true, false) {
+			<-release
+		}
+	})
+	s := NewTCPServer(Config{Kind: KindTCPServer, Local: "127.0.0.1:0", CloseOnFIN: true, Framing: crlf, Rules: set}, h)
+	if err := s.Start(); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c := dial(t, s.LocalAddr())
+	w.waitFor(t, "the connection", has(EvConnect, ""))
+	block.Store(true)
+	io.WriteString(c, "PING 5\r\n")
+	c.SetReadDeadline(time.Now().Add(10 * time.Second)) // fails rather than hangs
+	got, err := bufio.NewReader(c).ReadString('\n')
+	close(release)
+	if err != nil || got != "PONG 5\r\n" {
+		t.Fatalf("reply %q, %v; want it while the read is being recorded", got, err)
+	}
+	evs := w.waitFor(t, "the reply's tx", func(evs []Event) bool {
+		for _, e := range evs {
+			if e.Kind == EvTx {
+				return true
+			}
+		}
+		return false
+	})
+	// A framed read is shown as its messages (the raw read goes to the
+	// saver only).
+	var order []EventKind
+	var msgAt, txAt time.Time
+	for _, e := range evs {
+		switch e.Kind {
+		case EvMsg:
+			msgAt = e.Time
+		case EvTx:
+			txAt = e.Time
+		default:
+			continue
+		}
+		order = append(order, e.Kind)
+	}
+	if len(order) != 2 || order[0] != EvMsg || order[1] != EvTx {
+		t.Fatalf("shown %v; want the message, then the reply", order)
+	}
+	if txAt.Before(msgAt) {
+		t.Fatalf("reply stamped %v, before its request %v", txAt, msgAt)
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/httpview/server"
@@ -25,18 +23,12 @@ import (
 // a pasted request. Apply compiles the whole list and hands it to the
 // server, or shows the first problem at its field and applies nothing.
 type httpRulesDialog struct {
-	area  *httpRulesArea
-	draft []rules.Rule
-	max   int // max_per_second as the file says
-	sel   int // selected rule, -1: none
-	dirty bool
+	ruleDraft[*rules.HTTPSet, *httpRulesDialog]
 
 	d                 *dialog.CustomDialog
 	addB, applyB, okB *widget.Button
 	dupB, delB        *widget.Button
 	upB, downB, togB  *widget.Button
-	list              *widget.List
-	errLine           *widget.Label
 	editor            *fyne.Container
 	none              *widget.Label
 	tabs              *container.AppTabs
@@ -55,7 +47,6 @@ type httpRulesDialog struct {
 	after    *widget.Select
 	fire     *widget.Select
 	times    *widget.Entry
-	resume   *widget.Button
 	testIn   *widget.Entry
 	testOut  *widget.Label
 	testRun  *widget.Button
@@ -66,8 +57,14 @@ type httpRulesDialog struct {
 }
 
 func newHTTPRulesDialog(area *httpRulesArea) *httpRulesDialog {
-	f := area.current().File()
-	return &httpRulesDialog{area: area, draft: append([]rules.Rule(nil), f.Rules...), max: f.MaxPerSecond, sel: -1, testTime: time.Now}
+	d := &httpRulesDialog{ruleDraft: newRuleDraft(area), testTime: time.Now}
+	d.compileFn, d.clearFn, d.fileName = d.compile, d.clearErrs, "netassist-http-rules.json"
+	d.check = func(f rules.File) error {
+		_, err := rules.CompileHTTP(f)
+		return err
+	}
+	d.shownErr = func() { d.tabs.SelectIndex(0) }
+	return d
 }
 
 // httpMethods are the choices of the method field; "" matches any.
@@ -198,9 +195,7 @@ func (d *httpRulesDialog) rowText(i int) string {
 		state = "☑"
 	}
 	s := state + " " + r.Name
-	cur := d.area.current()
-	if i < len(d.area.stats) && i < cur.Len() && cur.File().Rules[i].Name == r.Name {
-		st := d.area.stats[i]
+	if st, ok := d.statsOf(i); ok {
 		s += " · " + Tf("rules.http.hits", "hits: %s", groupDigits(st.Hits))
 		if !st.Last.IsZero() {
 			s += " · " + st.Last.Format("15:04:05")
@@ -217,20 +212,6 @@ func (d *httpRulesDialog) rowText(i int) string {
 		s += " · " + what
 	}
 	return s
-}
-
-// refreshStats repaints the rows after the pump read new counters.
-func (d *httpRulesDialog) refreshStats() {
-	d.list.Refresh()
-	d.showResume()
-}
-
-func (d *httpRulesDialog) showResume() {
-	if d.sel >= 0 && d.sel < len(d.area.stats) && d.area.stats[d.sel].Paused && !d.dirty {
-		d.resume.Show()
-	} else {
-		d.resume.Hide()
-	}
 }
 
 // select_ shows rule i in the editor (-1: none).
@@ -380,80 +361,15 @@ func (d *httpRulesDialog) compile() (*rules.HTTPSet, bool) {
 	return nil, false
 }
 
-// apply hands the draft to the server, all of it or nothing.
-func (d *httpRulesDialog) apply() bool {
-	s, ok := d.compile()
-	if !ok {
-		return false
-	}
-	d.dirty = false
-	d.area.use(s)
-	d.list.Refresh()
-	return true
-}
-
 func (d *httpRulesDialog) onAdd() {
 	r := rules.NewRule(Tf("rules.newname", "Rule %d", len(d.draft)+1))
 	r.Reply.Status = 200
-	d.draft = append(d.draft, r)
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(len(d.draft) - 1)
-}
-
-func (d *httpRulesDialog) onDuplicate() {
-	if d.sel < 0 {
-		return
-	}
-	r := d.draft[d.sel]
-	r.Name += " " + T("rules.copy", "(copy)")
-	d.draft = append(d.draft[:d.sel+1], append([]rules.Rule{r}, d.draft[d.sel+1:]...)...)
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(d.sel + 1)
-}
-
-func (d *httpRulesDialog) onDelete() {
-	if d.sel < 0 {
-		return
-	}
-	i := d.sel
-	d.draft = append(d.draft[:i], d.draft[i+1:]...)
-	d.dirty = true
-	d.list.UnselectAll()
-	d.list.Refresh()
-	if len(d.draft) > 0 {
-		d.list.Select(min(i, len(d.draft)-1))
-	}
-}
-
-// onMove moves the selected rule up (-1) or down (1): first match wins,
-// so the order is the rules' priority.
-func (d *httpRulesDialog) onMove(by int) {
-	i, j := d.sel, d.sel+by
-	if i < 0 || j < 0 || j >= len(d.draft) {
-		return
-	}
-	d.draft[i], d.draft[j] = d.draft[j], d.draft[i]
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(j)
+	d.add(r)
 }
 
 func (d *httpRulesDialog) onToggle() {
 	if d.sel >= 0 {
 		d.enabled.SetChecked(!d.enabled.Checked) // onEdit writes it back
-	}
-}
-
-func (d *httpRulesDialog) onResume() {
-	if d.sel >= 0 && d.sel < d.area.current().Len() {
-		d.area.current().Resume(d.sel)
-		if d.sel < len(d.area.stats) {
-			d.area.stats[d.sel].Paused = false
-		}
-		d.area.showSummary()
-		d.refreshStats()
 	}
 }
 
@@ -484,79 +400,6 @@ func (d *httpRulesDialog) onTest() {
 		out += "\n" + Tf("rules.test.then", "then: %s", ruleAfterNames()[indexOf(rules.Afters, a.After)])
 	}
 	d.testOut.SetText(out)
-}
-
-func (d *httpRulesDialog) onImport() {
-	win := d.area.app.win
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		data, rerr := io.ReadAll(rc)
-		rc.Close()
-		if rerr != nil {
-			showErrLine(d.errLine, RulesFileUnreadable(rc.URI().Name()))
-			return
-		}
-		d.importData(rc.URI().Name(), data)
-	}, win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	fd.Show()
-}
-
-// importData replaces the draft with a file's rules, or says what is
-// wrong with it and keeps the draft.
-func (d *httpRulesDialog) importData(name string, data []byte) {
-	f, err := rules.Parse(data)
-	if err == nil {
-		_, err = rules.CompileHTTP(f)
-	}
-	if err != nil {
-		d.tabs.SelectIndex(0)
-		showErrLine(d.errLine, name+": "+errText(err))
-		return
-	}
-	d.draft, d.max, d.dirty = f.Rules, f.MaxPerSecond, true
-	d.list.UnselectAll()
-	d.list.Refresh()
-	d.clearErrs()
-	if len(d.draft) > 0 {
-		d.list.Select(0)
-	}
-}
-
-// exportData is the draft as a rules file, or nil when a rule is bad (then
-// shown at its field).
-func (d *httpRulesDialog) exportData() []byte {
-	if _, ok := d.compile(); !ok {
-		return nil
-	}
-	data, err := rules.Marshal(rules.File{MaxPerSecond: d.max, Rules: d.draft})
-	if err != nil {
-		return nil
-	}
-	return data
-}
-
-func (d *httpRulesDialog) onExport() {
-	data := d.exportData()
-	if data == nil {
-		return
-	}
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		_, werr := w.Write(data)
-		if cerr := w.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			showErrLine(d.errLine, Tf("rules.err.write", "The file could not be written: %s", errText(werr)))
-		}
-	}, d.area.app.win)
-	fd.SetFileName("netassist-http-rules.json")
-	fd.Show()
 }
 
 // newHTTPRuleEntry is an editor entry; only a multi-line one wraps (Fyne

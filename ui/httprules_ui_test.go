@@ -279,3 +279,41 @@ func TestHTTPRulesPausedShownAndResumed(t *testing.T) {
 		t.Fatalf("resumed: %d; want the rule's 202", resp.StatusCode)
 	}
 }
+
+// The server's word that a rule was paused reaches the session line in the
+// user's language, and Resume takes it away.
+func TestHTTPRulesPauseNoteTranslated(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			if err := LoadTranslations(lang); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { LoadTranslations("en") })
+			a := newTestApp(t)
+			p := a.NewPanel(netassist.KindHTTPServer).(*httpServerPanel)
+			set, err := rules.LoadHTTP([]byte(`{"version":1,"max_per_second":2,"rules":[{"name":"fast","match":{"path":"^/f$"},"reply":{"status":202}}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.rules.use(set)
+			p.host.SetText("127.0.0.1")
+			p.port.SetText("0")
+			test.Tap(p.openBtn)
+			url := "http://" + p.srv.Load().Addr().String() + "/f"
+			// Three answers within one second pause it; a few more cover
+			// a second that turns between them.
+			for i := 0; i < 20 && !set.Stats(0).Paused; i++ {
+				httpGet(t, url)
+			}
+			if !set.Stats(0).Paused {
+				t.Fatal("20 requests at once with a limit of 2 a second did not pause the rule")
+			}
+			want := map[string]string{"en": "rule “fast” answers too fast", "zh": "规则“fast”应答过快"}[lang]
+			tickUntil(t, a, "the pause on the session line", func() bool { return p.sessErr.Visible() && strings.Contains(p.sessErr.Text, want) })
+			test.Tap(p.rules.resume)
+			if p.sessErr.Visible() {
+				t.Fatalf("after Resume the session line still says %q", p.sessErr.Text)
+			}
+		})
+	}
+}

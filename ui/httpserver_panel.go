@@ -27,6 +27,9 @@ import (
 type httpServerPanel struct {
 	sessionPanel
 	srv atomic.Pointer[server.Server]
+	// pauseLine is the session line's text while it says a rule was
+	// paused, cleared by Resume; main goroutine.
+	pauseLine string
 
 	composeOpts *fyne.Container // the answer's options, wrapping in a narrow pane
 
@@ -116,7 +119,20 @@ func newHTTPServerPanel(a *App, n int) *httpServerPanel {
 			srv.SetRules(s)
 		}
 	}
+	p.rules.resumed = func() {
+		// The pause said "until you press Resume": pressed, it is over.
+		if p.pauseLine != "" && p.sessErr.Text == p.pauseLine {
+			p.showSessErr("")
+		}
+		p.pauseLine = ""
+	}
 	return p
+}
+
+// pausedNote is the session line of a rule paused for answering too fast,
+// in the words the byte sessions' receive view has for it.
+func pausedNote(rule string) string {
+	return Tf("note.rule_paused", "rule “%s” answers too fast and is paused: nothing more is sent until you press Resume (Rules).", rule)
 }
 
 func (p *httpServerPanel) build() fyne.CanvasObject {
@@ -448,11 +464,17 @@ func (p *httpServerPanel) feed() *netassist.Feed { return p.hub.Feed }
 func (p *httpServerPanel) prepare(now time.Time) func() {
 	evs, _ := p.hub.Feed.Drain()
 	var errs []string
+	pauseLine := "" // errs' last, when it is a rule's pause
 	for _, ev := range evs {
 		// A connection's error (a body left unread) belongs to its
 		// request and is shown in the list, in the user's words.
 		if ev.Kind == netassist.EvError && ev.Conn == 0 {
 			errs = append(errs, ev.Detail)
+			pauseLine = ""
+		}
+		if ev.Kind == netassist.EvInfo && ev.Detail == netassist.InfoRulePaused {
+			pauseLine = pausedNote(ev.Rule)
+			errs = append(errs, pauseLine)
 		}
 	}
 	if p.fresh.CompareAndSwap(true, false) {
@@ -513,6 +535,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		}
 		if len(errs) > 0 {
 			p.showSessErr(errs[len(errs)-1])
+			p.pauseLine = pauseLine
 		}
 		p.showStatus(status) // unticks Save traffic if the saver stopped itself (disk full)
 		if showRules != nil {

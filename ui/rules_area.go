@@ -13,50 +13,95 @@ import (
 	"netassist/netassist/rules"
 )
 
-// rulesArea is the Rules part of a byte session's settings: a line that
-// says how many rules answer and how often, a button that opens the rules
+// ruleSet is what a rules area needs of a compiled set: *rules.Set (byte
+// sessions) and *rules.HTTPSet (the HTTP server) both are one.
+type ruleSet interface {
+	comparable
+	File() rules.File
+	Len() int
+	Stats(i int) rules.Stats
+	Resume(i int)
+}
+
+// ruleDialog is the area's editor while it is shown.
+type ruleDialog interface {
+	comparable
+	show()
+	refreshStats()
+}
+
+// ruleKind is what differs between the byte and the HTTP rules areas.
+type ruleKind[S ruleSet, D ruleDialog] struct {
+	empty   func() S
+	load    func([]byte) (S, error)
+	inherit func(s, old S) // carries hits over to an edited set; nil: none
+	none    func() string  // the summary when there are no rules
+	dialog  func(*rulesAreaOf[S, D]) D
+	what    string // for the log: which rules were remembered wrong
+}
+
+// rulesAreaOf is the Rules part of a session's settings: a line that says
+// how many rules answer and how often, a button that opens the rules
 // dialog, and a warning with Resume when a rule answers too fast. It owns
 // the session's rule set: Open gives it to the engine, the dialog replaces
 // it (live, when the session is open), the preferences keep it.
-type rulesArea struct {
-	app  *App
-	key  func(string) string
-	live func(*rules.Set) // hands a new set to the open session; main goroutine
+type rulesAreaOf[S ruleSet, D ruleDialog] struct {
+	app     *App
+	key     func(string) string
+	kind    ruleKind[S, D]
+	live    func(S) // hands a new set to the open session; main goroutine
+	resumed func()  // after Resume; main goroutine
 
-	set atomic.Pointer[rules.Set] // the applied set (never nil), read by the pump
+	set atomic.Value // S: the applied set (never nil), read by the pump
 
 	summary *widget.Label
 	paused  *widget.Label
 	resume  *widget.Button
 	open    *widget.Button
-	dlg     *rulesDialog // while shown
+	dlg     D // while shown
 
 	// title replaces "Automatic replies" (a relay's two areas say which
 	// direction); also is a second area read with this one by the pump.
 	title string
-	also  *rulesArea
+	also  *rulesAreaOf[S, D]
 
 	// main goroutine: the counters as the pump last read them
 	stats []rules.Stats
 
 	// pump goroutine
 	statsAt  time.Time
-	statsSet *rules.Set
+	statsSet S
 	shown    []rules.Stats
 }
+
+// rulesArea is a byte session's (TCP, UDP, relay) rules area.
+type rulesArea = rulesAreaOf[*rules.Set, *rulesDialog]
 
 // rulesEvery is how often the hit counts are read: people read them, and
 // the engine counts every hit anyway.
 const rulesEvery = 500 * time.Millisecond
 
 func newRulesArea(a *App, key func(string) string) *rulesArea {
-	r := &rulesArea{app: a, key: key}
-	empty, _ := rules.Compile(rules.File{Version: rules.Version})
-	r.set.Store(empty)
+	return newRulesAreaOf(a, key, ruleKind[*rules.Set, *rulesDialog]{
+		empty: func() *rules.Set {
+			s, _ := rules.Compile(rules.File{Version: rules.Version})
+			return s
+		},
+		load:    rules.Load,
+		inherit: func(s, old *rules.Set) { s.Inherit(old) },
+		none:    func() string { return T("rules.none", "No rules: nothing is answered by itself.") },
+		dialog:  newRulesDialog,
+		what:    "rules",
+	})
+}
+
+func newRulesAreaOf[S ruleSet, D ruleDialog](a *App, key func(string) string, k ruleKind[S, D]) *rulesAreaOf[S, D] {
+	r := &rulesAreaOf[S, D]{app: a, key: key, kind: k}
+	r.set.Store(k.empty())
 	return r
 }
 
-func (r *rulesArea) build() fyne.CanvasObject {
+func (r *rulesAreaOf[S, D]) build() fyne.CanvasObject {
 	r.summary = widget.NewLabel("")
 	r.summary.Wrapping = fyne.TextWrapWord
 	r.open = widget.NewButton(T("rules.open", "Rules…"), r.onOpen)
@@ -70,7 +115,7 @@ func (r *rulesArea) build() fyne.CanvasObject {
 		r.summary, r.paused, r.resume)
 }
 
-func (r *rulesArea) titleLabel() *widget.Label {
+func (r *rulesAreaOf[S, D]) titleLabel() *widget.Label {
 	if r.title != "" {
 		return widget.NewLabel(r.title)
 	}
@@ -78,11 +123,13 @@ func (r *rulesArea) titleLabel() *widget.Label {
 }
 
 // current is the applied set, for Open.
-func (r *rulesArea) current() *rules.Set { return r.set.Load() }
+func (r *rulesAreaOf[S, D]) current() S { return r.set.Load().(S) }
 
 // use applies s: to the open session at once, and remembered.
-func (r *rulesArea) use(s *rules.Set) {
-	s.Inherit(r.current()) // unchanged rules keep their hits
+func (r *rulesAreaOf[S, D]) use(s S) {
+	if r.kind.inherit != nil {
+		r.kind.inherit(s, r.current()) // unchanged rules keep their hits
+	}
 	r.set.Store(s)
 	r.stats = nil
 	if r.live != nil {
@@ -90,26 +137,26 @@ func (r *rulesArea) use(s *rules.Set) {
 	}
 	r.save()
 	r.showSummary()
-	if r.dlg != nil {
+	if r.dlg != *new(D) {
 		r.dlg.refreshStats()
 	}
 }
 
 // load puts back the remembered rules; a file that no longer compiles
 // (written by a newer version) is left out rather than half-applied.
-func (r *rulesArea) load() {
+func (r *rulesAreaOf[S, D]) load() {
 	text := r.app.fa.Preferences().String(r.key("rules"))
 	if text == "" {
 		return
 	}
-	if s, err := rules.Load([]byte(text)); err == nil {
+	if s, err := r.kind.load([]byte(text)); err == nil {
 		r.set.Store(s)
 	} else {
-		r.app.log.Warnf("remembered rules: %v", err)
+		r.app.log.Warnf("remembered %s: %v", r.kind.what, err)
 	}
 }
 
-func (r *rulesArea) save() {
+func (r *rulesAreaOf[S, D]) save() {
 	b, err := rules.Marshal(r.current().File())
 	if err != nil {
 		return
@@ -118,7 +165,7 @@ func (r *rulesArea) save() {
 }
 
 // showSummary says how many rules there are and how often they answered.
-func (r *rulesArea) showSummary() {
+func (r *rulesAreaOf[S, D]) showSummary() {
 	if r.summary == nil {
 		return
 	}
@@ -139,7 +186,7 @@ func (r *rulesArea) showSummary() {
 	}
 	switch {
 	case len(f.Rules) == 0:
-		setIfChanged(r.summary, T("rules.none", "No rules: nothing is answered by itself."))
+		setIfChanged(r.summary, r.kind.none())
 	default:
 		setIfChanged(r.summary, Tf("rules.summary", "%d rules, %d on · hits: %s", len(f.Rules), on, groupDigits(hits)))
 	}
@@ -153,7 +200,7 @@ func (r *rulesArea) showSummary() {
 }
 
 // onResumeAll lets every paused rule answer again.
-func (r *rulesArea) onResumeAll() {
+func (r *rulesAreaOf[S, D]) onResumeAll() {
 	s := r.current()
 	for i := range s.Len() {
 		s.Resume(i)
@@ -162,19 +209,22 @@ func (r *rulesArea) onResumeAll() {
 		r.stats[i].Paused = false
 	}
 	r.showSummary()
-	if r.dlg != nil {
+	if r.dlg != *new(D) {
 		r.dlg.refreshStats()
+	}
+	if r.resumed != nil {
+		r.resumed()
 	}
 }
 
-func (r *rulesArea) onOpen() {
-	r.dlg = newRulesDialog(r)
+func (r *rulesAreaOf[S, D]) onOpen() {
+	r.dlg = r.kind.dialog(r)
 	r.dlg.show()
 }
 
 // prepare reads the counters on the pump goroutine, twice a second, and
 // returns what to show, or nil when nothing changed; the also area's too.
-func (r *rulesArea) prepare(now time.Time) func() {
+func (r *rulesAreaOf[S, D]) prepare(now time.Time) func() {
 	show := r.prepareOne(now)
 	if r.also == nil {
 		return show
@@ -189,7 +239,7 @@ func (r *rulesArea) prepare(now time.Time) func() {
 	return func() { show(); more() }
 }
 
-func (r *rulesArea) prepareOne(now time.Time) func() {
+func (r *rulesAreaOf[S, D]) prepareOne(now time.Time) func() {
 	s := r.current()
 	if s == r.statsSet && now.Sub(r.statsAt) < rulesEvery {
 		return nil
@@ -209,7 +259,7 @@ func (r *rulesArea) prepareOne(now time.Time) func() {
 		}
 		r.stats = stats
 		r.showSummary()
-		if r.dlg != nil {
+		if r.dlg != *new(D) {
 			r.dlg.refreshStats()
 		}
 	}

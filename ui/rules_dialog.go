@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"netassist/netassist/codec"
@@ -22,16 +20,10 @@ import (
 // the whole list and hands it to the session, or shows the first problem
 // at its field and applies nothing.
 type rulesDialog struct {
-	area  *rulesArea
-	draft []rules.Rule
-	max   int // max_per_second as the file says
-	sel   int // selected rule, -1: none
-	dirty bool
+	ruleDraft[*rules.Set, *rulesDialog]
 
 	d                 *dialog.CustomDialog
 	addB, applyB, okB *widget.Button
-	list              *widget.List
-	errLine           *widget.Label
 	editor            *fyne.Container
 	none              *widget.Label
 
@@ -48,7 +40,6 @@ type rulesDialog struct {
 	after    *widget.Select
 	fire     *widget.Select
 	times    *widget.Entry
-	resume   *widget.Button
 
 	fName, fPattern, fReply, fFormat, fThen, fFire *field
 
@@ -60,8 +51,12 @@ type rulesDialog struct {
 }
 
 func newRulesDialog(area *rulesArea) *rulesDialog {
-	f := area.current().File()
-	d := &rulesDialog{area: area, draft: append([]rules.Rule(nil), f.Rules...), max: f.MaxPerSecond, sel: -1}
+	d := &rulesDialog{ruleDraft: newRuleDraft(area)}
+	d.compileFn, d.clearFn, d.fileName = d.compile, d.clearErrs, "netassist-rules.json"
+	d.check = func(f rules.File) error {
+		_, err := rules.Compile(f)
+		return err
+	}
 	return d
 }
 
@@ -198,8 +193,7 @@ func (d *rulesDialog) rowText(i int) string {
 		state = "☑"
 	}
 	s := state + " " + r.Name
-	if i < len(d.area.stats) && i < d.area.current().Len() && d.area.current().File().Rules[i].Name == r.Name {
-		st := d.area.stats[i]
+	if st, ok := d.statsOf(i); ok {
 		s += " · " + Tf("rules.hits", "hits: %s", groupDigits(st.Hits))
 		if !st.Last.IsZero() {
 			s += " · " + st.Last.Format("15:04:05")
@@ -212,20 +206,6 @@ func (d *rulesDialog) rowText(i int) string {
 		}
 	}
 	return s
-}
-
-// refreshStats repaints the rows after the pump read new counters.
-func (d *rulesDialog) refreshStats() {
-	d.list.Refresh()
-	d.showResume()
-}
-
-func (d *rulesDialog) showResume() {
-	if d.sel >= 0 && d.sel < len(d.area.stats) && d.area.stats[d.sel].Paused && !d.dirty {
-		d.resume.Show()
-	} else {
-		d.resume.Hide()
-	}
 }
 
 func (d *rulesDialog) onSelect(i widget.ListItemID) { d.select_(i) }
@@ -370,63 +350,8 @@ func (d *rulesDialog) compile() (*rules.Set, bool) {
 	return nil, false
 }
 
-// apply hands the draft to the session, all of it or nothing.
-func (d *rulesDialog) apply() bool {
-	s, ok := d.compile()
-	if !ok {
-		return false
-	}
-	d.dirty = false
-	d.area.use(s)
-	d.list.Refresh()
-	return true
-}
-
 func (d *rulesDialog) onAdd() {
-	r := rules.NewRule(Tf("rules.newname", "Rule %d", len(d.draft)+1))
-	d.draft = append(d.draft, r)
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(len(d.draft) - 1)
-}
-
-func (d *rulesDialog) onDuplicate() {
-	if d.sel < 0 {
-		return
-	}
-	r := d.draft[d.sel]
-	r.Name += " " + T("rules.copy", "(copy)")
-	d.draft = append(d.draft[:d.sel+1], append([]rules.Rule{r}, d.draft[d.sel+1:]...)...)
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(d.sel + 1)
-}
-
-func (d *rulesDialog) onDelete() {
-	if d.sel < 0 {
-		return
-	}
-	i := d.sel
-	d.draft = append(d.draft[:i], d.draft[i+1:]...)
-	d.dirty = true
-	d.list.UnselectAll()
-	d.list.Refresh()
-	if len(d.draft) > 0 {
-		d.list.Select(min(i, len(d.draft)-1))
-	}
-}
-
-// onMove moves the selected rule up (-1) or down (1): first match wins,
-// so the order is the rules' priority.
-func (d *rulesDialog) onMove(by int) {
-	i, j := d.sel, d.sel+by
-	if i < 0 || j < 0 || j >= len(d.draft) {
-		return
-	}
-	d.draft[i], d.draft[j] = d.draft[j], d.draft[i]
-	d.dirty = true
-	d.list.Refresh()
-	d.list.Select(j)
+	d.add(rules.NewRule(Tf("rules.newname", "Rule %d", len(d.draft)+1)))
 }
 
 func (d *rulesDialog) onToggle() {
@@ -434,17 +359,6 @@ func (d *rulesDialog) onToggle() {
 		return
 	}
 	d.enabled.SetChecked(!d.enabled.Checked) // onEdit writes it back
-}
-
-func (d *rulesDialog) onResume() {
-	if d.sel >= 0 && d.sel < d.area.current().Len() {
-		d.area.current().Resume(d.sel)
-		if d.sel < len(d.area.stats) {
-			d.area.stats[d.sel].Paused = false
-		}
-		d.area.showSummary()
-		d.refreshStats()
-	}
 }
 
 // onTest runs the draft against the typed message: which rule answers
@@ -480,61 +394,4 @@ func (d *rulesDialog) onTest() {
 		out += "\n" + Tf("rules.test.then", "then: %s", ruleAfterNames()[indexOf(rules.Afters, a.After)])
 	}
 	d.testOut.SetText(out)
-}
-
-func (d *rulesDialog) onImport() {
-	win := d.area.app.win
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		data, rerr := io.ReadAll(rc)
-		rc.Close()
-		if rerr != nil {
-			showErrLine(d.errLine, RulesFileUnreadable(rc.URI().Name()))
-			return
-		}
-		f, perr := rules.Parse(data)
-		if perr == nil {
-			_, perr = rules.Compile(f)
-		}
-		if perr != nil {
-			showErrLine(d.errLine, rc.URI().Name()+": "+errText(perr))
-			return
-		}
-		d.draft, d.max, d.dirty = f.Rules, f.MaxPerSecond, true
-		d.list.UnselectAll()
-		d.list.Refresh()
-		d.clearErrs()
-		if len(d.draft) > 0 {
-			d.list.Select(0)
-		}
-	}, win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	fd.Show()
-}
-
-func (d *rulesDialog) onExport() {
-	if _, ok := d.compile(); !ok {
-		return
-	}
-	data, err := rules.Marshal(rules.File{MaxPerSecond: d.max, Rules: d.draft})
-	if err != nil {
-		return
-	}
-	win := d.area.app.win
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		_, werr := w.Write(data)
-		if cerr := w.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			showErrLine(d.errLine, Tf("rules.err.write", "The file could not be written: %s", errText(werr)))
-		}
-	}, win)
-	fd.SetFileName("netassist-rules.json")
-	fd.Show()
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"netassist/netassist"
@@ -37,7 +36,10 @@ func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id u
 	now := time.Now()
 	a := set.Respond(rules.HTTPRequest{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, Peer: c.peer}, now)
 	if a.JustPaused {
-		s.record(netassist.EvError, c, nil, "rule "+strconv.Quote(a.Name)+" answered more often than its limit per second: paused", now)
+		// Said once, in no language: the window words it (as for the
+		// byte sessions' rules).
+		s.rec.Record(netassist.Event{Time: now, Session: s.cfg.Session, Kind: netassist.EvInfo,
+			Conn: c.id, Peer: c.peer, Detail: netassist.InfoRulePaused, Rule: a.Name})
 	}
 	if a.Rule < 0 || a.Paused {
 		return false

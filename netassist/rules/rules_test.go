@@ -51,6 +51,8 @@ func TestMatchKinds(t *testing.T) {
 		{"hex regex lower case", rule("a", KindRegex, OnHex, `ab`, `y`), "\xab", true, "y"},
 		{"hex regex ragged group keeps whole bytes", rule("a", KindRegex, OnHex, `^7E (.*)`, `${1}`), "\x7e\x01\x02", true, "\x01\x02"},
 		{"unused optional group is empty", rule("a", KindRegex, OnText, `^a(b)?`, `[${1}]`), "ac", true, "[]"},
+		{"regex ${0} alone is the match", rule("a", KindRegex, OnText, `b+`, `[${0}]`), "abbbc", true, "[bbb]"},
+		{"hex regex ${0} alone is its bytes", rule("a", KindRegex, OnHex, `02 03`, `${0}`), "\x01\x02\x03\x04", true, "\x02\x03"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -356,5 +358,23 @@ func TestInheritCounters(t *testing.T) {
 	}
 	if a := s.Respond(nil, "", t0, nil); string(a.Reply) != "1" || s.Stats(0).Hits != 3 {
 		t.Fatalf("after inheriting: %q, hits %d", a.Reply, s.Stats(0).Hits)
+	}
+}
+
+// The rules tried before the one that answers share the message's scratch:
+// a hex or GBK regex that fails must not leave its way of reading groups
+// to a later rule's template.
+func TestFailedRegexLeavesNothingForTheNext(t *testing.T) {
+	hexMiss := rule("hex", KindRegex, OnHex, `^FF (..)`, `x`)
+	gbkMiss := rule("gbk", KindRegex, OnText, `^没有(.)`, `x`)
+	gbkMiss.Reply.Charset = codec.GBK
+	s := mustCompile(t, hexMiss, gbkMiss,
+		rule("lit", KindStarts, OnText, `AB`, `[${0}]`),
+		rule("re", KindRegex, OnText, `^C(.)`, `[${1}]`))
+	for msg, want := range map[string]string{"ABC": "[ABC]", "CDE": "[D]", "C中E": "[中]"} {
+		a := s.Respond([]byte(msg), "", t0, nil)
+		if string(a.Reply) != want {
+			t.Errorf("%q: reply %q; want %q", msg, a.Reply, want)
+		}
 	}
 }
