@@ -167,6 +167,7 @@ type proxy struct {
 	target *url.URL
 	rp     *httputil.ReverseProxy
 	tr     *http.Transport
+	fast   upPool // the fast lane's upstream connections (proxy_fast.go)
 }
 
 func (s *Server) newProxy() (*proxy, error) {
@@ -198,7 +199,10 @@ func (s *Server) newProxy() (*proxy, error) {
 	return px, nil
 }
 
-func (px *proxy) close() { px.tr.CloseIdleConnections() }
+func (px *proxy) close() {
+	px.tr.CloseIdleConnections()
+	px.fast.close()
+}
 
 func (px *proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(px.target)
