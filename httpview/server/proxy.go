@@ -306,6 +306,11 @@ func (px *proxy) onResponse(resp *http.Response) error {
 		return nil
 	}
 	s := px.s
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// A tunnel (WebSocket) may stay open for hours: its upstream
+		// handshake is shown now, the rest when it ends.
+		s.store.update(fl.id, fl.leg.publish)
+	}
 	if !s.cfg.HoldResponses || resp.StatusCode == http.StatusSwitchingProtocols || !s.pathHeld(resp.Request.URL.Path) {
 		fl.cut = true
 		return nil

@@ -92,6 +92,11 @@ func TestProxyWebSocket(t *testing.T) {
 	if resp.StatusCode != http.StatusSwitchingProtocols || resp.Header.Get("Sec-WebSocket-Accept") != wsAccept(key) || !strings.EqualFold(resp.Header.Get("Upgrade"), "websocket") {
 		t.Fatalf("handshake: %d %v", resp.StatusCode, resp.Header)
 	}
+	// While the tunnel is open, the exchange shows the upstream's handshake.
+	waitFor(t, "the upstream handshake in the exchange", func() bool {
+		ex := s.Exchanges()
+		return len(ex) == 1 && ex[0].UpStatus == http.StatusSwitchingProtocols && strings.HasPrefix(string(ex[0].UpRequest), "GET /chat HTTP/1.1\r\n")
+	})
 	for _, m := range []string{"hello", "again"} {
 		c.Write(wsFrame(m, true))
 		got, err := readWSFrame(br)
@@ -100,10 +105,12 @@ func TestProxyWebSocket(t *testing.T) {
 		}
 	}
 	c.Close()
+	// The upstream leg is whole once the tunnel has ended on both sides.
+	in, back := string(wsFrame("hello", true))+string(wsFrame("again", true)), string(wsFrame("echo: hello", false))+string(wsFrame("echo: again", false))
 	var ex Exchange
-	waitFor(t, "the exchange to get its upstream leg", func() bool {
+	waitFor(t, "the exchange to get its whole upstream leg", func() bool {
 		ex = waitSettled(t, s, 1)[0]
-		return ex.UpConn != 0
+		return strings.HasSuffix(string(ex.UpRequest), in)
 	})
 	if n := len(s.Exchanges()); n != 1 {
 		t.Errorf("%d exchanges; want 1: the frames after the 101 are no requests of their own", n)
@@ -112,7 +119,6 @@ func TestProxyWebSocket(t *testing.T) {
 		t.Errorf("exchange status %d, upstream %d", ex.Status, ex.UpStatus)
 	}
 	// Each leg's raw bytes are the handshake, then that side's frames.
-	in, back := string(wsFrame("hello", true))+string(wsFrame("again", true)), string(wsFrame("echo: hello", false))+string(wsFrame("echo: again", false))
 	if !strings.HasPrefix(string(ex.RawRequest), "GET /chat HTTP/1.1\r\n") || !strings.HasSuffix(string(ex.RawRequest), "\r\n\r\n"+in) {
 		t.Errorf("client leg request %q", ex.RawRequest)
 	}
