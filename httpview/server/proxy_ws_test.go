@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -93,8 +94,17 @@ func TestProxyWebSocket(t *testing.T) {
 		t.Fatalf("handshake: %d %v", resp.StatusCode, resp.Header)
 	}
 	// While the tunnel is open, the exchange shows the upstream's handshake.
+	var last string
+	defer func() {
+		if t.Failed() {
+			t.Log(last)
+		}
+	}()
 	waitFor(t, "the upstream handshake in the exchange", func() bool {
 		ex := s.Exchanges()
+		if len(ex) > 0 {
+			last = fmt.Sprintf("%d exchanges; first: upstatus %d up request %q", len(ex), ex[0].UpStatus, ex[0].UpRequest)
+		}
 		return len(ex) == 1 && ex[0].UpStatus == http.StatusSwitchingProtocols && strings.HasPrefix(string(ex[0].UpRequest), "GET /chat HTTP/1.1\r\n")
 	})
 	for _, m := range []string{"hello", "again"} {
