@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"netassist/httpview"
@@ -110,23 +111,39 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 	if !ok {
 		return false
 	}
-	u := px.fast.get()
-	if u == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), upstreamDial)
-		nc, err := px.dial(ctx, "tcp", px.target.Host)
-		cancel()
-		if err != nil {
+	var (
+		u                    *fastUp
+		leg                  *upLeg
+		resp                 []byte
+		rest                 int64
+		upClose, clientClose bool
+	)
+	// An idle connection the upstream closed meanwhile fails before any
+	// answer: one new connection is tried then, as the Transport does.
+	for attempt := 0; ; attempt++ {
+		u = px.fast.get()
+		reused := u != nil
+		if !reused {
+			ctx, cancel := context.WithTimeout(context.Background(), upstreamDial)
+			nc, err := px.dial(ctx, "tcp", px.target.Host)
+			cancel()
+			if err != nil {
+				return false
+			}
+			u = &fastUp{uc: nc.(*upConn)}
+		}
+		leg = &upLeg{upstream: px.target.Host}
+		u.uc.leg.Store(leg)
+		leg.setConn(u.uc.id)
+		var err error
+		resp, rest, upClose, clientClose, err = px.fastRoundTrip(u, out, r.method)
+		if err == nil {
+			break
+		}
+		u.uc.Close()
+		if !reused || !errors.Is(err, errStale) || attempt > 0 {
 			return false
 		}
-		u = &fastUp{uc: nc.(*upConn)}
-	}
-	leg := &upLeg{upstream: px.target.Host}
-	u.uc.leg.Store(leg)
-	leg.setConn(u.uc.id)
-	resp, rest, upClose, clientClose, err := px.fastRoundTrip(u, out, r.method)
-	if err != nil {
-		u.uc.Close()
-		return false
 	}
 	s.mu.Lock()
 	closed := s.closed
@@ -221,8 +238,12 @@ func (px *proxy) upRequest(head []byte, r simpleRequest, peer string) ([]byte, b
 	return out, true
 }
 
-// errFastLane is an answer the lane leaves to the standard path.
-var errFastLane = errors.New("not for the fast lane")
+// errFastLane is an answer the lane leaves to the standard path; errStale
+// an upstream connection that ended before a byte of the answer came.
+var (
+	errFastLane = errors.New("not for the fast lane")
+	errStale    = errors.New("upstream connection ended before answering")
+)
 
 // fastRoundTrip sends req on u and reads the response: resp is what goes
 // to the client (the head rewritten, and the body or its first part),
@@ -278,6 +299,8 @@ func (px *proxy) fastRoundTrip(u *fastUp, req []byte, method string) (resp []byt
 		case rerr == nil:
 		case errors.Is(rerr, io.EOF) && len(raw) > 0:
 			eof = true // a body that ends where the upstream closes
+		case len(raw) == 0 && (errors.Is(rerr, io.EOF) || errors.Is(rerr, syscall.ECONNRESET)):
+			return nil, 0, true, false, errStale
 		default:
 			return nil, 0, true, false, rerr
 		}

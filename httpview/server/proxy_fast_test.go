@@ -165,3 +165,38 @@ func TestProxyFastLaneOffWhileHolding(t *testing.T) {
 		t.Errorf("the fast lane forwarded %d while holding is on", n)
 	}
 }
+
+// An idle upstream connection that the upstream closed meanwhile is
+// replaced by a new one, and the request stays in the fast lane.
+func TestProxyFastLaneRetriesClosedIdleConnection(t *testing.T) {
+	closed := make(chan struct{}, 4)
+	up := rawUpstream(t, func(c *net.TCPConn) {
+		readHead(c)
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.Close() // keep-alive said, yet closed: as an idle timeout does
+		closed <- struct{}{}
+	})
+	s, _ := startProxy(t, "http://"+up)
+	c, err := net.Dial("tcp", s.Addr().String())
+	must(t, err)
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for i := range 2 {
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		must(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != "ok" {
+			t.Fatalf("request %d: %d %q", i, resp.StatusCode, body)
+		}
+		<-closed
+	}
+	if n := s.fastServed.Load(); n != 2 {
+		t.Errorf("the fast lane forwarded %d of 2", n)
+	}
+	exs := waitSettled(t, s, 2)
+	if exs[0].UpConn == exs[1].UpConn || !strings.HasSuffix(string(exs[1].UpResponse), "ok") {
+		t.Errorf("upstream connections %d, %d; second leg %q", exs[0].UpConn, exs[1].UpConn, exs[1].UpResponse)
+	}
+}
