@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,6 +142,11 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 			break
 		}
 		u.uc.Close()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// Trying again the standard way would make the client wait
+			// twice as long for the same 504.
+			return s.fastGatewayTimeout(c, r, leg, err)
+		}
 		if !reused || !errors.Is(err, errStale) || attempt > 0 {
 			return false
 		}
@@ -182,6 +188,50 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 		c.Close() // the next read ends the lane
 	}
 	return true
+}
+
+// fastGatewayTimeout answers 504 when the upstream did not answer in
+// time, as the standard path's onError does.
+func (s *Server) fastGatewayTimeout(c *conn, r simpleRequest, leg *upLeg, err error) bool {
+	id := c.cap.beginRequest(r.method, r.target, time.Now())
+	s.fastServed.Add(1)
+	s.upFailed(c, id, UpTimeout, err)
+	var page pageWriter
+	errorPageText(&page, UpTimeout.status(), UpTimeout.pageText())
+	if _, werr := c.Write(page.bytes(r.method)); werr != nil {
+		c.Close()
+	}
+	s.store.update(id, leg.seal)
+	return true
+}
+
+// pageWriter keeps what a handler writes, to send it as raw bytes.
+type pageWriter struct {
+	h    http.Header
+	code int
+	body []byte
+}
+
+func (w *pageWriter) Header() http.Header {
+	if w.h == nil {
+		w.h = http.Header{}
+	}
+	return w.h
+}
+func (w *pageWriter) WriteHeader(code int)        { w.code = code }
+func (w *pageWriter) Write(p []byte) (int, error) { w.body = append(w.body, p...); return len(p), nil }
+
+// bytes is the response as net/http would write it (no body for HEAD).
+func (w *pageWriter) bytes(method string) []byte {
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 " + strconv.Itoa(w.code) + " " + http.StatusText(w.code) + "\r\n")
+	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	_ = w.h.Write(&b)
+	b.WriteString("\r\n")
+	if method != http.MethodHead {
+		b.Write(w.body)
+	}
+	return b.Bytes()
 }
 
 // upRequest is the request head to send upstream: the client's head with

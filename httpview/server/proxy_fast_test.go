@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The fast lane forwards plain GETs itself: each exchange has both legs'
@@ -198,5 +199,41 @@ func TestProxyFastLaneRetriesClosedIdleConnection(t *testing.T) {
 	exs := waitSettled(t, s, 2)
 	if exs[0].UpConn == exs[1].UpConn || !strings.HasSuffix(string(exs[1].UpResponse), "ok") {
 		t.Errorf("upstream connections %d, %d; second leg %q", exs[0].UpConn, exs[1].UpConn, exs[1].UpResponse)
+	}
+}
+
+// An upstream that does not answer in time gets the request once: the
+// lane answers 504 itself instead of trying again the standard way.
+func TestProxyFastLaneTimeoutAsksOnce(t *testing.T) {
+	var mu sync.Mutex
+	asked := 0
+	up := rawUpstream(t, func(c *net.TCPConn) {
+		readHead(c)
+		mu.Lock()
+		asked++
+		mu.Unlock()
+		io.Copy(io.Discard, c)
+	})
+	rec := newRecorder()
+	s := startServer(t, Config{Upstream: "http://" + up, Recorder: rec}, func(s *Server) {
+		s.upstreamHeaders = 100 * time.Millisecond
+	})
+	resp, body := rawRoundTrip(t, s.Addr().String(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "did not answer in time") {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+	ex := waitSettled(t, s, 1)[0]
+	if ex.UpError != UpTimeout || ex.Status != http.StatusGatewayTimeout || !strings.HasPrefix(string(ex.UpRequest), "GET / HTTP/1.1\r\n") {
+		t.Errorf("exchange: %v %d %q", ex.UpError, ex.Status, ex.UpRequest)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if asked != 1 {
+		t.Errorf("the upstream was asked %d times", asked)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.errors) != 1 {
+		t.Errorf("error events %q", rec.errors)
 	}
 }
