@@ -41,6 +41,14 @@ type capture struct {
 	hijacked    bool   // no handler will run on this connection any more
 	closed      bool
 
+	// tunnel is the exchange whose 101 Switching Protocols made the
+	// connection a tunnel (a WebSocket through the reverse proxy): what
+	// crosses it afterwards is not HTTP, and goes on that exchange's raw
+	// request and response as it came, like its upstream leg.
+	tunnel         uint64
+	tunRx, tunTx   []byte // the exchange's raw request and response; only appended to
+	tunRxN, tunTxN int64  // bytes of each, kept or not
+
 	// The last request and response kept, shared by the next message
 	// that is the same bytes (see keep).
 	lastReq, lastResp []byte
@@ -62,7 +70,14 @@ func newCapture(st *store, id uint64, peer string) *capture {
 func (c *capture) onRx(p []byte, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.rxLost || c.closed {
+	if c.closed {
+		return
+	}
+	if c.tunnel != 0 {
+		c.tunRx = c.tunnelAdd(c.tunRx, &c.tunRxN, p, true)
+		return
+	}
+	if c.rxLost {
 		return
 	}
 	if len(c.rx) == 0 {
@@ -234,6 +249,10 @@ func (c *capture) onTx(p []byte, now time.Time) {
 	if c.closed {
 		return
 	}
+	if c.tunnel != 0 {
+		c.tunTx = c.tunnelAdd(c.tunTx, &c.tunTxN, p, false)
+		return
+	}
 	if c.txOver {
 		c.ownerBytes += int64(len(p))
 		n := c.ownerBytes
@@ -286,6 +305,11 @@ func (c *capture) cutResponses(b []byte, now time.Time, eof bool) int {
 			continue
 		}
 		c.finishResponse(msg, false, now, st)
+		if c.tunnel != 0 {
+			// What follows the 101 in this write is the tunnel's already.
+			c.tunTx = c.tunnelAdd(c.tunTx, &c.tunTxN, b[off:], false)
+			return len(b)
+		}
 	}
 	return off
 }
@@ -324,6 +348,9 @@ func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, stat
 	}
 	id := c.owner
 	c.owner, c.ownerBytes, c.rawTx = 0, 0, false
+	if status == http.StatusSwitchingProtocols && !truncated {
+		c.startTunnel(id, raw, size)
+	}
 	c.st.update(id, func(e *Exchange) {
 		e.RawResponse, e.Bytes, e.Status = raw, size, status
 		e.Truncated = e.Truncated || truncated
@@ -332,6 +359,47 @@ func (c *capture) finishResponse(msg []byte, truncated bool, now time.Time, stat
 			e.State = StateAnswered
 		}
 	})
+}
+
+// startTunnel makes the connection a tunnel after exchange id's 101
+// response: the request and the 101 start the raw bytes the tunnel's
+// traffic is appended to. Requests already read after the upgrade one
+// were the tunnel's first bytes.
+func (c *capture) startTunnel(id uint64, resp []byte, size int64) {
+	c.tunnel = id
+	c.tunTx, c.tunTxN = append([]byte(nil), resp...), size
+	c.st.update(id, func(e *Exchange) {
+		c.tunRx, c.tunRxN = append([]byte(nil), e.RawRequest...), int64(len(e.RawRequest))
+	})
+	for _, m := range c.reqs {
+		c.tunRx = c.tunnelAdd(c.tunRx, &c.tunRxN, m.raw, true)
+	}
+	c.reqs = nil
+	if len(c.rx) > 0 {
+		c.tunRx = c.tunnelAdd(c.tunRx, &c.tunRxN, c.rx, true)
+		c.rx = c.rx[:0]
+	}
+	c.hijacked = true // no handler runs on it any more
+}
+
+// tunnelAdd appends p to one side of the tunnel's exchange (at most MaxRaw
+// kept, the rest counted) and shows it there. The exchange gets the
+// bytes so far by a capped slice: they are never changed, only appended
+// after, so no copy is needed.
+func (c *capture) tunnelAdd(buf []byte, n *int64, p []byte, rx bool) []byte {
+	*n += int64(len(p))
+	over := len(buf)+len(p) > MaxRaw
+	buf = append(buf, p[:min(len(p), max(MaxRaw-len(buf), 0))]...)
+	shown, total := buf[:len(buf):len(buf)], *n
+	c.st.update(c.tunnel, func(e *Exchange) {
+		if rx {
+			e.RawRequest = shown
+		} else {
+			e.RawResponse, e.Bytes = shown, total
+		}
+		e.Truncated = e.Truncated || over
+	})
+	return buf
 }
 
 // orphanResponse lists a response net/http sent without a handler, paired

@@ -78,6 +78,9 @@ func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
 	if !ok {
 		return 0, false
 	}
+	if s.proxy != nil {
+		return used, s.fastProxy(c, b, req, used)
+	}
 	resp, ok := s.fastResponse(req, (*out)[:0])
 	if !ok {
 		return 0, false

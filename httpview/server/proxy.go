@@ -167,6 +167,7 @@ type proxy struct {
 	target *url.URL
 	rp     *httputil.ReverseProxy
 	tr     *http.Transport
+	fast   upPool // the fast lane's upstream connections (proxy_fast.go)
 }
 
 func (s *Server) newProxy() (*proxy, error) {
@@ -198,7 +199,10 @@ func (s *Server) newProxy() (*proxy, error) {
 	return px, nil
 }
 
-func (px *proxy) close() { px.tr.CloseIdleConnections() }
+func (px *proxy) close() {
+	px.tr.CloseIdleConnections()
+	px.fast.close()
+}
 
 func (px *proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(px.target)
@@ -302,6 +306,11 @@ func (px *proxy) onResponse(resp *http.Response) error {
 		return nil
 	}
 	s := px.s
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// A tunnel (WebSocket) may stay open for hours: its upstream
+		// handshake is shown now, the rest when it ends.
+		s.store.update(fl.id, fl.leg.publish)
+	}
 	if !s.cfg.HoldResponses || resp.StatusCode == http.StatusSwitchingProtocols || !s.pathHeld(resp.Request.URL.Path) {
 		fl.cut = true
 		return nil

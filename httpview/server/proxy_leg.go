@@ -29,17 +29,28 @@ func (l *upLeg) setConn(id uint64) {
 	l.mu.Unlock()
 }
 
-func (l *upLeg) add(dst *[]byte, p []byte) {
+// add appends p to dst (at most MaxRaw kept) and says how many bytes it kept.
+func (l *upLeg) add(dst *[]byte, p []byte) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.sealed {
-		return
+		return 0
 	}
 	room := MaxRaw - len(*dst)
 	if len(p) > room {
 		p, l.over = p[:max(room, 0)], true
 	}
 	*dst = append(*dst, p...)
+	return len(p)
+}
+
+// unadd takes back the last n bytes add kept, which were not sent after all.
+func (l *upLeg) unadd(dst *[]byte, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.sealed && n > 0 && n <= len(*dst) {
+		*dst = (*dst)[:len(*dst)-n]
+	}
 }
 
 // seal ends the leg and hands its bytes to e, without copying.
@@ -122,12 +133,19 @@ func (uc *upConn) Read(p []byte) (int, error) {
 }
 
 func (uc *upConn) Write(p []byte) (int, error) {
+	// The leg gets the bytes before they go: the answer can be read (and
+	// a 101's exchange shown) before this write returns.
+	l := uc.leg.Load()
+	kept := 0
+	if l != nil {
+		kept = l.add(&l.req, p)
+	}
 	n, err := uc.Conn.Write(p)
+	if l != nil && n < kept {
+		l.unadd(&l.req, kept-n)
+	}
 	if n > 0 {
 		uc.record(netassist.EvTx, p[:n], "")
-		if l := uc.leg.Load(); l != nil {
-			l.add(&l.req, p[:n])
-		}
 	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		uc.reason.CompareAndSwap(nil, netassist.ReasonRST)

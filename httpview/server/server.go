@@ -228,10 +228,11 @@ func (s *Server) Start() error {
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
-		// The fast lane answers from the folder's files: a proxy has none,
-		// and rules come before the files (fastServe hands a request
-		// to net/http while there are rules).
-		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && s.proxy == nil))
+		// The fast lane answers from the folder's files, or forwards to a
+		// plain http upstream that nothing holds (proxy_fast.go); rules
+		// come first (fastServe hands a request to net/http while there
+		// are rules).
+		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && (s.proxy == nil || s.proxy.fastOK())))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}
