@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -85,22 +84,14 @@ func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 }
 
 func (v *recvView) build() fyne.CanvasObject {
-	// Rows are plain canvas.Text: a Label is a RichText underneath, and
-	// laying one out per new row is what costs the UI thread in a flood.
+	// Rows are plain text, not Labels: a Label is a RichText underneath,
+	// and laying one out per new row is what costs the UI thread in a
+	// flood. rowText draws them (rowtext.go), and only when they change.
 	v.list = &widget.List{
-		Length: func() int { return v.ring.Len() },
-		CreateItem: func() fyne.CanvasObject {
-			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-			t.TextStyle = fyne.TextStyle{Monospace: true}
-			t.TextSize = v.textSize()
-			return t
-		},
+		Length:     func() int { return v.ring.Len() },
+		CreateItem: func() fyne.CanvasObject { return newRowText(v.textSize()) },
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
-			t := o.(*canvas.Text)
-			t.Text = v.ring.Row(id)
-			t.Color = rowColor(v.ring.Dir(id))
-			t.TextSize = v.textSize()
-			t.Refresh()
+			o.(*rowText).set(v.ring.Row(id), rowColor(v.ring.Dir(id)), v.textSize())
 		},
 	}
 	v.list.ExtendBaseWidget(v.list)
@@ -210,7 +201,7 @@ func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 // Rows wrap at the list's width, so every byte of a long line is on
 // screen (a fixed column lost what passed the pane's edge). The formatter
 // breaks rows on the pump's goroutine, as before; the UI thread still
-// draws only the visible rows, each one canvas.Text no wider than the
+// draws only the visible rows, each one line of text no wider than the
 // pane, so a long line or a flood costs a frame no more than short rows.
 // A narrower pane re-forms the rows from the history (pump goroutine,
 // coalesced per tick while a window is dragged), as switching to hex
