@@ -28,6 +28,7 @@ type recvView struct {
 	fmtr    *display.Formatter
 	history *display.History
 	list    *widget.List
+	ahead   rowImages // the rows a repaint will show, drawn on the pump's goroutine
 
 	hexMode  *widget.RadioGroup
 	charset  *widget.Select
@@ -89,7 +90,7 @@ func (v *recvView) build() fyne.CanvasObject {
 	// flood. rowText draws them (rowtext.go), and only when they change.
 	v.list = &widget.List{
 		Length:     func() int { return v.ring.Len() },
-		CreateItem: func() fyne.CanvasObject { return newRowText(v.textSize()) },
+		CreateItem: func() fyne.CanvasObject { return newRowText(v.textSize(), &v.ahead) },
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
 			o.(*rowText).set(v.ring.Row(id), rowColor(v.ring.Dir(id)), v.textSize())
 		},
@@ -436,7 +437,9 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 		v.fmtr.Reset()
 		v.pending, v.pendingDrops = display.Batch{}, 0
 		v.lastView = now
-		return viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}, true
+		u := viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}
+		v.ahead.drawAhead(u.batch)
+		return u, true
 	}
 	if chunks = v.shown(chunks); len(chunks) > 0 {
 		v.pending.Merge(v.fmtr.Format(chunks))
@@ -452,6 +455,7 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 	u := viewUpdate{batch: v.pending, dropped: v.pendingDrops}
 	v.pending, v.pendingDrops = display.Batch{}, 0
 	v.lastView, v.lastRows = now, len(u.batch.Rows)
+	v.ahead.drawAhead(u.batch)
 	return u, true
 }
 
@@ -469,6 +473,7 @@ func (v *recvView) apply(u viewUpdate) {
 		// Repainting a list nobody sees costs the UI thread as much as one
 		// on screen; onShown catches up.
 		v.stale = true
+		v.ahead.params.Store(nil) // nor are its rows drawn ahead
 		return
 	}
 	v.showBanner(drops, false)
@@ -481,6 +486,31 @@ func (v *recvView) repaint() {
 	if v.following {
 		v.list.ScrollToBottom()
 	}
+	v.publishRowParams()
+}
+
+// publishRowParams tells the pump how to draw the rows of the next
+// repaint ahead: only while the view follows the newest rows, which are
+// then the ones shown. Main goroutine.
+func (v *recvView) publishRowParams() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(v.list)
+	row := fyne.MeasureText("0", v.textSize(), monoStyle).Height
+	size := v.list.Size()
+	if !v.following || c == nil || row <= 0 || size.Height <= 0 {
+		v.ahead.params.Store(nil)
+		return
+	}
+	colors := map[display.Dir]color.Color{}
+	for _, d := range []display.Dir{display.RX, display.TX, display.Info, display.Back} {
+		colors[d] = rowColor(d)
+	}
+	v.ahead.params.Store(&rowParams{
+		rows:   int(size.Height/(row+theme.Padding())) + 2,
+		width:  size.Width,
+		size:   v.textSize(),
+		scale:  c.Scale(),
+		colors: colors,
+	})
 }
 
 // bannerEvery is how often the trim banner's running figures are rewritten:

@@ -52,11 +52,12 @@ type rowText struct {
 	size  float32
 
 	raster  *canvas.Raster
-	changes int // how many times the row was given something new to draw (tests count work)
+	ahead   *rowImages // rows the pump drew ahead; nil: none
+	changes int        // how many times the row was given something new to draw (tests count work)
 }
 
-func newRowText(size float32) *rowText {
-	r := &rowText{size: size}
+func newRowText(size float32, ahead *rowImages) *rowText {
+	r := &rowText{size: size, ahead: ahead}
 	r.raster = canvas.NewRaster(r.draw)
 	r.ExtendBaseWidget(r)
 	return r
@@ -116,6 +117,11 @@ func (r *rowText) draw(w, h int) image.Image {
 		return img
 	}
 	scale := r.pixScale(w)
+	if r.ahead != nil {
+		if img := r.ahead.take(keyOf(r.text, r.color, r.size, scale), w, h); img != nil {
+			return img
+		}
+	}
 	c := r.color
 	if c == nil {
 		c = color.Black

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func canvasTextPixels(r *rowText, w, h int) *image.RGBA {
 
 func BenchmarkRowTextNRGBA(b *testing.B) {
 	test.NewTempApp(b)
-	r := newRowText(theme.TextSize())
+	r := newRowText(theme.TextSize(), nil)
 	r.set(soakRow, color.White, theme.TextSize())
 	w := int(fyne.MeasureText(soakRow, theme.TextSize(), monoStyle).Width)
 	for b.Loop() {
@@ -43,7 +44,7 @@ func BenchmarkRowTextNRGBA(b *testing.B) {
 
 func BenchmarkRowTextRGBA(b *testing.B) {
 	test.NewTempApp(b)
-	r := newRowText(theme.TextSize())
+	r := newRowText(theme.TextSize(), nil)
 	r.set(soakRow, color.White, theme.TextSize())
 	r.Resize(fyne.NewSize(1200, 20))
 	test.WidgetRenderer(r).Layout(r.Size())
@@ -58,7 +59,7 @@ func BenchmarkRowTextRGBA(b *testing.B) {
 func TestRowTextPixelsAsCanvasText(t *testing.T) {
 	test.NewTempApp(t)
 	for _, text := range []string{"AB", soakRow, "é中文\\x00Жא"} {
-		r := newRowText(theme.TextSize())
+		r := newRowText(theme.TextSize(), nil)
 		r.set(text, color.NRGBA{R: 0x20, G: 0x90, B: 0xf0, A: 0xff}, theme.TextSize())
 		r.Resize(fyne.NewSize(2000, r.MinSize().Height))
 		test.WidgetRenderer(r).Layout(r.Size())
@@ -140,5 +141,51 @@ func TestRecvViewRedrawsOnlyNewRows(t *testing.T) {
 	}
 	if got, _ := rowsOf(v); !strings.Contains(got[len(got)-1], "one more") {
 		t.Fatalf("last row %q", got[len(got)-1])
+	}
+}
+
+// The rows a flood repaint shows are drawn on the pump's goroutine, with
+// the same pixels the UI thread would draw, which then only uploads them.
+func TestRecvViewDrawsRowsAhead(t *testing.T) {
+	test.NewTempApp(t)
+	v := newRecvView(nil, 0, 0)
+	w := test.NewWindow(v.build())
+	defer w.Close()
+	w.Resize(fyne.NewSize(800, 500))
+	at := time.Unix(1_800_000_000, 0)
+	feed := func(from, n int) {
+		var lines strings.Builder
+		for i := range n {
+			fmt.Fprintf(&lines, "line %d é中文Ж\n", from+i)
+		}
+		at = at.Add(time.Second)
+		feedView(t, v, at, netassist.Event{Time: at, Kind: netassist.EvRx, Conn: 1, Peer: "127.0.0.1:1", Data: []byte(lines.String())})
+	}
+	feed(0, 100) // the first repaint tells the pump how rows are drawn
+	w.Canvas().Capture()
+	feed(100, 100)
+	shown := 0
+	for _, o := range test.LaidOutObjects(v.list) {
+		r, ok := o.(*rowText)
+		if !ok || r.text == "" {
+			continue
+		}
+		shown++
+		// The GL painter asks for the raster's size rounded to pixels.
+		s := r.raster.Size()
+		w, h := int(math.Round(float64(s.Width))), int(math.Round(float64(s.Height)))
+		ahead := r.draw(w, h).(*image.RGBA)
+		ui := r.draw(w, h).(*image.RGBA) // taken once: this one is drawn here
+		if ahead.Rect != ui.Rect {
+			t.Fatalf("%q: drawn ahead %v, on the UI thread %v", r.text, ahead.Rect, ui.Rect)
+		}
+		for i := range ahead.Pix {
+			if ahead.Pix[i] != ui.Pix[i] {
+				t.Fatalf("%q: pixels drawn ahead differ from the UI thread's at byte %d", r.text, i)
+			}
+		}
+	}
+	if shown < 10 || v.ahead.hits < shown {
+		t.Fatalf("%d of the %d rows on screen were drawn ahead", v.ahead.hits, shown)
 	}
 }
