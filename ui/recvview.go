@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -29,6 +28,7 @@ type recvView struct {
 	fmtr    *display.Formatter
 	history *display.History
 	list    *widget.List
+	ahead   rowImages // the rows a repaint will show, drawn on the pump's goroutine
 
 	hexMode  *widget.RadioGroup
 	charset  *widget.Select
@@ -85,22 +85,14 @@ func newRecvView(win fyne.Window, ringCap int, fontSize float32) *recvView {
 }
 
 func (v *recvView) build() fyne.CanvasObject {
-	// Rows are plain canvas.Text: a Label is a RichText underneath, and
-	// laying one out per new row is what costs the UI thread in a flood.
+	// Rows are plain text, not Labels: a Label is a RichText underneath,
+	// and laying one out per new row is what costs the UI thread in a
+	// flood. rowText draws them (rowtext.go), and only when they change.
 	v.list = &widget.List{
-		Length: func() int { return v.ring.Len() },
-		CreateItem: func() fyne.CanvasObject {
-			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-			t.TextStyle = fyne.TextStyle{Monospace: true}
-			t.TextSize = v.textSize()
-			return t
-		},
+		Length:     func() int { return v.ring.Len() },
+		CreateItem: func() fyne.CanvasObject { return newRowText(v.textSize(), &v.ahead) },
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
-			t := o.(*canvas.Text)
-			t.Text = v.ring.Row(id)
-			t.Color = rowColor(v.ring.Dir(id))
-			t.TextSize = v.textSize()
-			t.Refresh()
+			o.(*rowText).set(v.ring.Row(id), rowColor(v.ring.Dir(id)), v.textSize())
 		},
 	}
 	v.list.ExtendBaseWidget(v.list)
@@ -210,7 +202,7 @@ func (recvLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 // Rows wrap at the list's width, so every byte of a long line is on
 // screen (a fixed column lost what passed the pane's edge). The formatter
 // breaks rows on the pump's goroutine, as before; the UI thread still
-// draws only the visible rows, each one canvas.Text no wider than the
+// draws only the visible rows, each one line of text no wider than the
 // pane, so a long line or a flood costs a frame no more than short rows.
 // A narrower pane re-forms the rows from the history (pump goroutine,
 // coalesced per tick while a window is dragged), as switching to hex
@@ -445,7 +437,9 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 		v.fmtr.Reset()
 		v.pending, v.pendingDrops = display.Batch{}, 0
 		v.lastView = now
-		return viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}, true
+		u := viewUpdate{batch: v.fmtr.Format(v.shown(v.history.Chunks())), reset: true}
+		v.ahead.drawAhead(u.batch)
+		return u, true
 	}
 	if chunks = v.shown(chunks); len(chunks) > 0 {
 		v.pending.Merge(v.fmtr.Format(chunks))
@@ -461,6 +455,7 @@ func (v *recvView) prepare(evs []netassist.Event, drops netassist.FeedDrops, now
 	u := viewUpdate{batch: v.pending, dropped: v.pendingDrops}
 	v.pending, v.pendingDrops = display.Batch{}, 0
 	v.lastView, v.lastRows = now, len(u.batch.Rows)
+	v.ahead.drawAhead(u.batch)
 	return u, true
 }
 
@@ -478,6 +473,7 @@ func (v *recvView) apply(u viewUpdate) {
 		// Repainting a list nobody sees costs the UI thread as much as one
 		// on screen; onShown catches up.
 		v.stale = true
+		v.ahead.params.Store(nil) // nor are its rows drawn ahead
 		return
 	}
 	v.showBanner(drops, false)
@@ -490,6 +486,31 @@ func (v *recvView) repaint() {
 	if v.following {
 		v.list.ScrollToBottom()
 	}
+	v.publishRowParams()
+}
+
+// publishRowParams tells the pump how to draw the rows of the next
+// repaint ahead: only while the view follows the newest rows, which are
+// then the ones shown. Main goroutine.
+func (v *recvView) publishRowParams() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(v.list)
+	row := fyne.MeasureText("0", v.textSize(), monoStyle).Height
+	size := v.list.Size()
+	if !v.following || c == nil || row <= 0 || size.Height <= 0 {
+		v.ahead.params.Store(nil)
+		return
+	}
+	colors := map[display.Dir]color.Color{}
+	for _, d := range []display.Dir{display.RX, display.TX, display.Info, display.Back} {
+		colors[d] = rowColor(d)
+	}
+	v.ahead.params.Store(&rowParams{
+		rows:   int(size.Height/(row+theme.Padding())) + 2,
+		width:  size.Width,
+		size:   v.textSize(),
+		scale:  c.Scale(),
+		colors: colors,
+	})
 }
 
 // bannerEvery is how often the trim banner's running figures are rewritten:

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -119,8 +118,8 @@ func rowsOf(v *recvView) (texts []string, colors []color.Color) {
 	for i := range v.list.Length() {
 		o := v.list.CreateItem()
 		v.list.UpdateItem(i, o)
-		txt := o.(*canvas.Text)
-		texts, colors = append(texts, txt.Text), append(colors, txt.Color)
+		row := o.(*rowText)
+		texts, colors = append(texts, row.text), append(colors, row.color)
 	}
 	return texts, colors
 }

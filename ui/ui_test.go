@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
@@ -365,10 +364,10 @@ func TestReceiveFontSize(t *testing.T) {
 	peer.Write([]byte("AB"))
 	tickUntil(t, a, "AB shown", func() bool { return strings.Contains(viewText(p), "AB") })
 	a.win.Resize(fyne.NewSize(1200, 800))
-	row := func() *canvas.Text {
+	row := func() *rowText {
 		for _, o := range test.LaidOutObjects(p.recv.list) {
-			if txt, ok := o.(*canvas.Text); ok && strings.Contains(txt.Text, "AB") {
-				return txt
+			if r, ok := o.(*rowText); ok && strings.Contains(r.text, "AB") {
+				return r
 			}
 		}
 		t.Fatal("the AB row is not on screen")
@@ -377,8 +376,8 @@ func TestReceiveFontSize(t *testing.T) {
 	before := row().Size().Height
 	p.setFontSize(24)
 	r := row()
-	if r.TextSize != 24 {
-		t.Fatalf("row %q has size %v", r.Text, r.TextSize)
+	if r.size != 24 {
+		t.Fatalf("row %q has size %v", r.text, r.size)
 	}
 	if r.Size().Height <= before {
 		t.Fatalf("row height %v after 24 pt, %v before", r.Size().Height, before)

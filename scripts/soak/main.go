@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -738,6 +739,38 @@ func (s *soak) reportLags(ms []metric, started time.Time) {
 			near = []string{"nothing"}
 		}
 		fmt.Printf("  ui_lag_ms %.1f at %.0fs; done to the window just before: %s\n", m.UILagMs, t.Sub(started).Seconds(), strings.Join(near, ", "))
+	}
+	// The worst second within two seconds after each kind of action, and
+	// the worst of the seconds after none.
+	worst := map[string]float64{}
+	for _, m := range ms {
+		t, err := time.Parse(time.RFC3339Nano, m.Time)
+		if err != nil {
+			continue
+		}
+		kind := "nothing"
+		for _, a := range s.actions {
+			if d := t.Sub(a.at); d >= 0 && d <= 2*time.Second {
+				kind = a.what
+				worst[kind] = math.Max(worst[kind], m.UILagMs)
+			}
+		}
+		if kind == "nothing" {
+			worst[kind] = math.Max(worst[kind], m.UILagMs)
+		}
+	}
+	kinds := slices.Sorted(maps.Keys(worst))
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s %.1f ms", k, worst[k]))
+	}
+	fmt.Printf("  worst ui_lag_ms within 2 s after: %s\n", strings.Join(parts, "; "))
+	if *keep { // to line up with a profile or trace of the app
+		var b strings.Builder
+		for _, a := range s.actions {
+			fmt.Fprintf(&b, "%s %s\n", a.at.Format(time.RFC3339Nano), a.what)
+		}
+		os.WriteFile(filepath.Join(s.work, "actions.txt"), []byte(b.String()), 0o644)
 	}
 }
 
