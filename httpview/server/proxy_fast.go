@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -269,8 +270,10 @@ func (px *proxy) upRequest(head []byte, r simpleRequest, peer string) ([]byte, b
 			}
 			prior = append(prior, value...)
 			continue
-		case "x-forwarded-host", "x-forwarded-proto", "connection", "proxy-connection", "keep-alive",
-			"proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade":
+		case "x-forwarded-host", "x-forwarded-proto", "te", "trailer", "transfer-encoding":
+			continue // set below, or framing of a body a GET/HEAD does not have
+		}
+		if hopByHop(string(name)) {
 			continue
 		}
 		out = append(out, line...)
@@ -468,13 +471,10 @@ func rewriteResponse(raw []byte, closeDelimited bool) (out []byte, upClose bool,
 			return nil, true, errFastLane
 		}
 		lname := strings.ToLower(string(name))
-		switch lname {
-		case "connection", "proxy-connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "upgrade":
-			continue
-		case "date":
+		if lname == "date" {
 			date = true
 		}
-		if contains(named, lname) {
+		if hopByHop(lname) || slices.Contains(named, lname) {
 			continue
 		}
 		out = append(out, h...)
@@ -493,11 +493,13 @@ func rewriteResponse(raw []byte, closeDelimited bool) (out []byte, upClose bool,
 	return out, upClose, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// hopByHop says whether a header field (lower case) belongs to one
+// connection and is dropped both ways, as ReverseProxy drops it. The body's
+// framing fields are not here: a response keeps its own.
+func hopByHop(name string) bool {
+	switch strings.ToLower(name) {
+	case "connection", "proxy-connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "upgrade":
+		return true
 	}
 	return false
 }
