@@ -21,6 +21,7 @@ type listener struct {
 	net.Listener
 	s        *Server
 	fast     bool
+	loop     connLoop      // serves fast-lane connections; nil: a goroutine each
 	handoff  chan net.Conn // connections for net/http
 	errs     chan error    // accept errors for net/http
 	closed   chan struct{} // closed by Close
@@ -34,12 +35,23 @@ func newListener(ln net.Listener, s *Server, fast bool) *listener {
 
 // Close stops accepting; net/http's Serve, waiting in Accept, returns.
 func (l *listener) Close() error {
-	l.shutOnce.Do(func() { close(l.closed) })
+	l.shutOnce.Do(func() {
+		l.loopOnce.Do(func() {}) // waits for Accept's start; none after
+		close(l.closed)
+		if l.loop != nil {
+			l.loop.stop()
+		}
+	})
 	return l.Listener.Close()
 }
 
 func (l *listener) Accept() (net.Conn, error) {
 	l.loopOnce.Do(func() {
+		if l.fast && l.s.proxy == nil {
+			// The proxy lane waits on its upstream, so only the folder's
+			// answers go through the event loop.
+			l.loop = startLoop(l.s, l)
+		}
 		l.s.handlers.Add(1)
 		go l.acceptLoop()
 	})
@@ -75,14 +87,29 @@ func (l *listener) acceptLoop() {
 			time.Sleep(5 * time.Millisecond) // e.g. out of file descriptors
 			continue
 		}
-		c := l.s.newConn(tuned(nc))
+		nc = tuned(nc)
+		if l.loop != nil {
+			nc = l.loop.own(nc)
+		}
+		c := l.s.newConn(nc)
 		if !l.fast {
 			l.handOver(c, nil)
 			continue
 		}
+		if l.loop != nil && l.loop.add(c) {
+			continue
+		}
 		l.s.handlers.Add(1)
-		go l.s.fastLane(c, l)
+		go l.s.fastLane(c, l, nil, nil)
 	}
+}
+
+// connLoop serves many connections' fast lanes from one goroutine
+// (fastloop_linux.go).
+type connLoop interface {
+	own(nc net.Conn) net.Conn // the socket the loop owns, or nc
+	add(c *conn) bool         // false: c needs its own goroutine
+	stop()
 }
 
 // handOver gives c to net/http; pending are bytes already read (and
@@ -165,6 +192,13 @@ func (c *conn) beginIO() bool {
 	return true
 }
 
+// isClosing says whether Close has begun.
+func (c *conn) isClosing() bool {
+	c.ioMu.Lock()
+	defer c.ioMu.Unlock()
+	return c.closing
+}
+
 // endIO counts a read or write out once its bytes are recorded.
 func (c *conn) endIO() {
 	c.ioMu.Lock()
@@ -220,10 +254,17 @@ func (c *conn) Read(p []byte) (int, error) {
 	}
 	defer c.endIO()
 	n, err := c.Conn.Read(p)
-	if n > 0 {
+	c.readDone(p[:n], err)
+	return n, err
+}
+
+// readDone records what a read got and, from its error, how the peer
+// ended the connection. Called inside beginIO/endIO.
+func (c *conn) readDone(p []byte, err error) {
+	if len(p) > 0 {
 		now := time.Now() // one reading for the event and the capture
-		c.s.record(netassist.EvRx, c, p[:n], "", now)
-		c.cap.onRx(p[:n], now)
+		c.s.record(netassist.EvRx, c, p, "", now)
+		c.cap.onRx(p, now)
 	}
 	if err != nil {
 		switch {
@@ -237,7 +278,6 @@ func (c *conn) Read(p []byte) (int, error) {
 			c.reason.CompareAndSwap(nil, netassist.ReasonError)
 		}
 	}
-	return n, err
 }
 
 // Write gives each write its own deadline: a client that stops reading
@@ -257,14 +297,21 @@ func (c *conn) Write(p []byte) (int, error) {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(d))
 	}
 	n, err := c.Conn.Write(p)
-	if n > 0 {
+	c.wrote(p[:n], err)
+	return n, err
+}
+
+// wrote records what a write sent and a reset it met. Called inside
+// beginIO/endIO.
+func (c *conn) wrote(p []byte, err error) {
+	if len(p) > 0 {
 		now := time.Now()
-		ev := netassist.Event{Time: now, Session: c.s.cfg.Session, Kind: netassist.EvTx, Conn: c.id, Peer: c.peer, Data: p[:n]}
+		ev := netassist.Event{Time: now, Session: c.s.cfg.Session, Kind: netassist.EvTx, Conn: c.id, Peer: c.peer, Data: p}
 		if r := c.rule.Load(); r != nil {
 			ev.Rule = *r
 		}
 		c.s.rec.Record(ev)
-		c.cap.onTx(p[:n], now)
+		c.cap.onTx(p, now)
 	}
 	switch {
 	case errors.Is(err, syscall.ECONNRESET):
@@ -279,7 +326,6 @@ func (c *conn) Write(p []byte) (int, error) {
 		// what the read saw.
 		c.reason.CompareAndSwap(nil, netassist.ReasonRST)
 	}
-	return n, err
 }
 
 // headTooLarge is net/http's own answer to a request head over its limit;

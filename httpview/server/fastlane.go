@@ -31,28 +31,24 @@ import (
 const fastMaxHead = 4 << 10
 
 // fastLane serves c until it ends or needs net/http. Runs on its own
-// goroutine, counted in s.handlers.
-func (s *Server) fastLane(c *conn, l *listener) {
+// goroutine, counted in s.handlers. unsent is the rest of a response the
+// event loop could not write at once, read what it had read after that
+// response's request: both come first.
+func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte) {
 	defer s.handlers.Done()
-	buf := make([]byte, 0, fastMaxHead)
-	var out []byte // the response being written, reused
 	wait := s.readHeaderTimeout
-	for {
-		if wait > 0 {
-			_ = c.SetReadDeadline(time.Now().Add(wait))
-		}
-		n, err := c.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err != nil {
-			if len(buf) > 0 && !errors.Is(err, net.ErrClosed) {
-				l.handOver(c, buf) // net/http answers or times out what came
-				return
-			}
-			c.Close() // an idle connection ended or timed out, as net/http would
+	if len(unsent) > 0 {
+		if _, err := c.Write(unsent); err != nil {
+			c.Close()
 			return
 		}
+		wait = s.idleTimeout
+	}
+	buf := append(make([]byte, 0, fastMaxHead), read...)
+	var out []byte // the response being written, reused
+	for {
 		for len(buf) > 0 {
-			used, ok := s.fastServe(c, buf, &out)
+			used, ok := s.fastServe(c, buf, &out, writeOrClose)
 			if !ok {
 				l.handOver(c, buf)
 				return
@@ -62,15 +58,36 @@ func (s *Server) fastLane(c *conn, l *listener) {
 			}
 			buf = buf[:copy(buf, buf[used:])]
 		}
+		if wait > 0 {
+			_ = c.SetReadDeadline(time.Now().Add(wait))
+		}
+		n, err := c.Read(buf[:cap(buf)])
+		buf = buf[:n]
+		if err != nil {
+			if len(buf) > 0 && !errors.Is(err, net.ErrClosed) {
+				l.handOver(c, buf) // net/http answers or times out what came
+				return
+			}
+			c.Close() // an idle connection ended or timed out, as net/http would
+			return
+		}
 		wait = s.idleTimeout
+	}
+}
+
+// writeOrClose sends a response from a connection's own goroutine; a
+// failed write closes it, and the lane's next read ends the lane.
+func writeOrClose(c *conn, resp []byte) {
+	if _, err := c.Write(resp); err != nil {
+		c.Close()
 	}
 }
 
 // fastServe answers the request at the start of b and says how many bytes
 // it took; ok is false when net/http must do it (nothing was written then).
 // out is scratch space for the response: the capture and the recorder copy
-// what they keep.
-func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
+// what they keep. send writes the response.
+func (s *Server) fastServe(c *conn, b []byte, out *[]byte, send func(*conn, []byte)) (used int, ok bool) {
 	if s.activeRules() != nil {
 		return 0, false // rules answer first, in net/http's handler
 	}
@@ -94,9 +111,7 @@ func (s *Server) fastServe(c *conn, b []byte, out *[]byte) (used int, ok bool) {
 	}
 	s.fastServed.Add(1)
 	c.cap.beginRequest(req.method, req.target, time.Now())
-	if _, err := c.Write(resp); err != nil {
-		c.Close() // the next read ends the lane
-	}
+	send(c, resp)
 	return used, true
 }
 

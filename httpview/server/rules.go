@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
@@ -97,8 +96,8 @@ func (s *Server) hangUp(w http.ResponseWriter, c *conn, after rules.After) {
 	defer c.cap.endVerbatim(time.Now())
 	defer nc.Close()
 	if after == rules.AfterReset {
-		if tc, ok := c.Conn.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0)
+		if tc, ok := c.Conn.(interface{ SetLinger(int) error }); ok {
+			_ = tc.SetLinger(0) // a *net.TCPConn, or the event loop's socket given back
 		}
 		return
 	}

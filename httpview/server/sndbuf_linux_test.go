@@ -30,13 +30,23 @@ func TestSendBufferBounded(t *testing.T) {
 		}
 		return sc != nil
 	})
-	raw, err := sc.Conn.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var size int
 	var gerr error
-	raw.Control(func(fd uintptr) { size, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF) })
+	get := func(fd uintptr) { size, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF) }
+	switch nc := sc.Conn.(type) {
+	case *loopFD: // the event loop owns the socket
+		nc.mu.Lock()
+		get(uintptr(nc.fd))
+		nc.mu.Unlock()
+	case *net.TCPConn:
+		raw, err := nc.SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.Control(get)
+	default:
+		t.Fatalf("connection is a %T", sc.Conn)
+	}
 	if gerr != nil {
 		t.Fatal(gerr)
 	}

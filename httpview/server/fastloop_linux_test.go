@@ -1,0 +1,223 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"netassist/netassist"
+)
+
+func dialServer(t *testing.T, s *Server) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	return c
+}
+
+// Many keep-alive connections are answered by the one event loop: no
+// goroutine each, every answer right, every socket the loop's.
+func TestEventLoopServesManyConnections(t *testing.T) {
+	s := startServer(t, Config{Root: fastTree(t)}, warmCache)
+	before := runtime.NumGoroutine()
+	const n = 200
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		conns[i] = dialServer(t, s)
+	}
+	for i, c := range conns {
+		br := bufio.NewReader(c)
+		raw := oneResponse(t, c, br, "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+		if !bytes.HasSuffix(raw, []byte("p { color: red }")) || !bytes.HasPrefix(raw, []byte("HTTP/1.1 200 OK\r\n")) {
+			t.Fatalf("connection %d got %q", i, raw)
+		}
+	}
+	if got := s.fastServed.Load(); got != n {
+		t.Fatalf("fast lane answered %d of %d", got, n)
+	}
+	if grew := runtime.NumGoroutine() - before; grew > n/10 {
+		t.Fatalf("%d open connections added %d goroutines; the loop should serve them", n, grew)
+	}
+	s.mu.Lock()
+	owned := 0
+	for c := range s.conns {
+		if _, ok := c.Conn.(*loopFD); ok {
+			owned++
+		}
+	}
+	s.mu.Unlock()
+	if owned != n {
+		t.Fatalf("the loop owns %d of %d sockets", owned, n)
+	}
+}
+
+// A client that stops reading fills its socket: the loop does not wait
+// for it (another client is answered meanwhile), the connection goes on
+// in a goroutine of its own, and every byte arrives and is recorded once.
+func TestEventLoopFullSocketMovesOn(t *testing.T) {
+	root := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 200<<10/16) // under cacheMaxFile
+	must(t, os.WriteFile(filepath.Join(root, "big.bin"), big, 0o644))
+	must(t, os.WriteFile(filepath.Join(root, "small.txt"), []byte("small"), 0o644))
+	rec := newRecorder()
+	s := startServer(t, Config{Root: root, Recorder: rec}, warmCache)
+
+	slow := dialServer(t, s)
+	const reqs = 40 // 8 MB of answers, far over the socket buffers
+	if _, err := io.WriteString(slow, strings.Repeat("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n", reqs)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the loop writes until the socket is full
+
+	other := dialServer(t, s)
+	raw := oneResponse(t, other, bufio.NewReader(other), "GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+	if !bytes.HasSuffix(raw, []byte("\r\n\r\nsmall")) {
+		t.Fatalf("the other client got %q while one did not read", raw)
+	}
+
+	br := bufio.NewReader(slow)
+	read := 0
+	for i := range reqs {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || !bytes.Equal(body, big) {
+			t.Fatalf("response %d: %d bytes, %v", i, len(body), err)
+		}
+		read += len(body)
+	}
+	waitFor(t, "the recorder to hold every byte sent", func() bool {
+		_, tx := rec.totals()
+		return tx >= read
+	})
+	slow.Close()
+	other.Close()
+	waitFor(t, "both disconnects", func() bool { return rec.count(netassist.EvDisconnect) == 2 })
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for id, b := range rec.tx {
+		if want := bytes.Count(b, []byte("HTTP/1.1 200 OK\r\n")); want != reqs && want != 1 {
+			t.Errorf("connection %d: %d responses recorded", id, want)
+		}
+	}
+	if got := s.fastServed.Load(); got != reqs+1 {
+		t.Errorf("fast lane answered %d of %d", got, reqs+1)
+	}
+}
+
+// The loop keeps net/http's timeouts: a connection that sends nothing is
+// closed after the header timeout, an idle keep-alive after the idle one.
+func TestEventLoopTimeouts(t *testing.T) {
+	rec := newRecorder()
+	s := startServer(t, Config{Root: fastTree(t), Recorder: rec}, warmCache, func(s *Server) {
+		s.readHeaderTimeout = 150 * time.Millisecond
+		s.idleTimeout = 300 * time.Millisecond
+	})
+	silent := dialServer(t, s)
+	idle := dialServer(t, s)
+	oneResponse(t, idle, bufio.NewReader(idle), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+	for name, c := range map[string]net.Conn{"silent": silent, "idle": idle} {
+		start := time.Now()
+		n, err := c.Read(make([]byte, 1))
+		if n != 0 || err != io.EOF {
+			t.Fatalf("%s connection: read %d, %v; want the server's close", name, n, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("%s connection closed after %v", name, d)
+		}
+	}
+	waitFor(t, "two disconnects", func() bool { return rec.count(netassist.EvDisconnect) == 2 })
+}
+
+// Closing the session closes the loop's connections, records each
+// disconnect, and ends the loop (Close returns).
+func TestEventLoopSessionClose(t *testing.T) {
+	rec := newRecorder()
+	s := New(Config{Addr: "127.0.0.1:0", Root: fastTree(t), Recorder: rec, Log: quietLog()})
+	warmCache(s)
+	must(t, s.Start())
+	var conns []net.Conn
+	for range 20 {
+		c := dialServer(t, s)
+		oneResponse(t, c, bufio.NewReader(c), "GET /app.js HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+		conns = append(conns, c)
+	}
+	before := runtime.NumGoroutine()
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return")
+	}
+	for i, c := range conns {
+		if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {
+			t.Fatalf("connection %d still open after Close", i)
+		}
+	}
+	if got := rec.count(netassist.EvDisconnect); got != 20 {
+		t.Fatalf("%d disconnects recorded, want 20", got)
+	}
+	waitFor(t, "the loop's goroutine to end", func() bool { return runtime.NumGoroutine() < before })
+}
+
+// How the peer ended is recorded from the loop's reads: FIN or reset.
+func TestEventLoopDisconnectReasons(t *testing.T) {
+	rec := &reasonRecorder{recorder: newRecorder(), reasons: map[uint64]string{}}
+	s := startServer(t, Config{Root: fastTree(t), Recorder: rec}, warmCache)
+	fin := dialServer(t, s)
+	oneResponse(t, fin, bufio.NewReader(fin), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+	rst := dialServer(t, s)
+	oneResponse(t, rst, bufio.NewReader(rst), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+	rst.(*net.TCPConn).SetLinger(0)
+	rst.Close()
+	fin.Close()
+	waitFor(t, "two disconnects", func() bool { return rec.count(netassist.EvDisconnect) == 2 })
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	got := fmt.Sprint(rec.sorted())
+	if got != "[fin rst]" {
+		t.Fatalf("reasons %s, want [fin rst]", got)
+	}
+}
+
+type reasonRecorder struct {
+	*recorder
+	reasons map[uint64]string
+}
+
+func (r *reasonRecorder) Record(ev netassist.Event) {
+	r.recorder.Record(ev)
+	if ev.Kind == netassist.EvDisconnect {
+		r.mu.Lock()
+		r.reasons[ev.Conn] = ev.Detail
+		r.mu.Unlock()
+	}
+}
+
+// sorted lists the reasons by connection number; r.mu held.
+func (r *reasonRecorder) sorted() []string {
+	var out []string
+	for id := uint64(0); len(out) < len(r.reasons); id++ {
+		if v, ok := r.reasons[id]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
