@@ -51,7 +51,11 @@ const maxOpenRaw = 256
 // saver goroutine lost its core for a moment: every handler then waited
 // (the largest blocking in a profile of the app under wrk with --save).
 const (
-	saveQueue      = 1024
+	saveQueue = 1024
+	// The saver waits gatherFor when it finds its queue empty less than
+	// gatherAfter after the last time: one wake-up per batch, not per event.
+	gatherAfter    = time.Millisecond
+	gatherFor      = 250 * time.Microsecond
 	saveQueueBytes = 8 << 20
 )
 
@@ -254,7 +258,8 @@ func (s *Saver) loop(w *saveWriter) {
 	armed := false
 	soon := time.NewTimer(time.Hour)
 	soon.Stop()
-	dirty := false // written since the last flush
+	dirty := false          // written since the last flush
+	var lastEmpty time.Time // when the queue was last found empty
 	var dirtySince time.Time
 	flush := func() {
 		soon.Stop()
@@ -311,6 +316,14 @@ func (s *Saver) loop(w *saveWriter) {
 				} else {
 					soon.Reset(idleFlushAfter)
 				}
+				// Small events in a stream (an HTTP request at a time)
+				// found the queue empty again and again, and every one
+				// then woke this goroutine on another thread: let a few
+				// gather instead.
+				if now.Sub(lastEmpty) < gatherAfter {
+					time.Sleep(gatherFor)
+				}
+				lastEmpty = now
 			}
 		case <-soon.C:
 			flush()

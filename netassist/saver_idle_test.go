@@ -35,7 +35,7 @@ func TestSaverFlushesOnceEventsStop(t *testing.T) {
 		if n := s.flushes.Load(); n != 0 {
 			t.Fatalf("%d flushes while events kept coming; want none yet", n)
 		}
-		time.Sleep(idleFlushAfter)
+		time.Sleep(idleFlushAfter + gatherFor) // the last events may have been gathered
 		synctest.Wait()
 		if n := s.flushes.Load(); n != 1 {
 			t.Fatalf("%d flushes once the events stopped; want 1", n)
