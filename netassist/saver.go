@@ -51,12 +51,15 @@ const maxOpenRaw = 256
 // saver goroutine lost its core for a moment: every handler then waited
 // (the largest blocking in a profile of the app under wrk with --save).
 const (
-	saveQueue = 1024
-	// The saver waits gatherFor when it finds its queue empty less than
-	// gatherAfter after the last time: one wake-up per batch, not per event.
-	gatherAfter    = time.Millisecond
-	gatherFor      = 250 * time.Microsecond
+	saveQueue      = 1024
 	saveQueueBytes = 8 << 20
+)
+
+// The saver waits gatherFor when it finds its queue empty less than
+// gatherAfter after the last time: one wake-up per batch, not per event.
+const (
+	gatherAfter = time.Millisecond
+	gatherFor   = 250 * time.Microsecond
 )
 
 // freeBufCount is how many 256 KiB payload buffers are kept for reuse: as

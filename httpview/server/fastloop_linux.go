@@ -214,12 +214,9 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 		return
 	}
 	n, rerr := lc.fd.read(lc.buf[len(lc.buf):cap(lc.buf)])
-	if rerr == unix.EAGAIN || rerr == unix.EINTR {
+	if rerr == unix.EAGAIN {
 		c.endIO()
 		return
-	}
-	if n < 0 {
-		n = 0
 	}
 	if n == 0 && rerr == nil {
 		rerr = io.EOF
@@ -282,11 +279,10 @@ func (lp *eventLoop) handOver(lc *loopConn) {
 	if !lp.detach(lc) {
 		return
 	}
-	pending := append([]byte(nil), lc.buf...)
 	lp.s.handlers.Add(1)
 	go func() {
 		defer lp.s.handlers.Done()
-		lp.l.handOver(lc.c, pending)
+		lp.l.handOver(lc.c, lc.buf) // copies it; the loop has forgotten lc
 	}()
 }
 

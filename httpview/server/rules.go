@@ -85,6 +85,10 @@ func (s *Server) serveRule(w http.ResponseWriter, r *http.Request, c *conn, id u
 	return true
 }
 
+// lingerer is a socket whose close can reset: a *net.TCPConn, or the
+// event loop's socket once given back (loopfd_linux.go).
+type lingerer interface{ SetLinger(sec int) error }
+
 // hangUp takes the connection over after a rule's answer and half-closes
 // it (then reads until the client closes or idles out) or resets it.
 func (s *Server) hangUp(w http.ResponseWriter, c *conn, after rules.After) {
@@ -96,8 +100,8 @@ func (s *Server) hangUp(w http.ResponseWriter, c *conn, after rules.After) {
 	defer c.cap.endVerbatim(time.Now())
 	defer nc.Close()
 	if after == rules.AfterReset {
-		if tc, ok := c.Conn.(interface{ SetLinger(int) error }); ok {
-			_ = tc.SetLinger(0) // a *net.TCPConn, or the event loop's socket given back
+		if tc, ok := c.Conn.(lingerer); ok {
+			_ = tc.SetLinger(0)
 		}
 		return
 	}

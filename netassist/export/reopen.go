@@ -189,11 +189,7 @@ func (x Exchange) size() int64 {
 func (r *Reopened) Conns() []netassist.ConnInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]netassist.ConnInfo, len(r.order))
-	for i, id := range r.order {
-		out[i] = *r.conns[id]
-	}
-	return out
+	return inOrder(r.order, r.conns)
 }
 
 // Peers are the addresses a UDP session exchanged datagrams with, in the
@@ -202,9 +198,14 @@ func (r *Reopened) Conns() []netassist.ConnInfo {
 func (r *Reopened) Peers() []netassist.ConnInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]netassist.ConnInfo, len(r.peerSeq))
-	for i, a := range r.peerSeq {
-		out[i] = *r.peers[a]
+	return inOrder(r.peerSeq, r.peers)
+}
+
+// inOrder copies m's infos in the order of keys.
+func inOrder[K comparable](keys []K, m map[K]*netassist.ConnInfo) []netassist.ConnInfo {
+	out := make([]netassist.ConnInfo, len(keys))
+	for i, k := range keys {
+		out[i] = *m[k]
 	}
 	return out
 }
