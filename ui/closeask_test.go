@@ -122,7 +122,7 @@ func TestQuitWithLiveWorkAsksOnce(t *testing.T) {
 		}
 	}()
 	tickUntil(t, a, "a held request and two connections", func() bool {
-		return tcp.connections() == 2 && len(hp.exch) == 1 && hp.exch[0].State == server.StatePending
+		return tcp.connections() == 2 && hp.exch.Len() == 1 && hp.exch.At(0).State == server.StatePending
 	})
 
 	a.requestQuit()

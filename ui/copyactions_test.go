@@ -29,7 +29,7 @@ func TestCopyExchangeFromRequestList(t *testing.T) {
 	c.Write([]byte(raw))
 	io.ReadFull(c, make([]byte, 1)) // wait for the answer to start
 	c.Close()
-	tickUntil(t, a, "exchange answered", func() bool { return len(p.exch) == 1 && p.exch[0].State == server.StateAnswered })
+	tickUntil(t, a, "exchange answered", func() bool { return p.exch.Len() == 1 && p.exch.At(0).State == server.StateAnswered })
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	cb := a.fa.Clipboard()
 
@@ -38,8 +38,8 @@ func TestCopyExchangeFromRequestList(t *testing.T) {
 		t.Fatalf("Copy request put %q; want %q", got, raw)
 	}
 	test.Tap(p.copyBar.respBtn)
-	if got := cb.Content(); got == "" || got != string(p.exch[0].RawResponse) {
-		t.Fatalf("Copy response put %q; want %q", got, p.exch[0].RawResponse)
+	if got := cb.Content(); got == "" || got != string(p.exch.At(0).RawResponse) {
+		t.Fatalf("Copy response put %q; want %q", got, p.exch.At(0).RawResponse)
 	}
 	test.Tap(p.copyBar.curlBtn)
 	cmd := cb.Content()
@@ -52,12 +52,12 @@ func TestCopyExchangeFromRequestList(t *testing.T) {
 	if out, err := exec.Command("bash", "-c", cmd+" --silent --output /dev/null").CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v %s", cmd, err, out)
 	}
-	tickUntil(t, a, "curl's request listed", func() bool { return len(p.exch) == 2 && p.exch[1].State == server.StateAnswered })
+	tickUntil(t, a, "curl's request listed", func() bool { return p.exch.Len() == 2 && p.exch.At(1).State == server.StateAnswered })
 	first := httpview.ParseMessage([]byte(raw), true, "")
-	again := httpview.ParseMessage(p.exch[1].RawRequest, true, "")
+	again := httpview.ParseMessage(p.exch.At(1).RawRequest, true, "")
 	if again.StartLine != first.StartLine || string(again.Payload) != string(first.Payload) ||
 		!sameHeaders(first.Headers, again.Headers) {
-		t.Fatalf("curl sent\n%s\nwant\n%s", p.exch[1].RawRequest, raw)
+		t.Fatalf("curl sent\n%s\nwant\n%s", p.exch.At(1).RawRequest, raw)
 	}
 }
 

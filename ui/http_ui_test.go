@@ -57,7 +57,7 @@ func TestHTTPServerManualAnswer(t *testing.T) {
 		done <- result{body: string(b)}
 	}()
 	tickUntil(t, a, "held request listed", func() bool {
-		return len(p.exch) == 1 && p.exch[0].State == server.StatePending
+		return p.exch.Len() == 1 && p.exch.At(0).State == server.StatePending
 	})
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	if !p.compose.Visible() {
@@ -78,7 +78,7 @@ func TestHTTPServerManualAnswer(t *testing.T) {
 	if r.err != nil || !strings.Contains(r.body, `"from": "NetAssist"`) {
 		t.Fatalf("client got %q, %v", r.body, r.err)
 	}
-	tickUntil(t, a, "answered", func() bool { return p.exch[0].State == server.StateAnswered })
+	tickUntil(t, a, "answered", func() bool { return p.exch.At(0).State == server.StateAnswered })
 	tickUntil(t, a, "response view", func() bool { return len(p.respView.raw.rows) > 0 })
 	if !strings.HasPrefix(p.respView.raw.rows[0], `HTTP/1.1 200 OK\r\n`) {
 		t.Fatalf("response raw view starts %q", p.respView.raw.rows[0])
@@ -164,7 +164,7 @@ func TestHTTPServerShowsBodyLeftUnread(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("response %v, %v; want 413", resp, err)
 	}
-	tickUntil(t, a, "the request listed", func() bool { return len(p.exch) == 1 && p.exch[0].BodyLeft != 0 })
+	tickUntil(t, a, "the request listed", func() bool { return p.exch.Len() == 1 && p.exch.At(0).BodyLeft != 0 })
 	want := groupDigits(uint64(declared))
 	if cell := p.cellText(0, colState); !strings.Contains(cell, want) {
 		t.Fatalf("state cell %q does not say %s bytes were left unread", cell, want)

@@ -25,7 +25,7 @@ func TestManualAnswerErrorInWords(t *testing.T) {
 		}()
 	}
 	tickUntil(t, a, "two held requests", func() bool {
-		return len(p.exch) == 2 && p.exch[0].State == server.StatePending && p.exch[1].State == server.StatePending
+		return p.exch.Len() == 2 && p.exch.At(0).State == server.StatePending && p.exch.At(1).State == server.StatePending
 	})
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	before := p.compose.MinSize()

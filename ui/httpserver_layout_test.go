@@ -54,7 +54,7 @@ func TestRequestListSelectsRow(t *testing.T) {
 	for _, path := range []string{"/a.html", "/b.html"} {
 		get(t, c, "http://"+srv.Addr().String()+path)
 	}
-	tickUntil(t, a, "two requests listed", func() bool { return len(p.exch) == 2 && p.exch[1].State != server.StateServing })
+	tickUntil(t, a, "two requests listed", func() bool { return p.exch.Len() == 2 && p.exch.At(1).State != server.StateServing })
 
 	check := func(target string) {
 		t.Helper()
@@ -82,7 +82,7 @@ func TestRequestListSelectsRow(t *testing.T) {
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0}) // another column, another row
 	check("/a.html")
 	get(t, c, "http://"+srv.Addr().String()+"/c.html")
-	tickUntil(t, a, "a third request", func() bool { return len(p.exch) == 3 })
+	tickUntil(t, a, "a third request", func() bool { return p.exch.Len() == 3 })
 	check("/a.html")
 }
 

@@ -36,18 +36,18 @@ func httpListColumns() []column {
 }
 
 func (p *httpServerPanel) buildList() *widget.Table {
-	return newRowTable(httpListColumns(), func() int { return len(p.exch) }, p.cellText, p.rowSelected, p.onRowSelected)
+	return newRowTable(httpListColumns(), func() int { return p.exch.Len() }, p.cellText, p.rowSelected, p.onRowSelected)
 }
 
 // rowSelected: the highlight follows the selected exchange, wherever newer
 // requests have moved it in the list.
 func (p *httpServerPanel) rowSelected(row int) bool {
-	return p.selected != 0 && p.exch[row].ID == p.selected
+	return p.selected != 0 && p.exch.At(row).ID == p.selected
 }
 
 func (p *httpServerPanel) onRowSelected(row int) {
-	if row >= 0 && row < len(p.exch) {
-		p.selected = p.exch[row].ID
+	if row >= 0 && row < p.exch.Len() {
+		p.selected = p.exch.At(row).ID
 		p.showAnswerErr(nil) // it was about the answer to another request
 		p.showSelected()
 	}
@@ -55,21 +55,20 @@ func (p *httpServerPanel) onRowSelected(row int) {
 
 // selectedExchange is the selected exchange for the copy buttons.
 func (p *httpServerPanel) selectedExchange() (copyExchange, bool) {
-	for _, e := range p.exch {
-		if e.ID == p.selected && p.selected != 0 {
-			ex := copyExchange{req: e.RawRequest, resp: e.RawResponse, scheme: "http"}
-			if srv := p.srv.Load(); srv != nil && srv.Addr() != nil {
-				ex.host = srv.Addr().String()
-			}
-			return ex, true
-		}
+	e, ok := p.exch.Find(p.selected)
+	if !ok || p.selected == 0 {
+		return copyExchange{}, false
 	}
-	return copyExchange{}, false
+	ex := copyExchange{req: e.RawRequest, resp: e.RawResponse, scheme: "http"}
+	if srv := p.srv.Load(); srv != nil && srv.Addr() != nil {
+		ex.host = srv.Addr().String()
+	}
+	return ex, true
 }
 
 // cellText is one cell of the request list.
 func (p *httpServerPanel) cellText(row, col int) string {
-	e := p.exch[row]
+	e := p.exch.At(row)
 	switch col {
 	case colTime:
 		return e.Start.Format("15:04:05.000")
@@ -90,7 +89,7 @@ func (p *httpServerPanel) cellText(row, col int) string {
 			return e.Duration.Round(time.Millisecond).String()
 		}
 	case colState:
-		return exchangeState(e, time.Now())
+		return exchangeState(*e, time.Now())
 	}
 	return ""
 }

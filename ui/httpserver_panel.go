@@ -45,8 +45,8 @@ type httpServerPanel struct {
 	fRoot    *field
 
 	list     *widget.Table
-	exch     []server.Exchange // main goroutine only
-	selected uint64            // exchange id shown below
+	exch     *server.List // main goroutine only; nil: none yet
+	selected uint64       // exchange id shown below
 
 	reqView  *msgView
 	respView *msgView
@@ -75,10 +75,8 @@ type httpServerPanel struct {
 
 	shown [7]int64 // id, request and response lengths, state, body left, upstream leg's lengths last shown
 
-	version     uint64               // pump goroutine only
-	exchBuf     [2][]server.Exchange // pump goroutine only: storage for the lists, in turn
-	exchNext    int                  // pump goroutine only
-	fresh       atomic.Bool          // set on the main goroutine at open: the pump starts its state over
+	version     uint64      // pump goroutine only
+	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
 	lastAt      time.Time
 	statusCount int
 	served      uint64 // requests served: kept in the list + let go
@@ -325,6 +323,7 @@ func urls(addrs []string) []string {
 // startClean forgets the last session's exchanges, panes and counters, so
 // a reopened server starts as a new one (main goroutine).
 func (p *httpServerPanel) startClean() {
+	p.exch.Release()
 	p.exch, p.selected, p.shown = nil, 0, [7]int64{}
 	p.list.UnselectAll()
 	p.list.Refresh()
@@ -422,16 +421,11 @@ func (p *httpServerPanel) onAnswer() {
 func (p *httpServerPanel) showAnswerErr(err error) { setIfChanged(p.answerErr, errMsg(err)) }
 
 func (p *httpServerPanel) showSelected() {
-	var ex server.Exchange
-	found := false
-	for _, e := range p.exch {
-		if e.ID == p.selected {
-			ex, found = e, true
-		}
-	}
+	e, found := p.exch.Find(p.selected)
 	if !found {
 		return
 	}
+	ex := *e
 	key := [7]int64{int64(ex.ID), int64(len(ex.RawRequest)), int64(len(ex.RawResponse)), int64(ex.State), ex.BodyLeft,
 		int64(len(ex.UpRequest)), int64(len(ex.UpResponse))}
 	if key == p.shown {
@@ -484,7 +478,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	snap := p.hub.Counters.Snapshot()
 	p.rate.Update(snap, now)
 	rx, tx := p.rate.Rx, p.rate.Tx
-	var exch []server.Exchange
+	var exch *server.List
 	changed := false
 	if srv := p.srv.Load(); srv != nil {
 		// At most 4 times a second, and only on change or for the
@@ -492,20 +486,17 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		// tick.
 		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
 			p.version, p.lastAt = v, now
-			// Two lists taken in turn: the UI has let go of the older one,
-			// as the pump prepares a round only after the last was applied.
-			buf := p.exchBuf[p.exchNext]
-			clear(buf)
-			exch = srv.AppendExchanges(buf[:0])
-			p.exchBuf[p.exchNext], p.exchNext = exch, 1-p.exchNext
-			p.served = uint64(len(exch)) + srv.Dropped()
+			// Read in place, not copied; the UI releases the list it
+			// showed when it takes this one.
+			exch = srv.List()
+			p.served = uint64(exch.Len()) + srv.Dropped()
 			changed = true
 		}
 	}
 	status := p.statusShown
 	if now.Sub(p.statusAt) >= statusEvery || changed {
 		// Requests counted by the list the UI is about to show.
-		n := len(exch)
+		n := exch.Len()
 		if !changed {
 			n = p.statusCount
 		}
@@ -526,6 +517,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	p.statusShown = status
 	return func() {
 		if changed {
+			p.exch.Release()
 			p.exch = exch
 			if p.isShown != nil && !p.isShown() {
 				p.listStale = true

@@ -62,7 +62,7 @@ func TestHTTPProxyShowsBothLegs(t *testing.T) {
 		t.Fatalf("client got %q", b)
 	}
 	tickUntil(t, a, "the exchange with its upstream leg", func() bool {
-		return len(p.exch) == 1 && p.exch[0].State == server.StateAnswered && len(p.exch[0].UpResponse) > 0
+		return p.exch.Len() == 1 && p.exch.At(0).State == server.StateAnswered && len(p.exch.At(0).UpResponse) > 0
 	})
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	if p.reqSlot.Objects[0] != p.px.reqTabs || len(p.respTabs.Items) != 2 || p.respTabs.Items[1] != p.px.upRespTab {
@@ -103,7 +103,7 @@ func TestHTTPProxyHeldRequestForwardedEdited(t *testing.T) {
 		resp.Body.Close()
 		got <- string(b)
 	}()
-	tickUntil(t, a, "a held request", func() bool { return len(p.exch) == 1 && p.exch[0].Held == server.HeldRequest })
+	tickUntil(t, a, "a held request", func() bool { return p.exch.Len() == 1 && p.exch.At(0).Held == server.HeldRequest })
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	if !strings.HasPrefix(p.editor.Text, "POST /orig HTTP/1.1\n") || !strings.HasSuffix(p.editor.Text, "\n\nabc") {
 		t.Fatalf("the editor holds %q; want the held request", p.editor.Text)
@@ -134,7 +134,7 @@ func TestHTTPProxyRefusedInWords(t *testing.T) {
 	if resp, err := http.Get("http://" + srv.Addr().String() + "/"); err == nil {
 		resp.Body.Close()
 	}
-	tickUntil(t, a, "the refused exchange", func() bool { return len(p.exch) == 1 && p.exch[0].Status == 502 })
+	tickUntil(t, a, "the refused exchange", func() bool { return p.exch.Len() == 1 && p.exch.At(0).Status == 502 })
 	if got := p.cellText(0, colState); !strings.Contains(got, "refused the connection") {
 		t.Errorf("state %q", got)
 	}
@@ -184,11 +184,11 @@ func TestHTTPProxyHeldResponseEdited(t *testing.T) {
 		resp.Body.Close()
 		got <- string(b)
 	}()
-	tickUntil(t, a, "a held request", func() bool { return len(p.exch) == 1 && p.exch[0].Held == server.HeldRequest })
+	tickUntil(t, a, "a held request", func() bool { return p.exch.Len() == 1 && p.exch.At(0).Held == server.HeldRequest })
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	test.Tap(p.px.fwdBtn)
 	tickUntil(t, a, "the held response in the editor", func() bool {
-		return len(p.exch) == 1 && p.exch[0].Held == server.HeldResponse && strings.Contains(p.editor.Text, "upstream saw GET /r")
+		return p.exch.Len() == 1 && p.exch.At(0).Held == server.HeldResponse && strings.Contains(p.editor.Text, "upstream saw GET /r")
 	})
 	if !p.px.fwdEditBtn.Disabled() {
 		t.Error("Forward edited is offered for a response (its edit goes with Send answer)")
@@ -257,7 +257,7 @@ func TestHTTPServerRulesMarkedInList(t *testing.T) {
 			t.Errorf("%s: %q; want %q", path, b, want)
 		}
 	}
-	tickUntil(t, a, "two exchanges", func() bool { return len(p.exch) == 2 && p.exch[1].State == server.StateAnswered })
+	tickUntil(t, a, "two exchanges", func() bool { return p.exch.Len() == 2 && p.exch.At(1).State == server.StateAnswered })
 	if got := p.cellText(0, colState); got != "rule: fake user" {
 		t.Errorf("state %q", got)
 	}

@@ -29,7 +29,7 @@ func TestHTTPServerReopenStartsClean(t *testing.T) {
 	a := newTestApp(t)
 	p, srv := openHTTPServer(t, a, false)
 	get(t, http.DefaultClient, "http://"+srv.Addr().String()+"/")
-	tickUntil(t, a, "request listed", func() bool { return len(p.exch) == 1 && p.exch[0].State != server.StatePending })
+	tickUntil(t, a, "request listed", func() bool { return p.exch.Len() == 1 && p.exch.At(0).State != server.StatePending })
 	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
 	if p.reqView.msg == nil {
 		t.Fatal("the selected request is not shown")
@@ -42,8 +42,8 @@ func TestHTTPServerReopenStartsClean(t *testing.T) {
 	if p.srv.Load() == nil {
 		t.Fatalf("not reopened: %s", p.sessErr.Text)
 	}
-	if len(p.exch) != 0 || p.selected != 0 {
-		t.Fatalf("after reopen: %d exchanges listed, #%d selected", len(p.exch), p.selected)
+	if p.exch.Len() != 0 || p.selected != 0 {
+		t.Fatalf("after reopen: %d exchanges listed, #%d selected", p.exch.Len(), p.selected)
 	}
 	if p.reqView.msg != nil || p.respView.msg != nil {
 		t.Fatal("the panes still show the last session's exchange")
