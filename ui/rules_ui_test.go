@@ -189,13 +189,18 @@ func TestRulesPausedShownAndResumed(t *testing.T) {
 	test.Tap(p.openBtn)
 	c := dialPeer(t, p.sess.Load().s.LocalAddr())
 	// One write at a time, each answered (or refused) before the next, so
-	// each is its own read and its own message.
-	for i := range 3 {
+	// each is its own read and its own message. Three within one second
+	// pause the rule; the rate window is a calendar second, so a few more
+	// cover a second that turns between them.
+	for i := 0; i < 20 && !set.Stats(0).Paused; i++ {
 		io.WriteString(c, "z")
 		tickUntil(t, a, "the rule to take the message", func() bool {
 			st := set.Stats(0)
 			return st.Hits == uint64(i+1) || st.Paused
 		})
+	}
+	if !set.Stats(0).Paused {
+		t.Fatal("20 messages at once with a limit of 2 a second did not pause the rule")
 	}
 	tickUntil(t, a, "the pause shown", func() bool { return p.rules.resume.Visible() && p.rules.paused.Visible() })
 	if !strings.Contains(p.rules.paused.Text, "echo") {
