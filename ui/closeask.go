@@ -59,11 +59,13 @@ func (p *httpServerPanel) liveWork() string {
 		return ""
 	}
 	held := 0
-	for _, e := range srv.AppendExchanges(nil) {
-		if e.State == server.StatePending {
+	l := srv.List()
+	for i := range l.Len() {
+		if l.At(i).State == server.StatePending {
 			held++
 		}
 	}
+	l.Release()
 	if held == 0 {
 		return ""
 	}

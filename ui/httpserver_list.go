@@ -89,14 +89,14 @@ func (p *httpServerPanel) cellText(row, col int) string {
 			return e.Duration.Round(time.Millisecond).String()
 		}
 	case colState:
-		return exchangeState(*e, time.Now())
+		return exchangeState(e, time.Now())
 	}
 	return ""
 }
 
 // exchangeState words an exchange's state, with the countdown of a held
 // one, and says when part of its request body was left unread.
-func exchangeState(e server.Exchange, now time.Time) string {
+func exchangeState(e *server.Exchange, now time.Time) string {
 	switch {
 	case e.BodyLeft == server.BodyLeftUnknown:
 		return exchangeStateOnly(e, now) + " · " + T("http.bodyleft.chunkedshort", "rest of the body unread")
@@ -119,7 +119,7 @@ func bodyLeftText(e server.Exchange) string {
 	return ""
 }
 
-func exchangeStateOnly(e server.Exchange, now time.Time) string {
+func exchangeStateOnly(e *server.Exchange, now time.Time) string {
 	switch e.State {
 	case server.StatePending:
 		left := int(e.Deadline.Sub(now).Seconds() + 0.5)

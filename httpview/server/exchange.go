@@ -268,11 +268,6 @@ func (s *Server) Version() uint64 { return s.store.version.Load() }
 // Exchanges returns a copy of the kept exchanges, oldest first.
 func (s *Server) Exchanges() []Exchange { return s.store.snapshot() }
 
-// AppendExchanges is Exchanges into dst's storage (appended to dst): a
-// caller that polls under load reuses its slices instead of making a
-// copy of the whole list, a megabyte, for the collector four times a second.
-func (s *Server) AppendExchanges(dst []Exchange) []Exchange { return s.store.appendTo(dst) }
-
 // Exchange returns one kept exchange.
 func (s *Server) Exchange(id uint64) (Exchange, bool) { return s.store.get(id) }
 
