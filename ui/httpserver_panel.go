@@ -75,9 +75,8 @@ type httpServerPanel struct {
 
 	shown [7]int64 // id, request and response lengths, state, body left, upstream leg's lengths last shown
 
-	version     uint64      // pump goroutine only
+	pace        listPace    // pump goroutine only
 	fresh       atomic.Bool // set on the main goroutine at open: the pump starts its state over
-	lastAt      time.Time
 	statusCount int
 	served      uint64 // requests served: kept in the list + let go
 
@@ -472,7 +471,7 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 		}
 	}
 	if p.fresh.CompareAndSwap(true, false) {
-		p.version, p.lastAt, p.statusAt, p.statusCount, p.served = 0, time.Time{}, time.Time{}, 0, 0
+		p.pace, p.statusAt, p.statusCount, p.served = listPace{}, time.Time{}, 0, 0
 		p.rate = netassist.RateMeter{}
 	}
 	snap := p.hub.Counters.Snapshot()
@@ -481,20 +480,18 @@ func (p *httpServerPanel) prepare(now time.Time) func() {
 	var exch *server.List
 	changed := false
 	if srv := p.srv.Load(); srv != nil {
-		// At most 4 times a second, and only on change or for the
-		// countdowns: under load the table would otherwise repaint every
-		// tick.
-		if v := srv.Version(); (v != p.version && now.Sub(p.lastAt) >= 250*time.Millisecond) || now.Sub(p.lastAt) >= time.Second {
-			p.version, p.lastAt = v, now
+		// On change or for the countdowns, at the list's pace (listpace.go).
+		if v := srv.Version(); p.pace.due(v, now, srv.Holding()) {
 			// Read in place, not copied; the UI releases the list it
 			// showed when it takes this one.
 			exch = srv.List()
 			p.served = uint64(exch.Len()) + srv.Dropped()
+			p.pace.repainted(v, p.served, now)
 			changed = true
 		}
 	}
 	status := p.statusShown
-	if now.Sub(p.statusAt) >= statusEvery || changed {
+	if changed || p.pace.statusDue(p.statusAt, now) {
 		// Requests counted by the list the UI is about to show.
 		n := exch.Len()
 		if !changed {

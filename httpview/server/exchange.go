@@ -271,6 +271,15 @@ func (s *Server) Exchanges() []Exchange { return s.store.snapshot() }
 // Exchange returns one kept exchange.
 func (s *Server) Exchange(id uint64) (Exchange, bool) { return s.store.get(id) }
 
+// Holding reports whether a request or a response is held for the user
+// (manual answers, a proxy's held responses): its countdown moves each
+// second whether or not anything else changes.
+func (s *Server) Holding() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending) > 0
+}
+
 // Dropped is how many of the oldest exchanges were let go to keep the list
 // at MaxExchanges.
 func (s *Server) Dropped() uint64 {

@@ -139,8 +139,14 @@ func TestManualRefusesUnparsableReply(t *testing.T) {
 	s := startServer(t, Config{Manual: true})
 	c := newTapClient()
 	defer c.close()
+	if s.Holding() {
+		t.Fatal("holding before any request")
+	}
 	ch := goGet(c.Client, "http://"+s.Addr().String()+"/")
 	id := waitPending(t, s, 1)[0].ID
+	if !s.Holding() {
+		t.Fatal("a held request is not held") // its countdown would not move
+	}
 	for _, bad := range []string{"", "200 OK\r\n\r\n", "HTTP/1.1 abc OK\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"} {
 		if err := s.Respond(id, Reply{Raw: []byte(bad)}); err == nil {
@@ -155,6 +161,9 @@ func TestManualRefusesUnparsableReply(t *testing.T) {
 	}
 	if r := <-ch; r.err != nil || r.resp.StatusCode != 204 {
 		t.Fatalf("got %v %v", r.resp, r.err)
+	}
+	if s.Holding() {
+		t.Fatal("still holding once answered")
 	}
 }
 
