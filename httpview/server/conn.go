@@ -47,7 +47,7 @@ func (l *listener) Close() error {
 
 func (l *listener) Accept() (net.Conn, error) {
 	l.loopOnce.Do(func() {
-		if l.fast && l.s.proxy == nil {
+		if l.fast && l.s.proxy == nil && !l.s.noLoop {
 			// The proxy lane waits on its upstream, so only the folder's
 			// answers go through the event loop.
 			l.loop = startLoop(l.s, l)
@@ -100,7 +100,7 @@ func (l *listener) acceptLoop() {
 			continue
 		}
 		l.s.handlers.Add(1)
-		go l.s.fastLane(c, l, nil, nil)
+		go l.s.fastLane(c, l, nil, nil, false)
 	}
 }
 

@@ -24,17 +24,27 @@ import (
 // that has not arrived whole in what was read, hands the connection with
 // the bytes read so far to net/http, which then serves it to the end as
 // before: ranges and conditional requests, folders, errors, manual mode,
-// bodies, odd or oversized headers, HTTP/1.0, "Connection: close" and
-// slow clients all keep net/http's handling.
+// bodies, odd or oversized headers and slow clients all keep net/http's
+// handling. HTTP/1.0 and "Connection: close" are the fast lane's (ab and
+// siege send them): a connection that asked to close is half-closed after
+// its answer, as net/http does, and closed when the client closes or
+// after closeLinger.
 
 // fastMaxHead is the longest request head the fast lane reads itself.
 const fastMaxHead = 4 << 10
 
+// closeLinger is how long a connection that asked to close stays open,
+// half-closed, for the client to read the answer and close first: a close
+// with unread bytes would send a reset that can destroy the answer in
+// flight. net/http waits as long (its rstAvoidanceDelay).
+const closeLinger = 500 * time.Millisecond
+
 // fastLane serves c until it ends or needs net/http. Runs on its own
 // goroutine, counted in s.handlers. unsent is the rest of a response the
 // event loop could not write at once, read what it had read after that
-// response's request: both come first.
-func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte) {
+// response's request: both come first; closing says that response's
+// request asked to close.
+func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte, closing bool) {
 	defer s.handlers.Done()
 	wait := s.readHeaderTimeout
 	if len(unsent) > 0 {
@@ -44,13 +54,21 @@ func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte) {
 		}
 		wait = s.idleTimeout
 	}
+	if closing {
+		lingerClose(c)
+		return
+	}
 	buf := append(make([]byte, 0, fastMaxHead), read...)
 	var out []byte // the response being written, reused
 	for {
 		for len(buf) > 0 {
-			used, ok := s.fastServe(c, buf, &out, writeOrClose)
+			used, closing, ok := s.fastServe(c, buf, &out, writeOrClose)
 			if !ok {
 				l.handOver(c, buf)
+				return
+			}
+			if closing {
+				lingerClose(c)
 				return
 			}
 			if cap(out) > 64<<10 {
@@ -75,6 +93,22 @@ func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte) {
 	}
 }
 
+// lingerClose half-closes c and closes it once the client has closed, or
+// after closeLinger; what the client still sends is read (and captured),
+// not answered.
+func lingerClose(c *conn) {
+	if err := c.CloseWrite(); err == nil {
+		_ = c.SetReadDeadline(time.Now().Add(closeLinger))
+		buf := make([]byte, 512)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+	c.Close()
+}
+
 // writeOrClose sends a response from a connection's own goroutine; a
 // failed write closes it, and the lane's next read ends the lane.
 func writeOrClose(c *conn, resp []byte) {
@@ -85,39 +119,46 @@ func writeOrClose(c *conn, resp []byte) {
 
 // fastServe answers the request at the start of b and says how many bytes
 // it took; ok is false when net/http must do it (nothing was written then).
+// closing says the request asked to close: the caller closes c (with
+// lingerClose) once the answer is out, and answers nothing after it.
 // out is scratch space for the response: the capture and the recorder copy
 // what they keep. send writes the response.
-func (s *Server) fastServe(c *conn, b []byte, out *[]byte, send func(*conn, []byte)) (used int, ok bool) {
+func (s *Server) fastServe(c *conn, b []byte, out *[]byte, send func(*conn, []byte)) (used int, closing, ok bool) {
 	if s.activeRules() != nil {
-		return 0, false // rules answer first, in net/http's handler
+		return 0, false, false // rules answer first, in net/http's handler
 	}
 	req, used, ok := parseSimpleRequest(b)
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	if s.proxy != nil {
-		return used, s.fastProxy(c, b, req, used)
+		if req.http10 || req.close {
+			return 0, false, false // the proxy's fast lane keeps its connections
+		}
+		return used, false, s.fastProxy(c, b, req, used)
 	}
 	resp, ok := s.fastResponse(req, (*out)[:0])
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	*out = resp
 	s.mu.Lock()
 	closed := s.closed // the lane itself is counted in s.handlers
 	s.mu.Unlock()
 	if closed {
-		return 0, false
+		return 0, false, false
 	}
 	s.fastServed.Add(1)
 	c.cap.beginRequest(req.method, req.target, time.Now())
 	send(c, resp)
-	return used, true
+	return used, req.close, true
 }
 
 // simpleRequest is a request the fast lane may answer.
 type simpleRequest struct {
 	method, target string
+	http10         bool // HTTP/1.0: the answer says HTTP/1.0 and which way the connection goes
+	close          bool // the connection closes after the answer
 }
 
 // parseSimpleRequest reads a complete request head at the start of b that
@@ -132,11 +173,18 @@ func parseSimpleRequest(b []byte) (r simpleRequest, used int, ok bool) {
 	line, rest, _ := bytes.Cut(head, []byte("\r\n"))
 	method, line, _ := bytes.Cut(line, []byte(" "))
 	target, proto, _ := bytes.Cut(line, []byte(" "))
-	if (string(method) != http.MethodGet && string(method) != http.MethodHead) ||
-		string(proto) != "HTTP/1.1" || !simpleTarget(target) {
+	if (string(method) != http.MethodGet && string(method) != http.MethodHead) || !simpleTarget(target) {
 		return r, 0, false
 	}
-	hosts := 0
+	switch string(proto) {
+	case "HTTP/1.1":
+	case "HTTP/1.0":
+		r.http10 = true
+	default:
+		return r, 0, false
+	}
+	hosts, conns := 0, 0
+	keepAlive := false
 	for len(rest) > 0 {
 		var h []byte
 		h, rest, _ = bytes.Cut(rest, []byte("\r\n"))
@@ -151,7 +199,13 @@ func parseSimpleRequest(b []byte) (r simpleRequest, used int, ok bool) {
 				return r, 0, false
 			}
 		case "connection":
-			if !strings.EqualFold(string(bytes.TrimSpace(value)), "keep-alive") {
+			conns++
+			switch v := string(bytes.TrimSpace(value)); {
+			case strings.EqualFold(v, "keep-alive"):
+				keepAlive = true
+			case strings.EqualFold(v, "close"):
+				r.close = true
+			default:
 				return r, 0, false
 			}
 		case "content-length", "transfer-encoding", "expect", "upgrade", "range", "if-range",
@@ -159,10 +213,16 @@ func parseSimpleRequest(b []byte) (r simpleRequest, used int, ok bool) {
 			return r, 0, false
 		}
 	}
-	if hosts != 1 {
+	// HTTP/1.1 needs its Host (net/http answers 400 without); HTTP/1.0
+	// may go without. One Connection field: net/http reads a list.
+	if hosts > 1 || hosts == 0 && !r.http10 || conns > 1 {
 		return r, 0, false
 	}
-	return simpleRequest{method: string(method), target: string(target)}, end + 4, true
+	if r.http10 && !keepAlive {
+		r.close = true // HTTP/1.0 closes unless asked to keep the connection
+	}
+	r.method, r.target = string(method), string(target)
+	return r, end + 4, true
 }
 
 // simpleTarget accepts an origin-form path of unreserved characters and
@@ -227,7 +287,12 @@ func (s *Server) fastResponse(r simpleRequest, b []byte) (resp []byte, ok bool) 
 	if ctype == "" {
 		ctype = http.DetectContentType(data[:min(len(data), 512)])
 	}
-	b = append(b, "HTTP/1.1 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: "...)
+	if r.http10 {
+		b = append(b, "HTTP/1.0"...)
+	} else {
+		b = append(b, "HTTP/1.1"...)
+	}
+	b = append(b, " 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(data)), 10)
 	b = append(b, "\r\nContent-Type: "...)
 	b = append(b, ctype...)
@@ -239,6 +304,12 @@ func (s *Server) fastResponse(r simpleRequest, b []byte) (resp []byte, ok bool) 
 	}
 	b = append(b, "\r\nDate: "...) // net/http adds it after the handler's fields
 	b = time.Now().UTC().AppendFormat(b, http.TimeFormat)
+	switch { // net/http says which way the connection goes, after Date (HTTP/1.0 closes unsaid)
+	case r.http10 && !r.close:
+		b = append(b, "\r\nConnection: keep-alive"...)
+	case r.close && !r.http10:
+		b = append(b, "\r\nConnection: close"...)
+	}
 	b = append(b, "\r\n\r\n"...)
 	if r.method == http.MethodGet {
 		b = append(b, data...)

@@ -41,6 +41,7 @@ type loopConn struct {
 	buf      []byte    // what was read and not yet answered
 	unsent   []byte    // set by send: the rest of a response the socket did not take
 	deadline time.Time // close when idle past this
+	closing  bool      // half-closed after an answer that closes: read, never answered
 }
 
 // loopSweep is how often the loop looks for idle connections to close.
@@ -224,6 +225,14 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 	c.readDone(lc.buf[len(lc.buf):len(lc.buf)+n], rerr)
 	c.endIO()
 	lc.buf = lc.buf[:len(lc.buf)+n]
+	if lc.closing {
+		lc.buf = lc.buf[:0] // recorded by readDone; the client closing is what we wait for
+		if rerr != nil {
+			lp.forget(lc)
+			c.Close()
+		}
+		return
+	}
 	if rerr != nil {
 		if len(lc.buf) > 0 {
 			lp.handOver(lc) // net/http answers or times out what came
@@ -234,19 +243,26 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 		return
 	}
 	for len(lc.buf) > 0 {
-		used, ok := lp.s.fastServe(c, lc.buf, out, lc.send)
+		used, closing, ok := lp.s.fastServe(c, lc.buf, out, lc.send)
 		if !ok {
 			lp.handOver(lc)
 			return
 		}
 		lc.buf = lc.buf[:copy(lc.buf, lc.buf[used:])]
+		if closing {
+			lc.buf = lc.buf[:0] // nothing after a request that closes is answered
+		}
 		if lc.unsent != nil {
 			// The socket is full: a goroutine of its own waits for it.
 			if !lp.detach(lc) {
 				return
 			}
 			lp.s.handlers.Add(1)
-			go lp.s.fastLane(c, lp.l, lc.unsent, lc.buf)
+			go lp.s.fastLane(c, lp.l, lc.unsent, lc.buf, closing)
+			return
+		}
+		if closing {
+			lp.linger(lc)
 			return
 		}
 	}
@@ -272,6 +288,18 @@ func (lc *loopConn) send(c *conn, resp []byte) {
 	if werr != nil {
 		c.Close() // the next event finds it closed
 	}
+}
+
+// linger half-closes lc after an answer that closes it; the loop closes
+// it when the client does, or after closeLinger (as lingerClose does).
+func (lp *eventLoop) linger(lc *loopConn) {
+	if err := lc.c.CloseWrite(); err != nil {
+		lp.forget(lc)
+		lc.c.Close()
+		return
+	}
+	lc.closing = true
+	lc.deadline = time.Now().Add(closeLinger)
 }
 
 // handOver gives lc to net/http with what was read and not answered.
@@ -318,6 +346,6 @@ func (lp *eventLoop) handBackAll() {
 			continue
 		}
 		lp.s.handlers.Add(1)
-		go lp.s.fastLane(lc.c, lp.l, nil, lc.buf)
+		go lp.s.fastLane(lc.c, lp.l, nil, lc.buf, lc.closing)
 	}
 }

@@ -108,6 +108,7 @@ type Server struct {
 	files    *fileCache // small files of the folder; nil for the sample site
 
 	noFastLane bool          // tests: every request through net/http
+	noLoop     bool          // tests: the fast lane on a goroutine per connection, as without epoll
 	fastServed atomic.Uint64 // requests the fast lane answered
 
 	hs *http.Server
