@@ -26,9 +26,10 @@ import (
 // before: ranges and conditional requests, folders, errors, manual mode,
 // bodies, odd or oversized headers and slow clients all keep net/http's
 // handling. HTTP/1.0 and "Connection: close" are the fast lane's (ab and
-// siege send them): a connection that asked to close is half-closed after
-// its answer, as net/http does, and closed when the client closes or
-// after closeLinger.
+// siege send them): a connection that asked to close is closed after its
+// answer; if the client sent more after that request, it is half-closed
+// first, as net/http does, and closed when the client closes or after
+// closeLinger.
 
 // fastMaxHead is the longest request head the fast lane reads itself.
 const fastMaxHead = 4 << 10
@@ -68,7 +69,11 @@ func (s *Server) fastLane(c *conn, l *listener, unsent, read []byte, closing boo
 				return
 			}
 			if closing {
-				lingerClose(c)
+				if len(buf) > used {
+					lingerClose(c) // closed now, the unread bytes would reset it
+				} else {
+					c.Close() // nothing unread: closed at once, as nginx does
+				}
 				return
 			}
 			if cap(out) > 64<<10 {

@@ -249,6 +249,7 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 			return
 		}
 		lc.buf = lc.buf[:copy(lc.buf, lc.buf[used:])]
+		more := len(lc.buf) > 0
 		if closing {
 			lc.buf = lc.buf[:0] // nothing after a request that closes is answered
 		}
@@ -262,7 +263,12 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 			return
 		}
 		if closing {
-			lp.linger(lc)
+			if more {
+				lp.linger(lc) // closed now, the unread bytes would reset it
+			} else {
+				lp.forget(lc) // nothing unread: closed at once, as nginx does
+				c.Close()
+			}
 			return
 		}
 	}

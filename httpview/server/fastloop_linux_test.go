@@ -196,28 +196,3 @@ func TestEventLoopDisconnectReasons(t *testing.T) {
 		t.Fatalf("reasons %s, want [fin rst]", got)
 	}
 }
-
-type reasonRecorder struct {
-	*recorder
-	reasons map[uint64]string
-}
-
-func (r *reasonRecorder) Record(ev netassist.Event) {
-	r.recorder.Record(ev)
-	if ev.Kind == netassist.EvDisconnect {
-		r.mu.Lock()
-		r.reasons[ev.Conn] = ev.Detail
-		r.mu.Unlock()
-	}
-}
-
-// sorted lists the reasons by connection number; r.mu held.
-func (r *reasonRecorder) sorted() []string {
-	var out []string
-	for id := uint64(0); len(out) < len(r.reasons); id++ {
-		if v, ok := r.reasons[id]; ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}

@@ -198,7 +198,11 @@ func (s *Server) Start() error {
 		where = "serving " + s.cfg.Root
 	}
 
-	ln, err := net.Listen(netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
+	// No TCP keep-alive on accepted connections, as nginx: Go's default
+	// costs four socket options per connection, and idle ones are closed
+	// after idleTimeout anyway.
+	lc := net.ListenConfig{KeepAlive: -1}
+	ln, err := lc.Listen(context.Background(), netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
 	if err != nil {
 		if s.root != nil {
 			s.root.Close()
