@@ -21,7 +21,7 @@ want=()
 case "${1:-build}" in
 build) ;;
 test) want+=(xvfb openbox xdotool xclip imagemagick x11-utils netcat-openbsd socat curl chromium python3 fonts-noto-cjk desktop-file-utils util-linux nginx-light tshark) ;;
-bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk) ;;
+bench) want+=(xvfb openbox xdotool imagemagick x11-utils netcat-openbsd socat curl chromium python3 nginx-light wrk apache2-utils) ;;
 windows) want+=(gcc-mingw-w64-x86-64) ;;
 # libglib2.0-0: the test looks the menu entry up with GLib's gio.
 deb) want+=(dpkg-dev lintian xz-utils debootstrap xvfb openbox xdotool imagemagick desktop-file-utils python3 iproute2 libglib2.0-0) ;;

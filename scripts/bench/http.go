@@ -42,6 +42,7 @@ type wrkRun struct {
 type httpBench struct {
 	FileSize int
 	Runs     []wrkRun
+	AB       []abRun // ab's shapes (httpab.go)
 	Err      string
 }
 
@@ -86,6 +87,7 @@ func benchHTTP(e *env) *httpBench {
 	res.Runs = append(res.Runs, e.wrkPython(root, "python3 -m http.server"))
 	res.Runs = append(res.Runs, e.wrkNginx(root, nginxNoLog+", run 2", false))
 	res.Runs = append(res.Runs, e.wrkNginx(root, nginxLog+", run 2", true))
+	res.AB = e.abHTTP(root)
 	return res
 }
 

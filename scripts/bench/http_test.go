@@ -29,3 +29,23 @@ func TestMeanP99SkipsUnreadable(t *testing.T) {
 		t.Errorf("meanP99 = %v, want 2ms", got)
 	}
 }
+
+func TestParseAB(t *testing.T) {
+	out := `Concurrency Level:      8
+Time taken for tests:   2.829 seconds
+Complete requests:      30000
+Failed requests:        2
+   (Connect: 0, Receive: 0, Length: 2, Exceptions: 0)
+Total transferred:      43590000 bytes
+Requests per second:    10604.21 [#/sec] (mean)
+`
+	var r abRun
+	parseAB(out, &r)
+	if r.Requests != 30000 || r.Failed != 2 || r.RPS != 10604.21 || r.Err != "" {
+		t.Fatalf("%+v", r)
+	}
+	var none abRun
+	if parseAB("apr_socket_recv: Connection refused (111)", &none); none.Err == "" {
+		t.Fatal("no requests and no error")
+	}
+}

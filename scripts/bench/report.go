@@ -210,6 +210,7 @@ func (r *report) evaluate() {
 		} else {
 			r.add("HTTP: every request counted in the capture", "—", "all", false, false)
 		}
+		r.abRows(h.AB)
 	}
 	if p := r.Proxy; p != nil {
 		p.evaluate(r)
