@@ -52,8 +52,10 @@ func (l *listener) Accept() (net.Conn, error) {
 			// answers go through the event loop.
 			l.loop = startLoop(l.s, l)
 		}
-		l.s.handlers.Add(1)
-		go l.acceptLoop()
+		if l.loop == nil || !l.loop.accepts() {
+			l.s.handlers.Add(1)
+			go l.acceptLoop()
+		}
 	})
 	select {
 	case c := <-l.handoff:
@@ -108,6 +110,7 @@ func (l *listener) acceptLoop() {
 // (fastloop_linux.go).
 type connLoop interface {
 	own(nc net.Conn) net.Conn // the socket the loop owns, or nc
+	accepts() bool            // the loop accepts new connections itself
 	add(c *conn) bool         // false: c needs its own goroutine
 	stop()
 }

@@ -26,6 +26,11 @@ type eventLoop struct {
 	l    *listener
 	ep   int
 	wake [2]int // a pipe: stop writes, epoll_wait returns
+	// lfd is a duplicate of the listening socket when the loop accepts
+	// (loopaccept_linux.go), else -1; laddr is its address, nil when it
+	// listens on every address.
+	lfd   int
+	laddr net.Addr
 
 	mu      sync.Mutex
 	conns   map[uint64]*loopConn
@@ -54,7 +59,7 @@ func startLoop(s *Server, l *listener) connLoop {
 	if err != nil {
 		return nil
 	}
-	lp := &eventLoop{s: s, l: l, ep: ep, conns: map[uint64]*loopConn{}, next: 1}
+	lp := &eventLoop{s: s, l: l, ep: ep, conns: map[uint64]*loopConn{}, next: 1, lfd: -1}
 	if err := unix.Pipe2(lp.wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		unix.Close(ep)
 		return nil
@@ -66,6 +71,7 @@ func startLoop(s *Server, l *listener) connLoop {
 		unix.Close(lp.wake[1])
 		return nil
 	}
+	lp.listen(l.Listener)
 	s.handlers.Add(1)
 	go lp.run()
 	return lp
@@ -135,6 +141,7 @@ func (lp *eventLoop) stop() {
 	defer lp.mu.Unlock()
 	if !lp.stopped {
 		lp.stopped = true
+		lp.closeListen()
 		_, _ = unix.Write(lp.wake[1], []byte{1})
 	}
 }
@@ -166,6 +173,7 @@ func (lp *eventLoop) run() {
 		lp.mu.Lock()
 		defer lp.mu.Unlock()
 		lp.stopped = true // add takes no more
+		lp.closeListen()
 		unix.Close(lp.ep)
 		unix.Close(lp.wake[0])
 		unix.Close(lp.wake[1])
@@ -182,6 +190,7 @@ func (lp *eventLoop) run() {
 			return
 		}
 		ready = ready[:0]
+		accept := false
 		lp.mu.Lock()
 		if lp.stopped {
 			lp.mu.Unlock()
@@ -189,11 +198,16 @@ func (lp *eventLoop) run() {
 		}
 		for _, ev := range evs[:max(n, 0)] {
 			key := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
-			if lc := lp.conns[key]; lc != nil {
+			if key == keyListen {
+				accept = true
+			} else if lc := lp.conns[key]; lc != nil {
 				ready = append(ready, lc)
 			}
 		}
 		lp.mu.Unlock()
+		if accept {
+			lp.acceptReady()
+		}
 		for _, lc := range ready {
 			lp.serve(lc, &out)
 			if cap(out) > 64<<10 {
@@ -342,11 +356,17 @@ func (lp *eventLoop) closeIdle(now time.Time) {
 func (lp *eventLoop) handBackAll() {
 	lp.mu.Lock()
 	lp.stopped = true
+	accepted := lp.accepts()
+	lp.closeListen()
 	all := make([]*loopConn, 0, len(lp.conns))
 	for _, lc := range lp.conns {
 		all = append(all, lc)
 	}
 	lp.mu.Unlock()
+	if accepted {
+		lp.s.handlers.Add(1)
+		go lp.l.acceptLoop() // each new connection on a goroutine of its own
+	}
 	for _, lc := range all {
 		if !lp.detach(lc) {
 			continue

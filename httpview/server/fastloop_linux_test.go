@@ -196,3 +196,42 @@ func TestEventLoopDisconnectReasons(t *testing.T) {
 		t.Fatalf("reasons %s, want [fin rst]", got)
 	}
 }
+
+// The loop accepts itself: the connection's addresses are what Go's
+// accept gives, also on a server listening on every address, and
+// net/http, which takes a connection over, sees them.
+func TestEventLoopAcceptsWithAddresses(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "0.0.0.0:0", "[::1]:0"} {
+		s := startServer(t, Config{Addr: addr, Root: fastTree(t)}, warmCache)
+		_, port, _ := net.SplitHostPort(s.Addr().String())
+		host := "127.0.0.1"
+		if strings.HasPrefix(addr, "[") {
+			host = "::1"
+		}
+		c, err := net.Dial("tcp", net.JoinHostPort(host, port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		br := bufio.NewReader(c)
+		oneResponse(t, c, br, "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+		s.lis.loopOnce.Do(func() {}) // the first Accept set the loop up: wait for it
+		if !s.lis.loop.accepts() {
+			t.Fatalf("%s: the event loop does not accept", addr)
+		}
+		// A range goes to net/http on the same connection.
+		if raw := oneResponse(t, c, br, "GET /style.css HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", "GET"); !bytes.HasPrefix(raw, []byte("HTTP/1.1 206 ")) {
+			t.Fatalf("%s: range answered %q", addr, raw)
+		}
+		s.mu.Lock()
+		var got net.Conn
+		for sc := range s.conns {
+			got = sc.Conn
+		}
+		s.mu.Unlock()
+		if got == nil || got.LocalAddr().String() != c.RemoteAddr().String() || got.RemoteAddr().String() != c.LocalAddr().String() {
+			t.Fatalf("%s: server side %v -> %v; client %v -> %v", addr, got.RemoteAddr(), got.LocalAddr(), c.LocalAddr(), c.RemoteAddr())
+		}
+		c.Close()
+	}
+}

@@ -111,8 +111,9 @@ type Server struct {
 	noLoop     bool          // tests: the fast lane on a goroutine per connection, as without epoll
 	fastServed atomic.Uint64 // requests the fast lane answered
 
-	hs *http.Server
-	ln net.Listener
+	hs  *http.Server
+	ln  net.Listener
+	lis *listener // ln as Serve accepts from it
 
 	proxy *proxy // reverse proxy mode; nil otherwise
 
@@ -210,6 +211,8 @@ func (s *Server) Start() error {
 		return netassist.WrapError("listen", s.cfg.Addr, err)
 	}
 	s.started, s.ln = true, ln
+	l := newListener(ln, s, !s.noFastLane && (s.proxy == nil || s.proxy.fastOK()))
+	s.lis = l
 	s.hs = &http.Server{
 		Handler: http.HandlerFunc(s.serve),
 		// "OPTIONS *" reaches serve, which answers it with Allow.
@@ -237,7 +240,7 @@ func (s *Server) Start() error {
 		// plain http upstream that nothing holds (proxy_fast.go); rules
 		// come first (fastServe hands a request to net/http while there
 		// are rules).
-		err := s.hs.Serve(newListener(ln, s, !s.noFastLane && (s.proxy == nil || s.proxy.fastOK())))
+		err := s.hs.Serve(l)
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.WithError(err).Error("http server: serve ended")
 		}

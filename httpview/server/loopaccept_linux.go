@@ -1,0 +1,133 @@
+package server
+
+import (
+	"net"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The event loop also accepts: the listening socket sits in its epoll
+// beside the connections. Before, a goroutine accepted through Go (a
+// descriptor in Go's poller, keep-alive options), handed the socket to
+// the loop (own: a duplicate made and the original closed) and woke it;
+// with a client that connects once per request (ab without -k, siege)
+// that cost more than the answer.
+
+// keyListen is the listening socket's key in the loop's epoll.
+const keyListen = ^uint64(0)
+
+// acceptBurst is how many connections the loop accepts before it serves
+// the ready ones again.
+const acceptBurst = 64
+
+// listen puts a duplicate of the listening socket in the loop's epoll;
+// false leaves accepting to the listener's goroutine.
+func (lp *eventLoop) listen(ln net.Listener) bool {
+	sc, ok := ln.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd := -1
+	if err := rc.Control(func(s uintptr) {
+		fd, _ = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil || fd < 0 {
+		return false
+	}
+	key := keyListen // a variable: the halves wrap into int32
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(uint32(key)), Pad: int32(uint32(key >> 32))}
+	if err := unix.EpollCtl(lp.ep, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		unix.Close(fd)
+		return false
+	}
+	lp.lfd = fd
+	lp.laddr = ln.Addr()
+	if ta, ok := lp.laddr.(*net.TCPAddr); !ok || ta.IP.IsUnspecified() {
+		lp.laddr = nil // listening on every address: each connection says which
+	}
+	return true
+}
+
+// closeListen takes the duplicate out, so that the port is free once the
+// listener closes; lp.mu held.
+func (lp *eventLoop) closeListen() {
+	if lp.lfd >= 0 {
+		_ = unix.EpollCtl(lp.ep, unix.EPOLL_CTL_DEL, lp.lfd, nil)
+		unix.Close(lp.lfd)
+		lp.lfd = -1
+	}
+}
+
+func (lp *eventLoop) accepts() bool { return lp.lfd >= 0 }
+
+// acceptReady accepts the connections waiting, up to acceptBurst.
+func (lp *eventLoop) acceptReady() {
+	for range acceptBurst {
+		// Under the lock: stop closes the descriptor, whose number must
+		// not be reused under us.
+		lp.mu.Lock()
+		if lp.stopped || lp.lfd < 0 {
+			lp.mu.Unlock()
+			return
+		}
+		fd, sa, err := unix.Accept4(lp.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		lp.mu.Unlock()
+		switch err {
+		case nil:
+			lp.take(fd, sa)
+		case unix.EAGAIN:
+			return
+		case unix.ECONNABORTED, unix.EINTR:
+			// gone before it was taken, as Go's accept skips it
+		default:
+			// Out of descriptors, say: the epoll reports the waiting
+			// connection again; pause as net/http's accept loop does.
+			lp.s.log.WithError(err).Warn("http server: accept failed")
+			time.Sleep(5 * time.Millisecond)
+			return
+		}
+	}
+}
+
+// take makes an accepted socket a connection of the loop, set as Go sets
+// an accepted socket (no Nagle delay) and tuned as tuned does; TCP
+// keep-alive stays off, as the listener leaves it.
+func (lp *eventLoop) take(fd int, sa unix.Sockaddr) {
+	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
+	laddr := lp.laddr
+	if laddr == nil {
+		if lsa, err := unix.Getsockname(fd); err == nil {
+			laddr = sockTCPAddr(lsa)
+		} else {
+			laddr = &net.TCPAddr{}
+		}
+	}
+	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: sockTCPAddr(sa)})
+	if !lp.add(c) {
+		lp.s.handlers.Add(1)
+		go lp.s.fastLane(c, lp.l, nil, nil, false)
+	}
+}
+
+// sockTCPAddr is sa as Go's accept words it.
+func sockTCPAddr(sa unix.Sockaddr) net.Addr {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return &net.TCPAddr{IP: append(net.IP(nil), a.Addr[:]...), Port: a.Port}
+	case *unix.SockaddrInet6:
+		zone := ""
+		if a.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(a.ZoneId)); err == nil {
+				zone = ifi.Name
+			}
+		}
+		return &net.TCPAddr{IP: append(net.IP(nil), a.Addr[:]...), Port: a.Port, Zone: zone}
+	}
+	return &net.TCPAddr{}
+}
