@@ -75,11 +75,11 @@ func (lp *eventLoop) acceptReady() {
 			lp.mu.Unlock()
 			return
 		}
-		fd, sa, err := unix.Accept4(lp.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, raddr, err := rawAccept4(lp.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		lp.mu.Unlock()
 		switch err {
 		case nil:
-			lp.take(fd, sa)
+			lp.take(fd, raddr)
 		case unix.EAGAIN:
 			return
 		case unix.ECONNABORTED, unix.EINTR:
@@ -97,9 +97,9 @@ func (lp *eventLoop) acceptReady() {
 // take makes an accepted socket a connection of the loop, set as Go sets
 // an accepted socket (no Nagle delay) and tuned as tuned does; TCP
 // keep-alive stays off, as the listener leaves it.
-func (lp *eventLoop) take(fd int, sa unix.Sockaddr) {
-	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
+func (lp *eventLoop) take(fd int, raddr net.Addr) {
+	_ = rawSetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	_ = rawSetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
 	laddr := lp.laddr
 	if laddr == nil {
 		if lsa, err := unix.Getsockname(fd); err == nil {
@@ -108,7 +108,7 @@ func (lp *eventLoop) take(fd int, sa unix.Sockaddr) {
 			laddr = &net.TCPAddr{}
 		}
 	}
-	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: sockTCPAddr(sa)})
+	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: raddr})
 	if !lp.add(c) {
 		lp.s.handlers.Add(1)
 		go lp.s.fastLane(c, lp.l, nil, nil, false)

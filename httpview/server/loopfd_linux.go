@@ -43,7 +43,7 @@ func (f *loopFD) read(p []byte) (int, error) {
 		return 0, net.ErrClosed
 	}
 	for {
-		n, err := unix.Read(f.fd, p)
+		n, err := rawRead(f.fd, p)
 		if err == unix.EINTR {
 			continue
 		}
@@ -61,7 +61,7 @@ func (f *loopFD) write(p []byte) (int, error) {
 	}
 	done := 0
 	for done < len(p) {
-		n, err := unix.Write(f.fd, p[done:])
+		n, err := rawWrite(f.fd, p[done:])
 		if n > 0 {
 			done += n
 		}
@@ -128,7 +128,7 @@ func (f *loopFD) Close() error {
 	if f.fd < 0 {
 		return net.ErrClosed
 	}
-	err := unix.Close(f.fd) // the last descriptor: epoll forgets it too
+	err := rawClose(f.fd) // the last descriptor: epoll forgets it too
 	f.fd = -1
 	return err
 }
