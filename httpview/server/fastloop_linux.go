@@ -32,6 +32,11 @@ type eventLoop struct {
 	lfd   int
 	laddr net.Addr
 
+	// free holds read buffers of connections the loop closed, for the
+	// ones it accepts: one connection per request otherwise made one
+	// each. Loop goroutine only.
+	free [][]byte
+
 	mu      sync.Mutex
 	conns   map[uint64]*loopConn
 	next    uint64 // key of the next connection; 0 is the wake pipe
@@ -105,20 +110,26 @@ func (lp *eventLoop) own(nc net.Conn) net.Conn {
 // add hands c, whose socket the loop owns, to the loop; false when it
 // cannot take it, and c then needs its own goroutine (its socket is back
 // in Go's poller).
-func (lp *eventLoop) add(c *conn) bool {
+func (lp *eventLoop) add(c *conn) bool { return lp.addBuf(c, nil) }
+
+// addBuf is add with buf, when not nil, as the connection's read buffer.
+func (lp *eventLoop) addBuf(c *conn, buf []byte) bool {
 	lf, ok := c.Conn.(*loopFD)
 	if !ok {
 		return false
 	}
-	if !lp.watch(c, lf) {
+	if !lp.watch(c, lf, buf) {
 		_ = lf.giveBack()
 		return false
 	}
 	return true
 }
 
-func (lp *eventLoop) watch(c *conn, lf *loopFD) bool {
-	lc := &loopConn{c: c, fd: lf, buf: make([]byte, 0, fastMaxHead)}
+func (lp *eventLoop) watch(c *conn, lf *loopFD, buf []byte) bool {
+	if buf == nil {
+		buf = make([]byte, 0, fastMaxHead)
+	}
+	lc := &loopConn{c: c, fd: lf, buf: buf}
 	if lp.s.readHeaderTimeout > 0 {
 		lc.deadline = time.Now().Add(lp.s.readHeaderTimeout)
 	}
@@ -242,8 +253,7 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 	if lc.closing {
 		lc.buf = lc.buf[:0] // recorded by readDone; the client closing is what we wait for
 		if rerr != nil {
-			lp.forget(lc)
-			c.Close()
+			lp.closeConn(lc)
 		}
 		return
 	}
@@ -252,8 +262,7 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 			lp.handOver(lc) // net/http answers or times out what came
 			return
 		}
-		lp.forget(lc)
-		c.Close()
+		lp.closeConn(lc)
 		return
 	}
 	for len(lc.buf) > 0 {
@@ -280,8 +289,7 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 			if more {
 				lp.linger(lc) // closed now, the unread bytes would reset it
 			} else {
-				lp.forget(lc) // nothing unread: closed at once, as nginx does
-				c.Close()
+				lp.closeConn(lc) // nothing unread: closed at once, as nginx does
 			}
 			return
 		}
@@ -309,6 +317,20 @@ func (lc *loopConn) send(c *conn, resp []byte) {
 		c.Close() // the next event finds it closed
 	}
 }
+
+// closeConn closes lc from the loop; its read buffer goes to the next
+// connection the loop accepts. Loop goroutine only.
+func (lp *eventLoop) closeConn(lc *loopConn) {
+	lp.forget(lc)
+	lc.c.Close()
+	if len(lp.free) < maxFreeBufs {
+		lp.free = append(lp.free, lc.buf[:0])
+	}
+	lc.buf = nil
+}
+
+// maxFreeBufs bounds the read buffers kept for new connections (1 MiB).
+const maxFreeBufs = 256
 
 // linger half-closes lc after an answer that closes it; the loop closes
 // it when the client does, or after closeLinger (as lingerClose does).

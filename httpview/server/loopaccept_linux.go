@@ -109,7 +109,11 @@ func (lp *eventLoop) take(fd int, raddr net.Addr) {
 		}
 	}
 	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: raddr})
-	if !lp.add(c) {
+	var buf []byte
+	if n := len(lp.free); n > 0 {
+		buf, lp.free = lp.free[n-1], lp.free[:n-1]
+	}
+	if !lp.addBuf(c, buf) {
 		lp.s.handlers.Add(1)
 		go lp.s.fastLane(c, lp.l, nil, nil, false)
 	}
