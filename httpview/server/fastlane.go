@@ -124,8 +124,9 @@ func writeOrClose(c *conn, resp []byte) {
 
 // fastServe answers the request at the start of b and says how many bytes
 // it took; ok is false when net/http must do it (nothing was written then).
-// closing says the request asked to close: the caller closes c (with
-// lingerClose) once the answer is out, and answers nothing after it.
+// closing says the request asked to close: the caller closes c once the
+// answer is out (with lingerClose when more was read), and answers
+// nothing after it.
 // out is scratch space for the response: the capture and the recorder copy
 // what they keep. send writes the response.
 func (s *Server) fastServe(c *conn, b []byte, out *[]byte, send func(*conn, []byte)) (used int, closing, ok bool) {

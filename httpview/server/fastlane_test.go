@@ -160,16 +160,7 @@ func TestFastLaneClosesWhenAsked(t *testing.T) {
 		t.Run(lane, func(t *testing.T) {
 			rec := &reasonRecorder{recorder: newRecorder(), reasons: map[uint64]string{}}
 			s := startServer(t, Config{Root: fastTree(t), Recorder: rec}, warmCache, func(s *Server) { s.noLoop = lane == "goroutine" })
-			dial := func() net.Conn {
-				c, err := net.Dial("tcp", s.Addr().String())
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { c.Close() })
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				return c
-			}
-			old := dial() // HTTP/1.0, and a request after it that must go unanswered
+			old := dialServer(t, s) // HTTP/1.0, and a request after it that must go unanswered
 			io.WriteString(old, "GET /style.css HTTP/1.0\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\n\r\n")
 			all, err := io.ReadAll(old)
 			if err != nil || !bytes.HasPrefix(all, []byte("HTTP/1.0 200 OK\r\n")) || !bytes.HasSuffix(all, []byte("\r\n\r\np { color: red }")) {
@@ -177,7 +168,7 @@ func TestFastLaneClosesWhenAsked(t *testing.T) {
 			}
 			old.Close()
 			waitFor(t, "the HTTP/1.0 connection's end", func() bool { return rec.count(netassist.EvDisconnect) == 1 })
-			stays := dial() // asks to close, then neither sends nor closes
+			stays := dialServer(t, s) // asks to close, then neither sends nor closes
 			io.WriteString(stays, "HEAD /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 			all, err = io.ReadAll(stays) // the FIN comes with the answer
 			if err != nil || !bytes.HasPrefix(all, []byte("HTTP/1.1 200 OK\r\n")) || !bytes.Contains(all, []byte("\r\nConnection: close\r\n\r\n")) {

@@ -88,23 +88,39 @@ func startLoop(s *Server, l *listener) connLoop {
 // nothing, beside the client, and that cost the tail. nc itself when it
 // stays as it is.
 func (lp *eventLoop) own(nc net.Conn) net.Conn {
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return nc
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return nc
-	}
-	fd := -1
-	if err := rc.Control(func(s uintptr) {
-		fd, _ = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil || fd < 0 {
+	fd := dupSocket(nc)
+	if fd < 0 {
 		return nc
 	}
 	lf := &loopFD{fd: fd, ep: lp.ep, laddr: nc.LocalAddr(), raddr: nc.RemoteAddr()}
 	nc.Close() // the duplicate keeps the socket open; closing one sends nothing
 	return lf
+}
+
+// dupSocket is a duplicate descriptor of x's socket (a connection or a
+// listener of Go's), or -1.
+func dupSocket(x any) int {
+	sc, ok := x.(syscall.Conn)
+	if !ok {
+		return -1
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	fd := -1
+	if err := rc.Control(func(s uintptr) {
+		fd, _ = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return -1
+	}
+	return fd
+}
+
+// keyEvent is an epoll registration for events carrying key, which the
+// loop reads back from the event's Fd and Pad halves.
+func keyEvent(events uint32, key uint64) unix.EpollEvent {
+	return unix.EpollEvent{Events: events, Fd: int32(uint32(key)), Pad: int32(uint32(key >> 32))}
 }
 
 // add hands c, whose socket the loop owns, to the loop; false when it

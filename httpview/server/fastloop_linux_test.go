@@ -17,17 +17,6 @@ import (
 	"netassist/netassist"
 )
 
-func dialServer(t *testing.T, s *Server) net.Conn {
-	t.Helper()
-	c, err := net.Dial("tcp", s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	c.SetDeadline(time.Now().Add(20 * time.Second))
-	return c
-}
-
 // Many keep-alive connections are answered by the one event loop: no
 // goroutine each, every answer right, every socket the loop's.
 func TestEventLoopServesManyConnections(t *testing.T) {

@@ -312,3 +312,15 @@ func (r *reasonRecorder) sorted() []string {
 	}
 	return out
 }
+
+// dialServer connects to s, closed at the test's end.
+func dialServer(t *testing.T, s *Server) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	return c
+}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,22 +24,11 @@ const acceptBurst = 64
 // listen puts a duplicate of the listening socket in the loop's epoll;
 // false leaves accepting to the listener's goroutine.
 func (lp *eventLoop) listen(ln net.Listener) bool {
-	sc, ok := ln.(syscall.Conn)
-	if !ok {
+	fd := dupSocket(ln)
+	if fd < 0 {
 		return false
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return false
-	}
-	fd := -1
-	if err := rc.Control(func(s uintptr) {
-		fd, _ = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil || fd < 0 {
-		return false
-	}
-	key := keyListen // a variable: the halves wrap into int32
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(uint32(key)), Pad: int32(uint32(key >> 32))}
+	ev := keyEvent(unix.EPOLLIN, keyListen)
 	if err := unix.EpollCtl(lp.ep, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		unix.Close(fd)
 		return false
@@ -102,11 +90,7 @@ func (lp *eventLoop) take(fd int, raddr net.Addr) {
 	_ = rawSetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
 	laddr := lp.laddr
 	if laddr == nil {
-		if lsa, err := unix.Getsockname(fd); err == nil {
-			laddr = sockTCPAddr(lsa)
-		} else {
-			laddr = &net.TCPAddr{}
-		}
+		laddr = rawGetsockname(fd)
 	}
 	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: raddr})
 	var buf []byte
@@ -117,21 +101,4 @@ func (lp *eventLoop) take(fd int, raddr net.Addr) {
 		lp.s.handlers.Add(1)
 		go lp.s.fastLane(c, lp.l, nil, nil, false)
 	}
-}
-
-// sockTCPAddr is sa as Go's accept words it.
-func sockTCPAddr(sa unix.Sockaddr) net.Addr {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return &net.TCPAddr{IP: append(net.IP(nil), a.Addr[:]...), Port: a.Port}
-	case *unix.SockaddrInet6:
-		zone := ""
-		if a.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(a.ZoneId)); err == nil {
-				zone = ifi.Name
-			}
-		}
-		return &net.TCPAddr{IP: append(net.IP(nil), a.Addr[:]...), Port: a.Port, Zone: zone}
-	}
-	return &net.TCPAddr{}
 }

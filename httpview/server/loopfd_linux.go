@@ -29,7 +29,7 @@ func (f *loopFD) watch(key uint64) error {
 	if f.fd < 0 {
 		return net.ErrClosed
 	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(uint32(key)), Pad: int32(uint32(key >> 32))}
+	ev := keyEvent(unix.EPOLLIN|unix.EPOLLRDHUP, key)
 	err := unix.EpollCtl(f.ep, unix.EPOLL_CTL_ADD, f.fd, &ev)
 	f.watched = err == nil
 	return err

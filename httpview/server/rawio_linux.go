@@ -21,22 +21,15 @@ func rawErr(e unix.Errno) error {
 	return e
 }
 
-func rawRead(fd int, p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-	if e != 0 {
-		return 0, e
-	}
-	return int(n), nil
-}
+func rawRead(fd int, p []byte) (int, error)  { return rawRW(unix.SYS_READ, fd, p) }
+func rawWrite(fd int, p []byte) (int, error) { return rawRW(unix.SYS_WRITE, fd, p) }
 
-func rawWrite(fd int, p []byte) (int, error) {
+// rawRW is read or write (trap) of p.
+func rawRW(trap uintptr, fd int, p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+	n, _, e := unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
 	if e != 0 {
 		return 0, e
 	}
@@ -65,6 +58,16 @@ func rawAccept4(lfd, flags int) (fd int, raddr net.Addr, err error) {
 		return -1, nil, e
 	}
 	return int(r), rawTCPAddr(&rsa), nil
+}
+
+// rawGetsockname is the socket's own address, as Go words it.
+func rawGetsockname(fd int) net.Addr {
+	var rsa unix.RawSockaddrAny
+	n := uint32(unix.SizeofSockaddrAny)
+	if _, _, e := unix.RawSyscall(unix.SYS_GETSOCKNAME, uintptr(fd), uintptr(unsafe.Pointer(&rsa)), uintptr(unsafe.Pointer(&n))); e != 0 {
+		return &net.TCPAddr{}
+	}
+	return rawTCPAddr(&rsa)
 }
 
 func rawTCPAddr(rsa *unix.RawSockaddrAny) net.Addr {
