@@ -161,14 +161,27 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 	}
 	s.fastServed.Add(1)
 	id := c.cap.beginRequest(r.method, r.target, time.Now())
+	// The leg is sealed into the exchange before the answer's last bytes
+	// go to the client: the exchange shows as done once they went, and by
+	// then it must have both legs.
+	sealed := false
+	seal := func() {
+		if !sealed {
+			sealed = true
+			u.uc.leg.Store(nil)
+			s.store.update(id, leg.seal)
+		}
+	}
+	if rest == 0 {
+		seal()
+	}
 	_, werr := c.Write(resp)
 	if werr == nil && rest > 0 {
 		// The rest of a long body, as it comes.
 		_ = u.uc.SetReadDeadline(time.Time{})
-		n, cerr := io.CopyN(c, u.uc, rest)
-		if cerr != nil && n < rest {
+		if cerr := s.fastCopyRest(c, u, rest, seal); cerr != nil {
 			upClose = true
-			if !errors.Is(cerr, net.ErrClosed) && werr == nil {
+			if !errors.Is(cerr, errClientWrite) {
 				// The head went out: the client's connection is cut, as
 				// the standard path does (UpCutShort).
 				s.upFailed(c, id, UpCutShort, nil)
@@ -177,8 +190,7 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 			werr = cerr
 		}
 	}
-	u.uc.leg.Store(nil)
-	s.store.update(id, leg.seal)
+	seal()
 	if upClose {
 		u.uc.Close()
 	} else {
@@ -189,6 +201,35 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 		c.Close() // the next read ends the lane
 	}
 	return true
+}
+
+// errClientWrite is a long body's copy that stopped because the client's
+// connection failed, not the upstream's.
+var errClientWrite = errors.New("client write failed")
+
+// fastCopyRest copies the last n body bytes of a long answer from u to c,
+// calling last before it writes the final piece.
+func (s *Server) fastCopyRest(c *conn, u *fastUp, n int64, last func()) error {
+	buf := make([]byte, min(n, 32<<10))
+	for n > 0 {
+		m, rerr := u.uc.Read(buf[:min(n, int64(len(buf)))])
+		n -= int64(m)
+		if n == 0 {
+			last()
+		}
+		if m > 0 {
+			if _, werr := c.Write(buf[:m]); werr != nil {
+				return errClientWrite
+			}
+		}
+		if rerr != nil && n > 0 {
+			if rerr == io.EOF {
+				rerr = io.ErrUnexpectedEOF
+			}
+			return rerr
+		}
+	}
+	return nil
 }
 
 // fastGatewayTimeout answers 504 when the upstream did not answer in

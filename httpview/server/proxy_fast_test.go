@@ -237,3 +237,29 @@ func TestProxyFastLaneTimeoutAsksOnce(t *testing.T) {
 		t.Errorf("error events %q", rec.errors)
 	}
 }
+
+// A long answer the upstream cuts in its streamed part: the client's
+// connection is cut (never a whole response), and the exchange says the
+// upstream cut it short, with the bytes that came.
+func TestProxyFastLaneLongAnswerCutShort(t *testing.T) {
+	head := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(2*fastRespMax) + "\r\n\r\n"
+	sent := strings.Repeat("y", fastRespMax+4096)
+	up := rawUpstream(t, func(c *net.TCPConn) {
+		readHead(c)
+		io.WriteString(c, head+sent)
+		time.Sleep(50 * time.Millisecond) // the lane has started streaming
+		reset(c)
+	})
+	s, _ := startProxy(t, "http://"+up)
+	got := rawExchange(t, s.Addr().String(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || len(got) >= len(head)+2*fastRespMax {
+		t.Fatalf("client got %d bytes %.30q", len(got), got)
+	}
+	if s.fastServed.Load() != 1 {
+		t.Errorf("not forwarded by the fast lane")
+	}
+	ex := waitSettled(t, s, 1)[0]
+	if ex.UpError != UpCutShort || ex.State != StateFailed || string(ex.UpResponse) != head+sent {
+		t.Errorf("UpError %v, state %v, upstream leg %d of %d bytes", ex.UpError, ex.State, len(ex.UpResponse), len(head+sent))
+	}
+}
