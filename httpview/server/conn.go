@@ -18,6 +18,10 @@ import (
 // Its own goroutine accepts them; with the fast lane on, each starts there
 // and reaches net/http's Accept only when the lane hands it over.
 type listener struct {
+	// net.Listener is Go's listener. While the event loop accepts, it is
+	// closed: the loop's duplicate keeps the socket listening, and Go's
+	// descriptor, left in Go's poller, woke an idle runtime thread at
+	// every new connection for nothing.
 	net.Listener
 	s        *Server
 	fast     bool
@@ -27,6 +31,10 @@ type listener struct {
 	closed   chan struct{} // closed by Close
 	loopOnce sync.Once
 	shutOnce sync.Once
+
+	mu       sync.Mutex
+	goClosed bool         // Listener was closed for the loop
+	again    net.Listener // made again from the loop's socket when the loop stopped accepting
 }
 
 func newListener(ln net.Listener, s *Server, fast bool) *listener {
@@ -37,11 +45,23 @@ func newListener(ln net.Listener, s *Server, fast bool) *listener {
 func (l *listener) Close() error {
 	l.shutOnce.Do(func() {
 		l.loopOnce.Do(func() {}) // waits for Accept's start; none after
+		l.mu.Lock()
 		close(l.closed)
+		again := l.again
+		l.mu.Unlock()
 		if l.loop != nil {
 			l.loop.stop()
 		}
+		if again != nil {
+			again.Close()
+		}
 	})
+	l.mu.Lock()
+	goClosed := l.goClosed
+	l.mu.Unlock()
+	if goClosed {
+		return nil
+	}
 	return l.Listener.Close()
 }
 
@@ -52,9 +72,14 @@ func (l *listener) Accept() (net.Conn, error) {
 			// answers go through the event loop.
 			l.loop = startLoop(l.s, l)
 		}
-		if l.loop == nil || !l.loop.accepts() {
+		if l.loop != nil && l.loop.accepts() {
+			l.mu.Lock()
+			l.goClosed = true
+			l.mu.Unlock()
+			l.Listener.Close()
+		} else {
 			l.s.handlers.Add(1)
-			go l.acceptLoop()
+			go l.acceptLoop(l.Listener)
 		}
 	})
 	select {
@@ -67,12 +92,29 @@ func (l *listener) Accept() (net.Conn, error) {
 	}
 }
 
-// acceptLoop accepts; errors go to net/http's Serve, which retries
+// acceptOn accepts on ln, made again from the loop's socket when the
+// loop stopped accepting; ln is closed if the listener already is.
+func (l *listener) acceptOn(ln net.Listener) {
+	l.mu.Lock()
+	select {
+	case <-l.closed:
+		l.mu.Unlock()
+		ln.Close()
+		return
+	default:
+	}
+	l.again = ln
+	l.mu.Unlock()
+	l.s.handlers.Add(1)
+	go l.acceptLoop(ln)
+}
+
+// acceptLoop accepts on ln; errors go to net/http's Serve, which retries
 // temporary ones and returns on the others.
-func (l *listener) acceptLoop() {
+func (l *listener) acceptLoop(ln net.Listener) {
 	defer l.s.handlers.Done()
 	for {
-		nc, err := l.Listener.Accept()
+		nc, err := ln.Accept()
 		if err != nil {
 			select {
 			case l.errs <- err:

@@ -211,6 +211,11 @@ func (lp *eventLoop) run() {
 	sweep := time.Now().Add(loopSweep)
 	for {
 		n, err := unix.EpollWait(lp.ep, evs, int(loopSweep/time.Millisecond))
+		select {
+		case <-lp.s.loopFail:
+			err = unix.EIO
+		default:
+		}
 		if err != nil && err != unix.EINTR {
 			lp.s.log.WithError(err).Error("http server: event loop ended")
 			lp.handBackAll()
@@ -394,16 +399,18 @@ func (lp *eventLoop) closeIdle(now time.Time) {
 func (lp *eventLoop) handBackAll() {
 	lp.mu.Lock()
 	lp.stopped = true
-	accepted := lp.accepts()
+	var again net.Listener
+	if lp.accepts() {
+		again = lp.goListener()
+	}
 	lp.closeListen()
 	all := make([]*loopConn, 0, len(lp.conns))
 	for _, lc := range lp.conns {
 		all = append(all, lc)
 	}
 	lp.mu.Unlock()
-	if accepted {
-		lp.s.handlers.Add(1)
-		go lp.l.acceptLoop() // each new connection on a goroutine of its own
+	if again != nil {
+		lp.l.acceptOn(again) // each new connection on a goroutine of its own
 	}
 	for _, lc := range all {
 		if !lp.detach(lc) {

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -223,4 +224,49 @@ func TestEventLoopAcceptsWithAddresses(t *testing.T) {
 		}
 		c.Close()
 	}
+}
+
+// While the loop accepts, Go's listener is closed (the loop's duplicate
+// keeps the socket). When the loop stops, accepting goes on through a
+// listener made again from that socket, and closing the session frees
+// the port.
+func TestEventLoopHandsAcceptingBack(t *testing.T) {
+	fail := make(chan struct{})
+	s := startServer(t, Config{Root: fastTree(t)}, warmCache, func(s *Server) { s.loopFail = fail })
+	get := func() {
+		t.Helper()
+		c := dialServer(t, s)
+		defer c.Close()
+		raw := oneResponse(t, c, bufio.NewReader(c), "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n", "GET")
+		if !bytes.HasSuffix(raw, []byte("p { color: red }")) {
+			t.Fatalf("got %q", raw)
+		}
+	}
+	get()
+	s.lis.loopOnce.Do(func() {})
+	lp := s.lis.loop.(*eventLoop)
+	if !lp.accepts() {
+		t.Fatal("the event loop does not accept")
+	}
+	gl := s.lis.Listener.(*net.TCPListener)
+	gl.SetDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := gl.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Go's listener is open beside the loop (accept: %v)", err)
+	}
+	close(fail) // its epoll fails: the loop hands everything back
+	waitFor(t, "the loop to hand accepting back", func() bool {
+		s.lis.mu.Lock()
+		defer s.lis.mu.Unlock()
+		return s.lis.again != nil
+	})
+	for range 3 {
+		get()
+	}
+	addr := s.Addr().String()
+	must(t, s.Close())
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the port is still taken after Close: %v", err)
+	}
+	ln.Close()
 }

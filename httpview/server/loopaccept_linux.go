@@ -2,6 +2,8 @@ package server
 
 import (
 	"net"
+	"os"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -41,6 +43,18 @@ func (lp *eventLoop) listen(ln net.Listener) bool {
 	return true
 }
 
+// listenOptions sets the listening socket as the loop's connections must
+// be: Linux copies them to each accepted socket, which then needs no
+// setsockopt of its own. As Go sets an accepted socket (no Nagle delay),
+// with the send buffer tuned sets. Set before listen, so that the first
+// connections have them too.
+func listenOptions(_, _ string, rc syscall.RawConn) error {
+	return rc.Control(func(fd uintptr) {
+		_ = rawSetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		_ = rawSetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
+	})
+}
+
 // closeListen takes the duplicate out, so that the port is free once the
 // listener closes; lp.mu held.
 func (lp *eventLoop) closeListen() {
@@ -52,6 +66,24 @@ func (lp *eventLoop) closeListen() {
 }
 
 func (lp *eventLoop) accepts() bool { return lp.lfd >= 0 }
+
+// goListener is a listener of Go's on the loop's listening socket, for
+// accepting without the loop; nil if it cannot be made. lp.mu held.
+func (lp *eventLoop) goListener() net.Listener {
+	fd, err := unix.FcntlInt(uintptr(lp.lfd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		lp.s.log.WithError(err).Error("http server: cannot accept any more")
+		return nil
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	ln, err := net.FileListener(f)
+	f.Close()
+	if err != nil {
+		lp.s.log.WithError(err).Error("http server: cannot accept any more")
+		return nil
+	}
+	return ln
+}
 
 // acceptReady accepts the connections waiting, up to acceptBurst.
 func (lp *eventLoop) acceptReady() {
@@ -82,12 +114,9 @@ func (lp *eventLoop) acceptReady() {
 	}
 }
 
-// take makes an accepted socket a connection of the loop, set as Go sets
-// an accepted socket (no Nagle delay) and tuned as tuned does; TCP
-// keep-alive stays off, as the listener leaves it.
+// take makes an accepted socket a connection of the loop. Its options
+// came from the listening socket (listen); TCP keep-alive stays off.
 func (lp *eventLoop) take(fd int, raddr net.Addr) {
-	_ = rawSetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	_ = rawSetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, sendBuffer)
 	laddr := lp.laddr
 	if laddr == nil {
 		laddr = rawGetsockname(fd)

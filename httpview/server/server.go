@@ -109,6 +109,7 @@ type Server struct {
 
 	noFastLane bool          // tests: every request through net/http
 	noLoop     bool          // tests: the fast lane on a goroutine per connection, as without epoll
+	loopFail   chan struct{} // tests: closed, the event loop's next epoll_wait fails
 	fastServed atomic.Uint64 // requests the fast lane answered
 
 	hs  *http.Server
@@ -201,8 +202,9 @@ func (s *Server) Start() error {
 
 	// No TCP keep-alive on accepted connections, as nginx: Go's default
 	// costs four socket options per connection, and idle ones are closed
-	// after idleTimeout anyway.
-	lc := net.ListenConfig{KeepAlive: -1}
+	// after idleTimeout anyway. The other options are the listening
+	// socket's, for the event loop to accept with (listenOptions).
+	lc := net.ListenConfig{KeepAlive: -1, Control: listenOptions}
 	ln, err := lc.Listen(context.Background(), netassist.ListenNetwork("tcp", s.cfg.Addr), s.cfg.Addr)
 	if err != nil {
 		if s.root != nil {

@@ -30,9 +30,12 @@ func TestSendBufferBounded(t *testing.T) {
 		}
 		return sc != nil
 	})
-	var size int
-	var gerr error
-	get := func(fd uintptr) { size, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF) }
+	var size, nodelay int
+	var gerr, nerr error
+	get := func(fd uintptr) {
+		size, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF)
+		nodelay, nerr = syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_NODELAY)
+	}
 	switch nc := sc.Conn.(type) {
 	case *loopFD: // the event loop owns the socket
 		nc.mu.Lock()
@@ -47,8 +50,13 @@ func TestSendBufferBounded(t *testing.T) {
 	default:
 		t.Fatalf("connection is a %T", sc.Conn)
 	}
-	if gerr != nil {
-		t.Fatal(gerr)
+	if gerr != nil || nerr != nil {
+		t.Fatal(gerr, nerr)
+	}
+	// Set on the listening socket when the event loop accepts, and
+	// inherited: each answer must leave without a Nagle delay.
+	if nodelay == 0 {
+		t.Errorf("TCP_NODELAY is off on the accepted socket")
 	}
 	// Linux caps what is set at net.core.wmem_max and reports twice that
 	// (room for its bookkeeping). Unset, it would read tcp_wmem's default.
