@@ -144,7 +144,7 @@ func exchangeStateOnly(e *server.Exchange, now time.Time) string {
 		if e.UpError != server.UpOK {
 			return T("http.state.failed", "failed") + " " + upErrText(e.UpError)
 		}
-		return T("http.state.failed", "failed") + " " + e.Note
+		return T("http.state.failed", "failed") + " " + failWhyText(e)
 	}
 	return T("http.state.serving", "serving")
 }

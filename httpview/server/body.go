@@ -93,7 +93,7 @@ func (s *Server) bodyFailed(w http.ResponseWriter, c *conn, id uint64, err error
 		}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.As(err, &ne),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed):
-		c.cap.fail(id, "the request body did not arrive: "+errText(err))
+		c.cap.fail(id, FailBodyLost, err)
 		panic(http.ErrAbortHandler)
 	}
 	if refused != 0 {

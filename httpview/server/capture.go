@@ -183,11 +183,11 @@ func (c *capture) gotRequest(m message, now time.Time) {
 			e.Truncated = e.Truncated || m.truncated
 		})
 	case c.hijacked:
-		c.orphanRequest(m, "not answered: the connection was taken over for a verbatim reply")
+		c.orphanRequest(m, FailTakenOver)
 	case len(c.reqs) < maxQueued:
 		c.reqs = append(c.reqs, m)
 	default:
-		c.orphanRequest(m, "not captured: too many requests queued on one connection")
+		c.orphanRequest(m, FailTooMany)
 	}
 }
 
@@ -202,10 +202,10 @@ func (c *capture) popRequest() message {
 }
 
 // orphanRequest lists a request that no handler answered.
-func (c *capture) orphanRequest(m message, note string) {
+func (c *capture) orphanRequest(m message, why FailWhy) {
 	method, target := requestLine(m.raw)
 	c.st.add(Exchange{Conn: c.id, Client: c.peer, Start: m.start, Method: method, Target: target,
-		RawRequest: m.raw, Truncated: m.truncated, State: StateFailed, Note: note})
+		RawRequest: m.raw, Truncated: m.truncated, State: StateFailed, Note: why.note(nil), FailWhy: why})
 }
 
 // begin is called when a handler starts; it lists the exchange and makes it
@@ -468,7 +468,7 @@ func (c *capture) verbatim() {
 	defer c.held(len(c.tx)) // runs before the unlock
 	c.rawTx, c.hijacked = true, true
 	for _, m := range c.reqs {
-		c.orphanRequest(m, "not answered: the connection was taken over for a verbatim reply")
+		c.orphanRequest(m, FailTakenOver)
 	}
 	c.reqs = nil
 }
@@ -498,7 +498,7 @@ func (c *capture) onClose(now time.Time) {
 	}
 	c.endResponse(now)
 	for _, m := range c.reqs {
-		c.orphanRequest(m, "no response: the connection closed first")
+		c.orphanRequest(m, FailNoResponse)
 	}
 	c.reqs = nil
 	c.closed = true
@@ -527,12 +527,17 @@ func (c *capture) lineUnended() bool {
 
 // fail marks an exchange that ends without a response; a response already
 // on its way wins.
-func (c *capture) fail(id uint64, note string) {
+func (c *capture) fail(id uint64, why FailWhy, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st.update(id, func(e *Exchange) {
 		if e.State == StateServing || e.State == StatePending {
-			e.State, e.Note = StateFailed, note
+			e.State, e.FailWhy, e.FailErr = StateFailed, why, err
+			if why != FailUpstream {
+				e.Note = why.note(err)
+			} else if e.Note == "" {
+				e.Note = e.UpError.String()
+			}
 			e.Deadline = time.Time{}
 		}
 	})

@@ -68,6 +68,8 @@ type Exchange struct {
 	Manual   bool      // the request was held for a hand-written answer
 	Deadline time.Time // while pending: when the 504 goes out
 	Note     string    // why it failed, timed out or was answered by net/http itself
+	FailWhy  FailWhy   // why it failed, as a code (StateFailed)
+	FailErr  error     // what the system said, for FailBodyLost and FailReplyNotSent
 
 	// The proxy↔upstream leg, in reverse proxy mode: the upstream's
 	// address, the Recorder's connection id for that leg, the exact bytes

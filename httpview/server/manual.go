@@ -111,7 +111,7 @@ func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		c.cap.fail(id, "the server was closed while the request was waiting")
+		c.cap.fail(id, FailServerClosed, nil)
 		panic(http.ErrAbortHandler)
 	}
 	s.pending[id] = p
@@ -140,13 +140,13 @@ func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id
 		a = <-p.answer
 	case <-r.Context().Done():
 		if s.unpark(id) {
-			c.cap.fail(id, "the client closed the connection (or its sending side) while waiting")
+			c.cap.fail(id, FailClientClosed, nil)
 			panic(http.ErrAbortHandler)
 		}
 		a = <-p.answer
 	case <-s.done:
 		s.unpark(id)
-		c.cap.fail(id, "the server was closed while the request was waiting")
+		c.cap.fail(id, FailServerClosed, nil)
 		panic(http.ErrAbortHandler)
 	}
 	s.store.update(id, func(e *Exchange) { e.Deadline = time.Time{} })
@@ -156,7 +156,7 @@ func (s *Server) serveManual(w http.ResponseWriter, r *http.Request, c *conn, id
 		return
 	}
 	if err := writeTyped(w, rc, a); err != nil {
-		c.cap.fail(id, "the reply could not be sent: "+errText(err))
+		c.cap.fail(id, FailReplyNotSent, err)
 	}
 }
 
@@ -168,14 +168,14 @@ func (s *Server) writeVerbatim(w http.ResponseWriter, c *conn, id uint64, r Repl
 	c.cap.verbatim()
 	nc, brw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		c.cap.fail(id, "the connection could not be taken over: "+errText(err))
+		c.cap.fail(id, FailNoTakeOver, err)
 		return
 	}
 	defer nc.Close()
 	_, err = nc.Write(r.Raw)
 	c.cap.endVerbatim(time.Now())
 	if err != nil {
-		c.cap.fail(id, "the reply could not be sent: "+errText(err))
+		c.cap.fail(id, FailReplyNotSent, err)
 		return
 	}
 	if r.Close {

@@ -290,7 +290,7 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, c *conn, id 
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler && fl.cut {
 				s.upFailed(c, id, UpCutShort, nil)
-				c.cap.fail(id, UpCutShort.String())
+				c.cap.fail(id, FailUpstream, nil)
 			}
 			panic(v)
 		}
@@ -335,7 +335,7 @@ func (px *proxy) onError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
-		fl.c.cap.fail(fl.id, "the client closed the connection before the upstream answered")
+		fl.c.cap.fail(fl.id, FailClientLeft, nil)
 		panic(http.ErrAbortHandler)
 	}
 	why := classify(err)

@@ -185,7 +185,7 @@ func (s *Server) fastProxy(c *conn, b []byte, r simpleRequest, used int) bool {
 				// The head went out: the client's connection is cut, as
 				// the standard path does (UpCutShort).
 				s.upFailed(c, id, UpCutShort, nil)
-				c.cap.fail(id, UpCutShort.String())
+				c.cap.fail(id, FailUpstream, nil)
 			}
 			werr = cerr
 		}

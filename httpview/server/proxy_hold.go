@@ -102,7 +102,7 @@ func (s *Server) hold(r *http.Request, c *conn, id uint64, held Held) (answer, h
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		c.cap.fail(id, "the server was closed while the exchange was held")
+		c.cap.fail(id, FailHeldServerClosed, nil)
 		return answer{}, holdGone
 	}
 	s.pending[id] = p
@@ -127,14 +127,14 @@ func (s *Server) hold(r *http.Request, c *conn, id uint64, held Held) (answer, h
 	case <-r.Context().Done():
 		if s.unpark(id) {
 			s.store.update(id, func(e *Exchange) { e.Held = HeldNone })
-			c.cap.fail(id, "the client closed the connection while the exchange was held")
+			c.cap.fail(id, FailHeldClientClosed, nil)
 			return answer{}, holdGone
 		}
 		a = <-p.answer
 	case <-s.done:
 		s.unpark(id)
 		s.store.update(id, func(e *Exchange) { e.Held = HeldNone })
-		c.cap.fail(id, "the server was closed while the exchange was held")
+		c.cap.fail(id, FailHeldServerClosed, nil)
 		return answer{}, holdGone
 	}
 	s.store.update(id, func(e *Exchange) {
@@ -259,14 +259,14 @@ func (s *Server) writeAnswer(w http.ResponseWriter, c *conn, id uint64, a answer
 		return
 	}
 	if err := writeTyped(w, http.NewResponseController(w), a); err != nil {
-		c.cap.fail(id, "the reply could not be sent: "+errText(err))
+		c.cap.fail(id, FailReplyNotSent, err)
 	}
 }
 
 // drop answers 502, or closes the connection with no answer.
 func (s *Server) drop(w http.ResponseWriter, c *conn, id uint64, closeConn bool) {
 	if closeConn {
-		c.cap.fail(id, "dropped by hand: the connection was closed with no answer")
+		c.cap.fail(id, FailDroppedClosed, nil)
 		panic(http.ErrAbortHandler)
 	}
 	errorPageText(w, http.StatusBadGateway, "NetAssist 的用户丢弃了这个请求。The NetAssist user dropped this request.")
