@@ -73,3 +73,30 @@ func TestCaptureDoesNotShareLargeMessages(t *testing.T) {
 		t.Error("a response over keepShared is shared or kept")
 	}
 }
+
+// A client that connects for each request (ab, siege) sends the same
+// request on every connection and gets the same answer: those share one
+// copy across connections too.
+func TestCaptureSharesAcrossConnections(t *testing.T) {
+	st := newStore()
+	now := time.Now()
+	req := "GET / HTTP/1.0\r\nHost: x\r\n\r\n"
+	resp := "HTTP/1.0 200 OK\r\nContent-Length: 5\r\nDate: A\r\n\r\nhello"
+	for i := range 3 {
+		c := newCapture(st, uint64(i+1), "127.0.0.1:1")
+		serveOne(c, req, resp, now)
+		c.onClose(now)
+	}
+	ex := st.snapshot()
+	if len(ex) != 3 {
+		t.Fatalf("%d exchanges, want 3", len(ex))
+	}
+	for i, e := range ex {
+		if string(e.RawRequest) != req || string(e.RawResponse) != resp {
+			t.Fatalf("exchange %d: %q → %q", i, e.RawRequest, e.RawResponse)
+		}
+		if &e.RawRequest[0] != &ex[0].RawRequest[0] || &e.RawResponse[0] != &ex[0].RawResponse[0] {
+			t.Errorf("exchange %d has its own copy; want the first connection's", i)
+		}
+	}
+}

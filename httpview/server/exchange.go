@@ -98,6 +98,11 @@ type store struct {
 	version atomic.Uint64
 	txHeld  atomic.Int64 // capture: unframed response bytes of all connections
 
+	// The last small request and response any connection kept (capture's
+	// keep): clients that connect for each request send the same bytes
+	// and get the same answer on every connection.
+	lastReq, lastResp atomic.Pointer[[]byte]
+
 	mu      sync.Mutex
 	chunks  chunkTable
 	shared  [numChunks]bool // a reader may hold the chunk: copy it before writing

@@ -306,10 +306,10 @@ func (s *Server) fastResponse(r simpleRequest, b []byte) (resp []byte, ok bool) 
 	b = appendETag(b, fi)
 	if mt := fi.ModTime(); !mt.IsZero() && !mt.Equal(time.Unix(0, 0)) {
 		b = append(b, "\r\nLast-Modified: "...)
-		b = mt.UTC().AppendFormat(b, http.TimeFormat)
+		b = appendHTTPTime(b, mt, &lastModified)
 	}
 	b = append(b, "\r\nDate: "...) // net/http adds it after the handler's fields
-	b = time.Now().UTC().AppendFormat(b, http.TimeFormat)
+	b = appendHTTPTime(b, time.Now(), &lastDate)
 	switch { // net/http says which way the connection goes, after Date (HTTP/1.0 closes unsaid)
 	case r.http10 && !r.close:
 		b = append(b, "\r\nConnection: keep-alive"...)

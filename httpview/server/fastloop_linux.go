@@ -142,6 +142,12 @@ func (lp *eventLoop) addBuf(c *conn, buf []byte) bool {
 }
 
 func (lp *eventLoop) watch(c *conn, lf *loopFD, buf []byte) bool {
+	return lp.register(c, lf, buf, true) != nil
+}
+
+// register makes c a connection of the loop, in its epoll when watch is
+// set; nil when the loop has stopped or the epoll refused it.
+func (lp *eventLoop) register(c *conn, lf *loopFD, buf []byte, watch bool) *loopConn {
 	if buf == nil {
 		buf = make([]byte, 0, fastMaxHead)
 	}
@@ -153,13 +159,20 @@ func (lp *eventLoop) watch(c *conn, lf *loopFD, buf []byte) bool {
 	// number must not be reused under us.
 	lp.mu.Lock()
 	defer lp.mu.Unlock()
-	if lp.stopped || lf.watch(lp.next) != nil {
-		return false
+	if lp.stopped || (watch && lf.watch(lp.next) != nil) {
+		return nil
 	}
 	lc.key = lp.next
 	lp.next++
 	lp.conns[lc.key] = lc
-	return true
+	return lc
+}
+
+// owns reports whether lc is still the loop's.
+func (lp *eventLoop) owns(lc *loopConn) bool {
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	return lp.conns[lc.key] == lc
 }
 
 // stop ends the loop; the server closes the connections.
@@ -238,7 +251,7 @@ func (lp *eventLoop) run() {
 		}
 		lp.mu.Unlock()
 		if accept {
-			lp.acceptReady()
+			lp.acceptReady(&out)
 		}
 		for _, lc := range ready {
 			lp.serve(lc, &out)

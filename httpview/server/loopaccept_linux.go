@@ -86,7 +86,7 @@ func (lp *eventLoop) goListener() net.Listener {
 }
 
 // acceptReady accepts the connections waiting, up to acceptBurst.
-func (lp *eventLoop) acceptReady() {
+func (lp *eventLoop) acceptReady(out *[]byte) {
 	for range acceptBurst {
 		// Under the lock: stop closes the descriptor, whose number must
 		// not be reused under us.
@@ -99,7 +99,7 @@ func (lp *eventLoop) acceptReady() {
 		lp.mu.Unlock()
 		switch err {
 		case nil:
-			lp.take(fd, raddr)
+			lp.take(fd, raddr, out)
 		case unix.EAGAIN:
 			return
 		case unix.ECONNABORTED, unix.EINTR:
@@ -116,18 +116,36 @@ func (lp *eventLoop) acceptReady() {
 
 // take makes an accepted socket a connection of the loop. Its options
 // came from the listening socket (listen); TCP keep-alive stays off.
-func (lp *eventLoop) take(fd int, raddr net.Addr) {
+//
+// The request is often there by now: it is read and answered at once,
+// and the socket goes into the epoll only if it stays open. A client that
+// connects for each request then costs no epoll_ctl and no wait of its
+// own; one whose request is not there yet costs one read that finds
+// nothing.
+func (lp *eventLoop) take(fd int, raddr net.Addr, out *[]byte) {
 	laddr := lp.laddr
 	if laddr == nil {
 		laddr = rawGetsockname(fd)
 	}
-	c := lp.s.newConn(&loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: raddr})
+	lf := &loopFD{fd: fd, ep: lp.ep, laddr: laddr, raddr: raddr}
+	c := lp.s.newConn(lf)
 	var buf []byte
 	if n := len(lp.free); n > 0 {
 		buf, lp.free = lp.free[n-1], lp.free[:n-1]
 	}
-	if !lp.addBuf(c, buf) {
+	lc := lp.register(c, lf, buf, false)
+	if lc == nil {
+		_ = lf.giveBack()
 		lp.s.handlers.Add(1)
 		go lp.s.fastLane(c, lp.l, nil, nil, false)
+		return
+	}
+	lp.serve(lc, out)
+	if !lp.owns(lc) {
+		return // answered and closed, or gone to a goroutine
+	}
+	if err := lf.watch(lc.key); err != nil && lp.detach(lc) {
+		lp.s.handlers.Add(1)
+		go lp.s.fastLane(lc.c, lp.l, nil, lc.buf, lc.closing)
 	}
 }
