@@ -270,3 +270,55 @@ func TestEventLoopHandsAcceptingBack(t *testing.T) {
 	}
 	ln.Close()
 }
+
+// A connection whose request comes after the loop accepted it goes into
+// the epoll and is answered when the request comes; one whose request was
+// there at once is answered without it, and each is recorded once.
+func TestEventLoopAnswersLateAndEarlyFirstRequests(t *testing.T) {
+	rec := newRecorder()
+	s := startServer(t, Config{Root: fastTree(t), Recorder: rec}, warmCache)
+	late := dialServer(t, s)
+	waitFor(t, "the connection accepted", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.conns) == 1
+	})
+	time.Sleep(20 * time.Millisecond) // the loop has read nothing and waits
+	raw := oneResponse(t, late, bufio.NewReader(late), "GET /style.css HTTP/1.0\r\nHost: x\r\n\r\n", "GET")
+	if !bytes.HasSuffix(raw, []byte("p { color: red }")) {
+		t.Fatalf("late request answered %q", raw)
+	}
+	for range 20 { // most of these are there when the loop accepts
+		c := dialServer(t, s)
+		if _, err := io.WriteString(c, "GET /style.css HTTP/1.0\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(c)
+		if err != nil || !bytes.HasSuffix(b, []byte("p { color: red }")) {
+			t.Fatalf("early request answered %q (%v)", b, err)
+		}
+	}
+	if n := s.fastServed.Load(); n != 21 {
+		t.Errorf("the fast lane answered %d of 21", n)
+	}
+	ex := waitSettled(t, s, 21)
+	if len(ex) != 21 {
+		t.Errorf("%d exchanges listed, want 21", len(ex))
+	}
+	late.Close()
+	waitFor(t, "every connection recorded as ended", func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return rec.kinds[netassist.EvDisconnect] == 21
+	})
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if rec.kinds[netassist.EvConnect] != 21 || len(rec.rx) != 21 {
+		t.Errorf("%d connects, %d connections with bytes; want 21 each", rec.kinds[netassist.EvConnect], len(rec.rx))
+	}
+	for id, b := range rec.rx {
+		if string(b) != "GET /style.css HTTP/1.0\r\nHost: x\r\n\r\n" {
+			t.Errorf("connection %d received %q", id, b)
+		}
+	}
+}
