@@ -215,3 +215,23 @@ func TestMessageHexAppliesToBody(t *testing.T) {
 		t.Fatalf("body after unticking Hex: %q", v.body.rows)
 	}
 }
+
+// Why an exchange failed is said whole where its response would be: the
+// list's State column cuts a long reason short.
+func TestHTTPServerShowsWhyAnExchangeFailed(t *testing.T) {
+	a := newTestApp(t)
+	p, srv := openHTTPServer(t, a, true)
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, "GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+	tickUntil(t, a, "the request waiting", func() bool { return p.exch.Len() == 1 && p.exch.At(0).State == server.StatePending })
+	c.Close()
+	tickUntil(t, a, "the request failed", func() bool { return p.exch.At(0).State == server.StateFailed })
+	p.list.Select(widget.TableCellID{Row: 0, Col: 0})
+	want := T("http.fail.clientclosed", "the client closed the connection (or its sending side) while waiting")
+	if !strings.Contains(p.respView.lint.Text, want) {
+		t.Fatalf("response view note %q does not say %q", p.respView.lint.Text, want)
+	}
+}

@@ -438,6 +438,11 @@ func (p *httpServerPanel) showSelected() {
 	} else {
 		p.respView.show(nil, false, "")
 	}
+	if ex.State == server.StateFailed {
+		// The list's State column cuts a long reason short: the whole
+		// sentence stands where the response would be.
+		p.respView.note(exchangeStateOnly(&ex, time.Time{}))
+	}
 	if ex.State == server.StatePending {
 		p.answerFor.SetText(Tf("http.answerfor", "Answer to #%d %s %s", ex.ID, ex.Method, ex.Target))
 		p.showUpstream(ex)
