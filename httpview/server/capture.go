@@ -545,10 +545,8 @@ func (c *capture) fail(id uint64, why FailWhy, err error) {
 	c.st.update(id, func(e *Exchange) {
 		if e.State == StateServing || e.State == StatePending {
 			e.State, e.FailWhy, e.FailErr = StateFailed, why, err
-			if why != FailUpstream {
+			if why != FailUpstream { // upFailed wrote the upstream's note
 				e.Note = why.note(err)
-			} else if e.Note == "" {
-				e.Note = e.UpError.String()
 			}
 			e.Deadline = time.Time{}
 		}

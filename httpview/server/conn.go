@@ -32,9 +32,10 @@ type listener struct {
 	loopOnce sync.Once
 	shutOnce sync.Once
 
-	mu       sync.Mutex
-	goClosed bool         // Listener was closed for the loop
-	again    net.Listener // made again from the loop's socket when the loop stopped accepting
+	goClosed bool // Listener was closed for the loop; set under loopOnce
+
+	mu    sync.Mutex
+	again net.Listener // made again from the loop's socket when the loop stopped accepting
 }
 
 func newListener(ln net.Listener, s *Server, fast bool) *listener {
@@ -56,10 +57,7 @@ func (l *listener) Close() error {
 			again.Close()
 		}
 	})
-	l.mu.Lock()
-	goClosed := l.goClosed
-	l.mu.Unlock()
-	if goClosed {
+	if l.goClosed { // loopOnce has run: shutOnce waited for it
 		return nil
 	}
 	return l.Listener.Close()
@@ -73,9 +71,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			l.loop = startLoop(l.s, l)
 		}
 		if l.loop != nil && l.loop.accepts() {
-			l.mu.Lock()
 			l.goClosed = true
-			l.mu.Unlock()
 			l.Listener.Close()
 		} else {
 			l.s.handlers.Add(1)

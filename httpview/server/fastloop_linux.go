@@ -126,23 +126,16 @@ func keyEvent(events uint32, key uint64) unix.EpollEvent {
 // add hands c, whose socket the loop owns, to the loop; false when it
 // cannot take it, and c then needs its own goroutine (its socket is back
 // in Go's poller).
-func (lp *eventLoop) add(c *conn) bool { return lp.addBuf(c, nil) }
-
-// addBuf is add with buf, when not nil, as the connection's read buffer.
-func (lp *eventLoop) addBuf(c *conn, buf []byte) bool {
+func (lp *eventLoop) add(c *conn) bool {
 	lf, ok := c.Conn.(*loopFD)
 	if !ok {
 		return false
 	}
-	if !lp.watch(c, lf, buf) {
+	if lp.register(c, lf, nil, true) == nil {
 		_ = lf.giveBack()
 		return false
 	}
 	return true
-}
-
-func (lp *eventLoop) watch(c *conn, lf *loopFD, buf []byte) bool {
-	return lp.register(c, lf, buf, true) != nil
 }
 
 // register makes c a connection of the loop, in its epoll when watch is
@@ -312,11 +305,7 @@ func (lp *eventLoop) serve(lc *loopConn, out *[]byte) {
 		}
 		if lc.unsent != nil {
 			// The socket is full: a goroutine of its own waits for it.
-			if !lp.detach(lc) {
-				return
-			}
-			lp.s.handlers.Add(1)
-			go lp.s.fastLane(c, lp.l, lc.unsent, lc.buf, closing)
+			lp.toLane(lc, lc.unsent, closing)
 			return
 		}
 		if closing {
@@ -426,10 +415,16 @@ func (lp *eventLoop) handBackAll() {
 		lp.l.acceptOn(again) // each new connection on a goroutine of its own
 	}
 	for _, lc := range all {
-		if !lp.detach(lc) {
-			continue
-		}
-		lp.s.handlers.Add(1)
-		go lp.s.fastLane(lc.c, lp.l, nil, lc.buf, lc.closing)
+		lp.toLane(lc, nil, lc.closing)
 	}
+}
+
+// toLane takes lc out of the loop to a goroutine of its own (fastLane),
+// with unsent, what it read and closing as the loop leaves them.
+func (lp *eventLoop) toLane(lc *loopConn, unsent []byte, closing bool) {
+	if !lp.detach(lc) {
+		return
+	}
+	lp.s.handlers.Add(1)
+	go lp.s.fastLane(lc.c, lp.l, unsent, lc.buf, closing)
 }

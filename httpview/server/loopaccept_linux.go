@@ -70,14 +70,13 @@ func (lp *eventLoop) accepts() bool { return lp.lfd >= 0 }
 // goListener is a listener of Go's on the loop's listening socket, for
 // accepting without the loop; nil if it cannot be made. lp.mu held.
 func (lp *eventLoop) goListener() net.Listener {
+	var ln net.Listener
 	fd, err := unix.FcntlInt(uintptr(lp.lfd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		lp.s.log.WithError(err).Error("http server: cannot accept any more")
-		return nil
+	if err == nil {
+		f := os.NewFile(uintptr(fd), "listener")
+		ln, err = net.FileListener(f)
+		f.Close()
 	}
-	f := os.NewFile(uintptr(fd), "listener")
-	ln, err := net.FileListener(f)
-	f.Close()
 	if err != nil {
 		lp.s.log.WithError(err).Error("http server: cannot accept any more")
 		return nil
@@ -144,8 +143,7 @@ func (lp *eventLoop) take(fd int, raddr net.Addr, out *[]byte) {
 	if !lp.owns(lc) {
 		return // answered and closed, or gone to a goroutine
 	}
-	if err := lf.watch(lc.key); err != nil && lp.detach(lc) {
-		lp.s.handlers.Add(1)
-		go lp.s.fastLane(lc.c, lp.l, nil, lc.buf, lc.closing)
+	if err := lf.watch(lc.key); err != nil {
+		lp.toLane(lc, nil, lc.closing)
 	}
 }
